@@ -1,0 +1,65 @@
+// Writes of the ingest layers: batches, bronze records, canonical events,
+// reference entities, rejects and quality reports. Callers hold the
+// transaction; each writer prepares its statement once.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bre/core/event.h"
+#include "bre/ingest/adapter.h"
+#include "bre/quality/quality.h"
+#include "bre/store/workspace.h"
+
+namespace bre {
+
+struct BatchRecord {
+  std::string batch_id;
+  std::string source;
+  std::vector<std::string> inputs;
+  int mapping_version = 1;
+  TimeMs started_at = 0;
+  std::string kind = "ingest";
+};
+
+void insert_batch(Database& db, const BatchRecord& b);
+void finish_batch(Database& db, const std::string& batch_id, const DataQualityReport& q, std::int64_t inserted,
+                  std::int64_t duplicates);
+
+class EventWriter {
+ public:
+  EventWriter(Database& db, std::string batch_id);
+  // INSERT OR IGNORE: false when an event with this id is already stored.
+  bool insert(const CanonicalEvent& e);
+
+ private:
+  Database& db_;
+  Statement stmt_;
+  std::string batch_id_;
+  std::string flags_;
+};
+
+class BronzeSupplementalWriter {
+ public:
+  BronzeSupplementalWriter(Database& db, std::string batch_id, std::string source);
+  bool insert(const SourceRecord& r, TimeMs ingested_at);
+
+ private:
+  Database& db_;
+  Statement stmt_;
+  std::string batch_id_, source_;
+};
+
+void upsert_entities(Database& db, const std::vector<ReferenceEntity>& entities, const std::string& source,
+                     TimeMs now);
+void insert_reject(Database& db, const std::string& batch_id, const Problem& p, const std::string& raw_record);
+void insert_quality_report(Database& db, const DataQualityReport& q, TimeMs now);
+
+// Rows of the events table decoded back into canonical events.
+CanonicalEvent read_event_row(const Statement& s);  // columns as in kEventColumns
+extern const char* const kEventColumns;
+
+std::int64_t count_live_events(Database& db);
+std::int64_t count_events(Database& db);
+
+}  // namespace bre

@@ -1,0 +1,37 @@
+// bre init: create or migrate the workspace (idempotent).
+#include <nlohmann/json.hpp>
+
+#include "bre/store/event_store.h"
+#include "command.h"
+
+namespace bre::cli {
+
+void register_init(Declarer& root) {
+  static std::string currency;
+  root.command(
+      "init", "create or migrate the workspace (idempotent)",
+      [](Declarer& d) {
+        d.option("--currency", &currency, "home currency (ISO 4217) if the workspace has none yet");
+        d.footer("Example: bre --workspace shop.sqlite init --currency USD");
+      },
+      [](Context& ctx) {
+        Workspace& ws = ctx.workspace(/*create=*/true);
+        if (!currency.empty()) {
+          if (auto existing = ws.setting("currency"); existing && *existing != currency)
+            throw Error(ErrorKind::usage, "CURRENCY_ALREADY_SET",
+                        "workspace currency is already " + *existing + "; one home currency per workspace");
+          ws.set_setting("currency", currency);
+        }
+        nlohmann::ordered_json out;
+        out["workspace"] = ws.path();
+        out["schema_version"] = ws.db().query_int("PRAGMA user_version");
+        out["currency"] = ws.setting("currency").value_or("");
+        out["events"] = count_events(ws.db());
+        out["live_events"] = count_live_events(ws.db());
+        out["ingest_batches"] = ws.db().query_int("SELECT count(*) FROM ingest_batches");
+        ctx.emit(out);
+        return 0;
+      });
+}
+
+}  // namespace bre::cli

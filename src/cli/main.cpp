@@ -1,0 +1,201 @@
+// The `bre` executable: parses the command line with CLI11 (this file is the
+// only one that includes it), runs the chosen subcommand, and turns a
+// bre::Error into the one-line message, the JSON error object and the exit
+// code of cli.md §2.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "bre/core/error.h"
+#include "bre/core/time.h"
+#include "command.h"
+
+namespace bre::cli {
+
+namespace {
+
+struct CommandInfo {
+  RunFn run;
+  std::vector<Format> formats;
+  std::string path;
+};
+
+class Cli11Declarer : public Declarer {
+ public:
+  Cli11Declarer(CLI::App* app, std::map<CLI::App*, CommandInfo>* registry, std::string path)
+      : app_(app), registry_(registry), path_(std::move(path)) {}
+
+  void command(const std::string& name, const std::string& summary, const std::function<void(Declarer&)>& declare,
+               RunFn run) override {
+    CLI::App* sub = app_->add_subcommand(name, summary);
+    sub->fallthrough();
+    const std::string path = path_.empty() ? name : path_ + " " + name;
+    (*registry_)[sub] = CommandInfo{std::move(run), {Format::table, Format::json, Format::jsonl, Format::md}, path};
+    Cli11Declarer child(sub, registry_, path);
+    if (declare) declare(child);
+    if (!(*registry_)[sub].run) sub->require_subcommand(1);
+  }
+  void option(const std::string& names, std::string* target, const std::string& help,
+              const std::vector<std::string>& choices) override {
+    CLI::Option* o = app_->add_option(names, *target, help);
+    if (!choices.empty()) o->check(CLI::IsMember(choices));
+  }
+  void option(const std::string& names, int* target, const std::string& help) override {
+    app_->add_option(names, *target, help);
+  }
+  void flag(const std::string& names, bool* target, const std::string& help) override {
+    app_->add_flag(names, *target, help);
+  }
+  void positionals(const std::string& name, std::vector<std::string>* target, const std::string& help,
+                   bool required) override {
+    CLI::Option* o = app_->add_option(name, *target, help);
+    if (required) o->required();
+  }
+  void positional(const std::string& name, std::string* target, const std::string& help, bool required) override {
+    CLI::Option* o = app_->add_option(name, *target, help);
+    if (required) o->required();
+  }
+  void formats(const std::vector<Format>& accepted) override {
+    (*registry_)[app_].formats = accepted;
+    std::string list;
+    for (Format f : accepted) list += (list.empty() ? "" : "|") + std::string(to_string(f));
+    app_->footer("Formats: --format " + list + (app_->get_footer().empty() ? "" : "\n\n" + app_->get_footer()));
+  }
+  void footer(const std::string& text) override {
+    const std::string existing = app_->get_footer();
+    app_->footer(existing.empty() ? text : existing + "\n\n" + text);
+  }
+
+ private:
+  CLI::App* app_;
+  std::map<CLI::App*, CommandInfo>* registry_;
+  std::string path_;
+};
+
+CLI::App* deepest_selected(CLI::App* app) {
+  for (CLI::App* sub : app->get_subcommands()) return deepest_selected(sub);
+  return app;
+}
+
+void print_error(const std::string& command, const Error& e, std::optional<Format> format) {
+  std::string line = "bre: " + (command.empty() ? std::string() : command + ": ") + e.what();
+  if (!e.where().empty()) line += " (" + e.where() + ")";
+  std::fprintf(stderr, "%s\n", line.c_str());
+  for (const Problem& p : e.problems())
+    std::fprintf(stderr, "bre: %s: %s\n", command.c_str(), p.to_string().c_str());
+  if (format == Format::json || format == Format::jsonl) {
+    nlohmann::ordered_json err;
+    err["code"] = e.code();
+    err["message"] = e.what();
+    if (!e.where().empty() || !e.problems().empty()) {
+      nlohmann::ordered_json details;
+      if (!e.where().empty()) details["where"] = e.where();
+      if (!e.problems().empty()) {
+        details["problems"] = nlohmann::ordered_json::array();
+        for (const Problem& p : e.problems())
+          details["problems"].push_back({{"file", p.file}, {"line", p.line}, {"field", p.field}, {"reason", p.reason}});
+      }
+      err["details"] = details;
+    }
+    err["timestamp"] = format_iso8601(now_ms());
+    nlohmann::ordered_json doc;
+    doc["error"] = err;
+    std::printf("%s\n", doc.dump(format == Format::json ? 2 : -1).c_str());
+  }
+}
+
+std::optional<Format> parse_format(const std::string& s) {
+  for (Format f : {Format::table, Format::json, Format::jsonl, Format::md, Format::pdf, Format::svg})
+    if (to_string(f) == s) return f;
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run_main(int argc, char** argv) {
+  CLI::App app{"bre: the Business Reliability Engine. SRE for a small business's operations.", "bre"};
+  app.set_version_flag("--version", std::string("bre ") + BRE_VERSION);
+  app.require_subcommand(1);
+  GlobalOptions g;
+  app.add_option("--workspace", g.workspace, "workspace file (default: $BRE_WORKSPACE, else ./bre.sqlite)");
+  app.add_option("--format", g.format, "output format (default: table on a terminal, json otherwise)")
+      ->check(CLI::IsMember({"table", "json", "jsonl", "md", "pdf", "svg"}));
+  app.add_option("--config", g.config, "configuration file (JSON)");
+  app.add_option("--log-level", g.log_level, "stderr log level")->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  app.add_flag("--quiet", g.quiet, "only errors on stderr");
+  app.footer(
+      "Exit codes: 0 ok, 1 internal error, 2 usage, 65 invalid input data (nothing written), 66 input or workspace "
+      "missing, 69 remote unavailable, 73 workspace cannot be created, 74 I/O error, 75 retry later, 77 not "
+      "authorised.\nRun 'bre help COMMAND' for a command's options; 'man bre' for the manual.");
+
+  std::map<CLI::App*, CommandInfo> registry;
+  Cli11Declarer root(&app, &registry, "");
+  register_init(root);
+  register_ingest(root);
+  register_quality(root);
+
+  std::vector<std::string> help_topic;
+  root.command("help", "show help for a command: bre help ingest file", [&](Declarer& d) {
+    d.positionals("command", &help_topic, "command path", false);
+  }, [&](Context&) {
+    CLI::App* target = &app;
+    for (const std::string& name : help_topic) {
+      CLI::App* next = nullptr;
+      try {
+        next = target->get_subcommand(name);
+      } catch (const CLI::OptionNotFound&) {
+      }
+      if (!next) throw Error(ErrorKind::usage, "UNKNOWN_COMMAND", "no such command: " + name);
+      target = next;
+    }
+    std::printf("%s", target->help().c_str());
+    return 0;
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::fprintf(stderr, "bre: usage: %s\nRun 'bre --help' or 'bre help COMMAND'.\n", e.what());
+    return 2;
+  }
+
+  CLI::App* selected = deepest_selected(&app);
+  const CommandInfo& info = registry.at(selected);
+  std::optional<Format> format;
+  if (!g.format.empty()) format = parse_format(g.format);
+  try {
+    const auto level = parse_log_level(g.quiet ? "error" : g.log_level).value_or(LogLevel::warn);
+    Logger log(level, new_run_id(), [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+    Context ctx(g, info.path, log);
+    Format chosen = format.value_or(isatty(STDOUT_FILENO) ? Format::table : Format::json);
+    if (std::find(info.formats.begin(), info.formats.end(), chosen) == info.formats.end()) {
+      if (format) {
+        std::string list;
+        for (Format f : info.formats) list += (list.empty() ? "" : ", ") + std::string(to_string(f));
+        throw Error(ErrorKind::usage, "UNSUPPORTED_FORMAT",
+                    "--format " + g.format + " is not available for this command (accepted: " + list + ")");
+      }
+      chosen = info.formats.front();
+    }
+    ctx.set_format(chosen);
+    format = chosen;
+    return info.run(ctx);
+  } catch (const Error& e) {
+    print_error(info.path, e, format);
+    return exit_code(e.kind());
+  } catch (const std::bad_alloc&) {
+    print_error(info.path, Error(ErrorKind::internal, "OUT_OF_MEMORY", "out of memory"), format);
+    return 1;
+  } catch (const std::exception& e) {
+    print_error(info.path, Error(ErrorKind::internal, "INTERNAL", std::string("internal error: ") + e.what()), format);
+    return 1;
+  }
+}
+
+}  // namespace bre::cli
+
+int main(int argc, char** argv) { return bre::cli::run_main(argc, argv); }

@@ -1,0 +1,534 @@
+#include "bre/core/event_codec.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "bre/core/json_text.h"
+#include "bre/core/money.h"
+
+namespace bre {
+
+namespace od = simdjson::ondemand;
+
+namespace {
+
+constexpr int kMaxDepth = 32;
+
+// After the root object was consumed, anything still in bounds is trailing junk.
+bool at_document_end(od::document& doc) {
+  const char* location;
+  return doc.current_location().get(location) != simdjson::SUCCESS;
+}
+
+std::string_view trim_token(std::string_view t) {
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
+    t.remove_suffix(1);
+  return t;
+}
+
+// Writes v canonically into out; returns false with *error set on bad JSON.
+bool write_canonical(od::value v, std::string& out, int depth, std::string* error) {
+  if (depth > kMaxDepth) {
+    *error = "nested deeper than 32 levels";
+    return false;
+  }
+  od::json_type type;
+  if (v.type().get(type)) {
+    *error = "malformed JSON";
+    return false;
+  }
+  switch (type) {
+    case od::json_type::object: {
+      od::object obj;
+      if (v.get_object().get(obj)) {
+        *error = "malformed JSON";
+        return false;
+      }
+      std::vector<std::string> keys;
+      out.push_back('{');
+      bool first = true;
+      for (auto field : obj) {
+        std::string_view key;
+        if (field.unescaped_key().get(key)) {
+          *error = "malformed JSON";
+          return false;
+        }
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+          *error = fmt::format("duplicate key '{}'", key);
+          return false;
+        }
+        keys.emplace_back(key);
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(out, key);
+        out.push_back(':');
+        od::value child;
+        if (field.value().get(child)) {
+          *error = "malformed JSON";
+          return false;
+        }
+        if (!write_canonical(child, out, depth + 1, error)) return false;
+      }
+      out.push_back('}');
+      return true;
+    }
+    case od::json_type::array: {
+      od::array arr;
+      if (v.get_array().get(arr)) {
+        *error = "malformed JSON";
+        return false;
+      }
+      out.push_back('[');
+      bool first = true;
+      for (auto element : arr) {
+        od::value child;
+        if (element.get(child)) {
+          *error = "malformed JSON";
+          return false;
+        }
+        if (!first) out.push_back(',');
+        first = false;
+        if (!write_canonical(child, out, depth + 1, error)) return false;
+      }
+      out.push_back(']');
+      return true;
+    }
+    case od::json_type::string: {
+      std::string_view s;
+      if (v.get_string().get(s)) {
+        *error = "malformed JSON string";
+        return false;
+      }
+      append_json_string(out, s);
+      return true;
+    }
+    case od::json_type::number: {
+      std::string_view token = trim_token(v.raw_json_token());
+      od::number n;
+      if (v.get_number().get(n)) {
+        *error = "malformed number";
+        return false;
+      }
+      out.append(token);
+      return true;
+    }
+    case od::json_type::boolean: {
+      bool b;
+      if (v.get_bool().get(b)) {
+        *error = "malformed JSON";
+        return false;
+      }
+      out += b ? "true" : "false";
+      return true;
+    }
+    case od::json_type::null: {
+      if (!v.is_null()) {
+        *error = "malformed JSON";
+        return false;
+      }
+      out += "null";
+      return true;
+    }
+  }
+  *error = "malformed JSON";
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> canonical_json_object(std::string_view json, std::string* error) {
+  std::string err;
+  if (!error) error = &err;
+  od::parser parser;
+  simdjson::padded_string padded(json);
+  od::document doc;
+  if (parser.iterate(padded).get(doc)) {
+    *error = "malformed JSON";
+    return std::nullopt;
+  }
+  od::value root;
+  od::json_type type;
+  if (doc.type().get(type) || type != od::json_type::object) {
+    *error = "must be a JSON object";
+    return std::nullopt;
+  }
+  od::object obj;
+  if (doc.get_object().get(obj)) {
+    *error = "malformed JSON";
+    return std::nullopt;
+  }
+  // Re-enter through the value interface so one writer handles all depths.
+  std::string out;
+  out.push_back('{');
+  std::vector<std::string> keys;
+  bool first = true;
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) {
+      *error = "malformed JSON";
+      return std::nullopt;
+    }
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+      *error = fmt::format("duplicate key '{}'", key);
+      return std::nullopt;
+    }
+    keys.emplace_back(key);
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(out, key);
+    out.push_back(':');
+    od::value child;
+    if (field.value().get(child) || !write_canonical(child, out, 1, error)) return std::nullopt;
+  }
+  out.push_back('}');
+  if (!at_document_end(doc)) {
+    *error = "trailing content after the JSON object";
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::string encode_event(const CanonicalEvent& e) {
+  std::string out;
+  out.reserve(256 + e.attributes.size() + e.related_entity_ids.size());
+  out += "{\"event_id\":";
+  append_json_string(out, e.event_id);
+  out += ",\"event_type\":\"";
+  out += to_string(e.event_type);
+  out += "\",\"event_time\":\"";
+  out += format_iso8601(e.event_time);
+  out += "\",\"ingested_at\":\"";
+  out += format_iso8601(e.ingested_at);
+  out += "\",\"source\":";
+  append_json_string(out, e.source);
+  out += ",\"source_entity_id\":";
+  append_json_string(out, e.source_entity_id);
+  out += ",\"entity_type\":\"";
+  out += to_string(e.entity_type);
+  out += "\",\"entity_id\":";
+  append_json_string(out, e.entity_id);
+  out += ",\"related_entity_ids\":";
+  out += e.related_entity_ids;
+  out += ",\"amount\":";
+  if (e.amount_minor) {
+    out += format_minor(*e.amount_minor, currency_minor_digits(e.currency).value_or(2));
+  } else {
+    out += "null";
+  }
+  out += ",\"currency\":";
+  if (e.currency.empty()) out += "null";
+  else append_json_string(out, e.currency);
+  out += ",\"attributes\":";
+  out += e.attributes;
+  out += ",\"data_quality_flags\":[";
+  for (std::size_t i = 0; i < e.data_quality_flags.size(); ++i) {
+    if (i) out.push_back(',');
+    append_json_string(out, e.data_quality_flags[i]);
+  }
+  out += "],\"schema_version\":\"";
+  out += kCanonicalSchemaVersion;
+  out += "\",\"mapping_version\":";
+  out += std::to_string(e.mapping_version);
+  out += "}";
+  return out;
+}
+
+namespace {
+
+bool valid_date_or_timestamp(std::string_view s) {
+  return parse_date(s).has_value() || parse_iso8601(s).has_value();
+}
+
+void check_attributes(const CanonicalEvent& e, std::vector<Problem>& problems) {
+  const EventContract& c = contract(e.event_type);
+  if (c.required.empty()) return;
+  od::parser parser;
+  simdjson::padded_string padded(e.attributes);
+  od::document doc;
+  od::object obj;
+  if (parser.iterate(padded).get(doc) || doc.get_object().get(obj)) {
+    problems.push_back({"", 0, "attributes", "must be a JSON object"});
+    return;
+  }
+  std::vector<bool> seen(c.required.size(), false);
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) break;
+    for (std::size_t i = 0; i < c.required.size(); ++i) {
+      if (c.required[i].name != key) continue;
+      seen[i] = true;
+      const std::string name = fmt::format("attributes.{}", key);
+      od::value v;
+      if (field.value().get(v)) break;
+      switch (c.required[i].kind) {
+        case AttrKind::nonneg_number: {
+          double d;
+          if (v.get_double().get(d)) problems.push_back({"", 0, name, "must be a number"});
+          else if (d < 0) problems.push_back({"", 0, name, "must not be negative"});
+          break;
+        }
+        case AttrKind::score_1_to_5: {
+          std::int64_t k;
+          if (v.get_int64().get(k) || k < 1 || k > 5)
+            problems.push_back({"", 0, name, "must be an integer from 1 to 5"});
+          break;
+        }
+        case AttrKind::date: {
+          std::string_view s;
+          if (v.get_string().get(s) || !valid_date_or_timestamp(s))
+            problems.push_back({"", 0, name, "must be a date (YYYY-MM-DD) or an ISO-8601 timestamp"});
+          break;
+        }
+        case AttrKind::text: {
+          std::string_view s;
+          if (v.get_string().get(s)) problems.push_back({"", 0, name, "must be a string"});
+          break;
+        }
+      }
+    }
+  }
+  for (std::size_t i = 0; i < c.required.size(); ++i)
+    if (!seen[i])
+      problems.push_back({"", 0, fmt::format("attributes.{}", c.required[i].name),
+                          fmt::format("required for {} events", to_string(e.event_type))});
+}
+
+}  // namespace
+
+std::vector<Problem> validate_event(const CanonicalEvent& e) {
+  std::vector<Problem> p;
+  auto need = [&](const std::string& value, const char* field) {
+    if (value.empty()) p.push_back({"", 0, field, "must not be empty"});
+    else if (!valid_utf8(value)) p.push_back({"", 0, field, "is not valid UTF-8"});
+  };
+  need(e.event_id, "event_id");
+  need(e.source, "source");
+  need(e.source_entity_id, "source_entity_id");
+  need(e.entity_id, "entity_id");
+  const EventContract& c = contract(e.event_type);
+  if (e.amount_minor) {
+    if (*e.amount_minor < 0) p.push_back({"", 0, "amount", "must not be negative (direction is in the event type)"});
+    if (e.currency.empty()) p.push_back({"", 0, "currency", "required when an amount is given"});
+  } else if (c.amount_required) {
+    p.push_back({"", 0, "amount", fmt::format("required for {} events", to_string(e.event_type))});
+  }
+  if (!e.currency.empty() && !currency_minor_digits(e.currency))
+    p.push_back({"", 0, "currency", fmt::format("unknown ISO 4217 currency code '{}'", e.currency)});
+  // Years outside 1900..2199 are typos, not history.
+  if (e.event_time < -2208988800000LL || e.event_time >= 7258118400000LL)
+    p.push_back({"", 0, "event_time", "outside the plausible range 1900..2199"});
+  if (e.mapping_version < 1) p.push_back({"", 0, "mapping_version", "must be a positive integer"});
+  check_attributes(e, p);
+  return p;
+}
+
+struct EventDecoder::Impl {
+  od::parser parser;
+  std::string scratch;
+};
+
+EventDecoder::EventDecoder() : impl_(std::make_unique<Impl>()) {}
+EventDecoder::~EventDecoder() = default;
+
+DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& defaults) {
+  DecodeResult r;
+  auto fail = [&](std::string field, std::string reason) { r.problems.push_back({"", 0, std::move(field), std::move(reason)}); };
+  if (!valid_utf8(json)) {
+    fail("", "not valid UTF-8");
+    return r;
+  }
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end; copy into a padded scratch buffer.
+  impl_->scratch.assign(json);
+  impl_->scratch.resize(json.size() + simdjson::SIMDJSON_PADDING, '\0');
+  od::document doc;
+  od::object obj;
+  if (impl_->parser.iterate(impl_->scratch.data(), json.size(), impl_->scratch.size()).get(doc) ||
+      doc.get_object().get(obj)) {
+    fail("", "not a JSON object");
+    return r;
+  }
+
+  CanonicalEvent e;
+  bool have_id = false, have_ingested = false;
+  std::string amount_text;
+  std::vector<std::string_view> seen_keys;
+  bool malformed = false;
+
+  auto get_string = [&](od::value& v, std::string_view field, std::string& out) {
+    std::string_view s;
+    if (v.get_string().get(s)) {
+      fail(std::string(field), "must be a string");
+      return false;
+    }
+    out.assign(s);
+    return true;
+  };
+  auto get_time = [&](od::value& v, std::string_view field, TimeMs& out) {
+    std::string s;
+    if (!get_string(v, field, s)) return false;
+    auto t = parse_iso8601(s);
+    if (!t) {
+      fail(std::string(field), fmt::format("'{}' is not an ISO-8601 timestamp with a zone (e.g. 2024-03-01T09:30:00Z)", s));
+      return false;
+    }
+    out = *t;
+    return true;
+  };
+  auto get_object_text = [&](od::value& v, std::string_view field, std::string& out) {
+    od::json_type type;
+    if (v.type().get(type) || type != od::json_type::object) {
+      fail(std::string(field), "must be a JSON object");
+      return false;
+    }
+    std::string error;
+    out.clear();
+    if (!write_canonical(v, out, 1, &error)) {
+      fail(std::string(field), error);
+      malformed = true;
+      return false;
+    }
+    return true;
+  };
+
+  for (auto field : obj) {
+    std::string_view key;
+    if (field.unescaped_key().get(key)) {
+      malformed = true;
+      break;
+    }
+    if (std::find(seen_keys.begin(), seen_keys.end(), key) != seen_keys.end()) {
+      fail(std::string(key), "appears twice");
+      continue;
+    }
+    od::value v;
+    if (field.value().get(v)) {
+      malformed = true;
+      break;
+    }
+    bool is_null = false;
+    {
+      od::json_type type;
+      if (v.type().get(type)) {
+        malformed = true;
+        break;
+      }
+      is_null = type == od::json_type::null;
+    }
+    if (key == "event_id") {
+      have_id = !is_null && get_string(v, key, e.event_id);
+    } else if (key == "event_type") {
+      std::string s;
+      if (get_string(v, key, s)) {
+        if (auto t = parse_event_type(s)) {
+          e.event_type = *t;
+        } else {
+          fail("event_type", fmt::format("unknown event type '{}'", s));
+        }
+      }
+    } else if (key == "event_time") {
+      get_time(v, key, e.event_time);
+    } else if (key == "ingested_at") {
+      if (!is_null) have_ingested = get_time(v, key, e.ingested_at);
+    } else if (key == "source") {
+      get_string(v, key, e.source);
+    } else if (key == "source_entity_id") {
+      get_string(v, key, e.source_entity_id);
+    } else if (key == "entity_type") {
+      std::string s;
+      if (get_string(v, key, s)) {
+        if (auto t = parse_entity_type(s)) {
+          e.entity_type = *t;
+        } else {
+          fail("entity_type", fmt::format("unknown entity type '{}'", s));
+        }
+      }
+    } else if (key == "entity_id") {
+      get_string(v, key, e.entity_id);
+    } else if (key == "related_entity_ids") {
+      if (!is_null) get_object_text(v, key, e.related_entity_ids);
+    } else if (key == "attributes") {
+      if (!is_null) get_object_text(v, key, e.attributes);
+    } else if (key == "amount") {
+      if (!is_null) {
+        od::json_type type;
+        if (v.type().get(type) || type != od::json_type::number) {
+          fail("amount", "must be a JSON number");
+        } else {
+          amount_text.assign(trim_token(v.raw_json_token()));
+          od::number n;
+          if (v.get_number().get(n)) fail("amount", "malformed number");
+        }
+      }
+    } else if (key == "currency") {
+      if (!is_null) get_string(v, key, e.currency);
+    } else if (key == "data_quality_flags") {
+      od::array arr;
+      if (v.get_array().get(arr)) {
+        fail("data_quality_flags", "must be an array of strings");
+      } else {
+        for (auto item : arr) {
+          std::string_view s;
+          if (item.get_string().get(s)) {
+            fail("data_quality_flags", "must be an array of strings");
+            break;
+          }
+          e.data_quality_flags.emplace_back(s);
+        }
+      }
+    } else if (key == "schema_version") {
+      std::string s;
+      if (get_string(v, key, s) && s != kCanonicalSchemaVersion)
+        fail("schema_version", fmt::format("'{}' is not supported (expected {})", s, kCanonicalSchemaVersion));
+    } else if (key == "mapping_version") {
+      std::int64_t m;
+      if (v.get_int64().get(m) || m < 1 || m > 1000000) fail("mapping_version", "must be a positive integer");
+      else e.mapping_version = static_cast<int>(m);
+    } else {
+      fail(std::string(key), "unknown field");
+    }
+    seen_keys.push_back(key);
+  }
+  if (malformed) {
+    r.problems.clear();
+    fail("", "malformed JSON");
+    return r;
+  }
+  if (!at_document_end(doc)) {
+    fail("", "trailing content after the JSON object");
+    return r;
+  }
+  // A field that was present but bad is already reported; only report absence here.
+  for (std::string_view required : {"event_type", "event_time", "source", "source_entity_id", "entity_type", "entity_id"})
+    if (std::find(seen_keys.begin(), seen_keys.end(), required) == seen_keys.end()) fail(std::string(required), "missing");
+  if (!r.problems.empty()) return r;
+
+  if (!amount_text.empty()) {
+    if (e.currency.empty()) e.currency = defaults.currency;
+    if (e.currency.empty()) {
+      fail("currency", "required when an amount is given (no workspace currency is set yet)");
+      return r;
+    }
+    auto digits = currency_minor_digits(e.currency);
+    if (!digits) {
+      fail("currency", fmt::format("unknown ISO 4217 currency code '{}'", e.currency));
+      return r;
+    }
+    DecimalParse amount = parse_decimal_minor(amount_text, *digits);
+    if (!amount.minor) {
+      fail("amount", fmt::format("'{}': {}", amount_text, amount.error));
+      return r;
+    }
+    e.amount_minor = amount.minor;
+  }
+  if (!have_ingested) e.ingested_at = defaults.ingested_at;
+  if (!have_id)
+    e.event_id = derive_event_id(e.source, e.source_entity_id, e.event_type, e.mapping_version,
+                                 format_iso8601(e.event_time));
+  r.problems = validate_event(e);
+  if (r.problems.empty()) r.event = std::move(e);
+  return r;
+}
+
+}  // namespace bre

@@ -1,0 +1,364 @@
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <unordered_set>
+
+#include "bre/core/event_codec.h"
+#include "bre/core/json_text.h"
+#include "bre/core/money.h"
+#include "bre/ingest/csv.h"
+#include "bre/ingest/ingest.h"
+#include "bre/ingest/input.h"
+#include "bre/store/event_store.h"
+#include "bre/store/migrations.h"
+
+namespace bre {
+
+std::string home_currency(Workspace& ws) { return ws.setting("currency").value_or(""); }
+
+namespace {
+
+std::string new_batch_id() {
+  std::random_device rd;
+  std::string stamp;
+  for (char c : format_iso8601(now_ms()))
+    if (c != '-' && c != ':') stamp.push_back(c);
+  return fmt::format("batch_{}Z_{:06x}", stamp.substr(0, 15), rd() & 0xffffff);
+}
+
+void flag_timeliness(CanonicalEvent& e) {
+  if (e.event_time > e.ingested_at + kFutureTolerance) e.data_quality_flags.push_back("untimely:future_event_time");
+}
+
+[[noreturn]] void refuse_batch(std::int64_t bad_records, std::vector<Problem> problems) {
+  throw Error(ErrorKind::data_invalid, "INPUT_INVALID",
+              fmt::format("{} invalid record{}; nothing was written (use --skip-invalid to keep the valid ones)",
+                          bad_records, bad_records == 1 ? "" : "s"),
+              std::move(problems));
+}
+
+// Checks an event against the workspace currency, adopting the first one seen
+// when the workspace has none yet.
+bool currency_ok(const CanonicalEvent& e, std::string& home, Problem& problem) {
+  if (e.currency.empty()) return true;
+  if (home.empty()) home = e.currency;
+  if (e.currency == home) return true;
+  problem.field = "currency";
+  problem.reason = fmt::format("'{}' differs from the workspace currency '{}'; one home currency per workspace",
+                               e.currency, home);
+  return false;
+}
+
+// Large loads into a small table go faster with the secondary indexes rebuilt
+// once at the end than maintained row by row.
+bool should_bulk_load(Database& db, std::uint64_t input_bytes) {
+  const std::int64_t existing = count_events(db);
+  return input_bytes / 200 > static_cast<std::uint64_t>(existing) && input_bytes > (8u << 20);
+}
+
+struct SeenId {
+  std::uint64_t id_hash;
+  std::uint64_t content_hash;
+  std::uint32_t path_index;
+  std::int64_t line;
+};
+
+IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Logger& log) {
+  Database& db = ws.db();
+  IngestResult result;
+  result.source = "events";
+  result.batch_id = new_batch_id();
+  const TimeMs now = now_ms();
+  std::string home = home_currency(ws);
+  if (home.empty()) home = req.currency;
+  const std::string initial_home = home;
+
+  Transaction tx(db);
+  insert_batch(db, {result.batch_id, "events", req.paths, 1, now, "ingest"});
+  std::uint64_t total_bytes = 0;
+  for (const std::string& p : req.paths) {
+    std::error_code ec;
+    if (p != "-") total_bytes += std::filesystem::file_size(p, ec);
+  }
+  const bool bulk = should_bulk_load(db, total_bytes);
+  if (bulk) db.exec(drop_event_index_sql());
+
+  EventWriter writer(db, result.batch_id);
+  QualityAccumulator quality;
+  EventDecoder decoder;
+  std::vector<Problem> problems;
+  std::int64_t bad_records = 0;
+  std::vector<CanonicalEvent> chunk;
+  std::vector<SeenId> seen;
+  std::hash<std::string_view> hasher;
+
+  auto flush = [&] {
+    std::sort(chunk.begin(), chunk.end(), [](const auto& a, const auto& b) { return a.event_id < b.event_id; });
+    for (const CanonicalEvent& e : chunk) {
+      if (writer.insert(e)) ++result.events_inserted;
+      else ++result.events_duplicate;
+    }
+    chunk.clear();
+  };
+  auto reject = [&](Problem p, std::string_view raw) {
+    ++bad_records;
+    quality.add_reject(p.field, p.reason);
+    if (req.skip_invalid) insert_reject(db, result.batch_id, p, std::string(raw));
+    else if (problems.size() < req.max_reported_problems) problems.push_back(std::move(p));
+  };
+
+  for (std::uint32_t pi = 0; pi < req.paths.size(); ++pi) {
+    const std::string& path = req.paths[pi];
+    const std::string file = path == "-" ? "<stdin>" : path;
+    LineReader reader(path);
+    std::string_view line;
+    while (reader.next(line)) {
+      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+      ++result.records;
+      DecodeResult d = decoder.decode(line, {home, now});
+      Problem currency_problem{file, reader.line_number(), "", ""};
+      if (!d.event) {
+        // All of a record's problems, each with file, line and field.
+        ++bad_records;
+        for (Problem& p : d.problems) {
+          p.file = file;
+          p.line = reader.line_number();
+          quality.add_reject(p.field, p.reason);
+          if (req.skip_invalid) insert_reject(db, result.batch_id, p, std::string(line));
+          else if (problems.size() < req.max_reported_problems) problems.push_back(p);
+        }
+        continue;
+      }
+      CanonicalEvent& e = *d.event;
+      if (!currency_ok(e, home, currency_problem)) {
+        reject(currency_problem, line);
+        continue;
+      }
+      flag_timeliness(e);
+      const std::string canonical = encode_event(e);
+      seen.push_back({hasher(e.event_id), hasher(canonical), pi, reader.line_number()});
+      quality.add_event(e);
+      if (bad_records == 0 || req.skip_invalid) {
+        chunk.push_back(std::move(e));
+        if (chunk.size() >= 65536) flush();
+      }
+    }
+    log.debug("ingest", "file_read", {{"file", file}, {"lines", reader.line_number()}});
+  }
+  // The same id twice in one batch is only acceptable for the same content.
+  std::stable_sort(seen.begin(), seen.end(), [](const SeenId& a, const SeenId& b) { return a.id_hash < b.id_hash; });
+  for (std::size_t i = 1; i < seen.size(); ++i)
+    if (seen[i].id_hash == seen[i - 1].id_hash && seen[i].content_hash != seen[i - 1].content_hash) {
+      const std::string file = req.paths[seen[i].path_index] == "-" ? "<stdin>" : req.paths[seen[i].path_index];
+      reject({file, seen[i].line, "event_id",
+              fmt::format("duplicate id with different content (first seen at line {})", seen[i - 1].line)},
+             "");
+    }
+  if (bad_records > 0 && !req.skip_invalid) refuse_batch(bad_records, std::move(problems));
+  flush();
+  if (bulk) db.exec(event_index_sql());
+
+  quality.set_total_records(result.records);
+  quality.set_rejected_records(bad_records);
+  result.rejected = bad_records;
+  result.quality = quality.report(result.batch_id, "events");
+  insert_quality_report(db, result.quality, now);
+  finish_batch(db, result.batch_id, result.quality, result.events_inserted, result.events_duplicate);
+  if (initial_home.empty() && !home.empty()) ws.set_setting("currency", home);
+  tx.commit();
+  return result;
+}
+
+// Supplemental files may be CSV, a JSON array of objects, or JSON Lines.
+void read_records(const std::string& path, const Adapter& adapter, std::vector<SourceRecord>& records,
+                  std::vector<Problem>& read_problems) {
+  const std::string file = path == "-" ? "<stdin>" : path;
+  const std::string data = read_whole_input(path);
+  const std::size_t first = data.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  if (first != std::string::npos && (data[first] == '[' || data[first] == '{')) {
+    std::vector<std::pair<std::int64_t, nlohmann::ordered_json>> objects;
+    if (data[first] == '[') {
+      auto parsed = nlohmann::ordered_json::parse(data, nullptr, false);
+      if (parsed.is_discarded() || !parsed.is_array())
+        throw Error(ErrorKind::data_invalid, "INPUT_INVALID", "malformed JSON array", file);
+      std::int64_t n = 0;
+      for (auto& o : parsed) objects.emplace_back(++n, std::move(o));
+    } else {
+      std::int64_t line_no = 0;
+      std::size_t pos = 0;
+      while (pos < data.size()) {
+        std::size_t nl = data.find('\n', pos);
+        std::string_view line(data.data() + pos, (nl == std::string::npos ? data.size() : nl) - pos);
+        pos = nl == std::string::npos ? data.size() : nl + 1;
+        ++line_no;
+        if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+        auto parsed = nlohmann::ordered_json::parse(line, nullptr, false);
+        if (parsed.is_discarded()) {
+          read_problems.push_back({file, line_no, "", "malformed JSON"});
+          continue;
+        }
+        objects.emplace_back(line_no, std::move(parsed));
+      }
+    }
+    for (auto& [line_no, obj] : objects) {
+      if (!obj.is_object()) {
+        read_problems.push_back({file, line_no, "", "record is not a JSON object"});
+        continue;
+      }
+      auto columns = std::make_shared<std::vector<std::string>>();
+      SourceRecord r{file, line_no, "", nullptr, {}};
+      for (auto& [k, v] : obj.items()) {
+        columns->push_back(k);
+        r.values.push_back(v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump());
+      }
+      r.kind = adapter.classify(*columns);
+      if (r.kind.empty()) {
+        read_problems.push_back({file, line_no, "", fmt::format("not a recognised {} record", adapter.source())});
+        continue;
+      }
+      r.columns = std::move(columns);
+      records.push_back(std::move(r));
+    }
+    return;
+  }
+  // CSV: the header decides which table of the source this is and its encoding.
+  CsvReader probe(data, file);
+  CsvRow header;
+  Problem problem;
+  if (!probe.next(header, &problem))
+    throw Error(ErrorKind::data_invalid, "INPUT_INVALID", "empty file: no header row", file);
+  const TextEncoding encoding = adapter.encoding(header.fields);
+  CsvReader reader(data, file, encoding);
+  reader.next(header, &problem);
+  auto columns = std::make_shared<const std::vector<std::string>>(header.fields);
+  const std::string kind = adapter.classify(header.fields);
+  if (kind.empty())
+    throw Error(ErrorKind::data_invalid, "UNRECOGNISED_FILE",
+                fmt::format("header is not a known {} table (first columns: {})", adapter.source(),
+                            fmt::join(header.fields.begin(),
+                                      header.fields.begin() + std::min<std::size_t>(4, header.fields.size()), ", ")),
+                file);
+  CsvRow row;
+  while (reader.next(row, &problem)) {
+    if (!problem.reason.empty()) {
+      read_problems.push_back(problem);
+      continue;
+    }
+    if (row.fields.size() != columns->size()) {
+      read_problems.push_back({file, row.line, "",
+                               fmt::format("has {} fields, the header has {} (truncated or unquoted separator?)",
+                                           row.fields.size(), columns->size())});
+      continue;
+    }
+    records.push_back({file, row.line, kind, columns, std::move(row.fields)});
+  }
+}
+
+IngestResult ingest_with_adapter(Workspace& ws, const IngestRequest& req, const Logger& log) {
+  auto adapter = make_adapter(req.source);
+  Database& db = ws.db();
+  IngestResult result;
+  result.source = req.source;
+  result.batch_id = new_batch_id();
+  const TimeMs now = now_ms();
+
+  std::vector<SourceRecord> records;
+  std::vector<Problem> read_problems;
+  for (const std::string& path : req.paths) read_records(path, *adapter, records, read_problems);
+  result.records = static_cast<std::int64_t>(records.size() + read_problems.size());
+
+  std::string home = home_currency(ws);
+  if (home.empty()) home = req.currency.empty() ? adapter->default_currency() : req.currency;
+  const bool set_home = !ws.setting("currency");
+  MapContext ctx(now, home);
+  {
+    ScopedTimer t(log, "ingest", "map");
+    adapter->map(records, req.options, ctx);
+  }
+
+  // Every problem of every record, located; a record with any problem yields no events.
+  std::vector<Problem> problems = read_problems;
+  std::vector<bool> bad(records.size(), false);
+  auto locate = [&](std::size_t i, std::string field, std::string reason) {
+    bad[i] = true;
+    problems.push_back({records[i].file, records[i].line, std::move(field), std::move(reason)});
+  };
+  for (auto& r : ctx.rejections()) locate(r.record_index, r.field, r.reason);
+  for (auto& em : ctx.events()) {
+    for (Problem& p : validate_event(em.event)) locate(em.record_index, p.field, p.reason);
+    Problem cp;
+    std::string h = home;
+    if (!currency_ok(em.event, h, cp)) locate(em.record_index, cp.field, cp.reason);
+  }
+  const std::int64_t bad_records =
+      static_cast<std::int64_t>(std::count(bad.begin(), bad.end(), true) + read_problems.size());
+  if (bad_records > 0 && !req.skip_invalid) {
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const Problem& a, const Problem& b) { return std::tie(a.file, a.line) < std::tie(b.file, b.line); });
+    if (problems.size() > req.max_reported_problems) problems.resize(req.max_reported_problems);
+    refuse_batch(bad_records, std::move(problems));
+  }
+
+  Transaction tx(db);
+  insert_batch(db, {result.batch_id, req.source, req.paths, adapter->mapping_version(), now, "ingest"});
+  const bool bulk = ctx.events().size() > 200000 && static_cast<std::int64_t>(ctx.events().size()) > count_events(db);
+  if (bulk) db.exec(drop_event_index_sql());
+  {
+    BronzeSupplementalWriter bronze(db, result.batch_id, req.source);
+    for (const SourceRecord& r : records) result.bronze_inserted += bronze.insert(r, now);
+  }
+  QualityAccumulator quality;
+  std::map<std::pair<std::string, std::int64_t>, std::size_t> record_at;
+  if (!problems.empty())
+    for (std::size_t i = 0; i < records.size(); ++i) record_at.emplace(std::pair(records[i].file, records[i].line), i);
+  for (const Problem& p : problems) {
+    quality.add_reject(p.field, p.reason);
+    auto it = record_at.find({p.file, p.line});
+    insert_reject(db, result.batch_id, p, it == record_at.end() ? std::string() : records[it->second].to_json());
+  }
+  std::vector<CanonicalEvent*> good;
+  for (auto& em : ctx.events())
+    if (!bad[em.record_index]) good.push_back(&em.event);
+  std::sort(good.begin(), good.end(), [](auto* a, auto* b) { return a->event_id < b->event_id; });
+  {
+    EventWriter writer(db, result.batch_id);
+    for (CanonicalEvent* e : good) {
+      flag_timeliness(*e);
+      quality.add_event(*e);
+      if (writer.insert(*e)) ++result.events_inserted;
+      else ++result.events_duplicate;
+    }
+  }
+  if (bulk) db.exec(event_index_sql());
+  upsert_entities(db, ctx.entities(), req.source, now);
+  result.entities = static_cast<std::int64_t>(ctx.entities().size());
+  quality.set_total_records(result.records);
+  quality.set_rejected_records(bad_records);
+  result.rejected = bad_records;
+  result.quality = quality.report(result.batch_id, req.source);
+  insert_quality_report(db, result.quality, now);
+  finish_batch(db, result.batch_id, result.quality, result.events_inserted, result.events_duplicate);
+  if (set_home) ws.set_setting("currency", home);
+  tx.commit();
+  return result;
+}
+
+}  // namespace
+
+IngestResult ingest_files(Workspace& ws, const IngestRequest& req, const Logger& log) {
+  if (req.paths.empty()) throw_usage("no input files given");
+  if (!req.currency.empty() && !currency_minor_digits(req.currency))
+    throw Error(ErrorKind::usage, "UNKNOWN_CURRENCY", fmt::format("unknown ISO 4217 currency code '{}'", req.currency));
+  ScopedTimer timer(log, "ingest", "batch");
+  IngestResult r = req.source == "events" ? ingest_canonical(ws, req, log) : ingest_with_adapter(ws, req, log);
+  log.info("ingest", "batch_written",
+           {{"batch_id", r.batch_id}, {"source", r.source}, {"records", r.records},
+            {"events_inserted", r.events_inserted}, {"events_duplicate", r.events_duplicate},
+            {"rejected", r.rejected}});
+  return r;
+}
+
+}  // namespace bre

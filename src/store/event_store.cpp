@@ -1,0 +1,163 @@
+#include "bre/store/event_store.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "bre/core/hash.h"
+#include "bre/core/json_text.h"
+
+namespace bre {
+
+const char* const kEventColumns =
+    "event_id, event_type, event_time, ingested_at, source, source_entity_id, entity_type, entity_id, "
+    "related_entity_ids, amount_minor, currency, attributes, data_quality_flags, mapping_version";
+
+void insert_batch(Database& db, const BatchRecord& b) {
+  db.prepare("INSERT INTO ingest_batches(batch_id, source, inputs, mapping_version, started_at, kind) "
+             "VALUES(?,?,?,?,?,?)")
+      .bind(1, b.batch_id)
+      .bind(2, b.source)
+      .bind(3, nlohmann::json(b.inputs).dump())
+      .bind(4, b.mapping_version)
+      .bind(5, b.started_at)
+      .bind(6, b.kind)
+      .run();
+}
+
+void finish_batch(Database& db, const std::string& batch_id, const DataQualityReport& q, std::int64_t inserted,
+                  std::int64_t duplicates) {
+  db.prepare("UPDATE ingest_batches SET finished_at = ?, total_records = ?, valid_records = ?, rejected_records = ?, "
+             "events_inserted = ?, events_duplicate = ? WHERE batch_id = ?")
+      .bind(1, now_ms())
+      .bind(2, q.total_records)
+      .bind(3, q.valid_records)
+      .bind(4, q.rejected_records)
+      .bind(5, inserted)
+      .bind(6, duplicates)
+      .bind(7, batch_id)
+      .run();
+}
+
+EventWriter::EventWriter(Database& db, std::string batch_id)
+    : db_(db),
+      stmt_(db.prepare("INSERT OR IGNORE INTO events(event_id, event_type, event_time, ingested_at, source, "
+                       "source_entity_id, entity_type, entity_id, related_entity_ids, amount_minor, currency, "
+                       "attributes, data_quality_flags, schema_version, mapping_version, batch_id) "
+                       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,'canonical_v1',?,?)")),
+      batch_id_(std::move(batch_id)) {}
+
+bool EventWriter::insert(const CanonicalEvent& e) {
+  flags_.assign("[");
+  for (std::size_t i = 0; i < e.data_quality_flags.size(); ++i) {
+    if (i) flags_.push_back(',');
+    append_json_string(flags_, e.data_quality_flags[i]);
+  }
+  flags_.push_back(']');
+  stmt_.bind(1, e.event_id)
+      .bind(2, to_string(e.event_type))
+      .bind(3, e.event_time)
+      .bind(4, e.ingested_at)
+      .bind(5, e.source)
+      .bind(6, e.source_entity_id)
+      .bind(7, to_string(e.entity_type))
+      .bind(8, e.entity_id)
+      .bind(9, e.related_entity_ids)
+      .bind(10, e.amount_minor)
+      .bind(12, e.attributes)
+      .bind(13, flags_)
+      .bind(14, e.mapping_version)
+      .bind(15, batch_id_);
+  if (e.currency.empty()) stmt_.bind_null(11);
+  else stmt_.bind(11, e.currency);
+  stmt_.step();
+  stmt_.reset();
+  return db_.changes() > 0;
+}
+
+BronzeSupplementalWriter::BronzeSupplementalWriter(Database& db, std::string batch_id, std::string source)
+    : db_(db),
+      stmt_(db.prepare("INSERT OR IGNORE INTO bronze_supplemental_raw(upload_id, source, record_kind, file_name, "
+                       "record_line, record_key, raw_payload, ingested_at) VALUES(?,?,?,?,?,?,?,?)")),
+      batch_id_(std::move(batch_id)),
+      source_(std::move(source)) {}
+
+bool BronzeSupplementalWriter::insert(const SourceRecord& r, TimeMs ingested_at) {
+  const std::string payload = r.to_json();
+  // Content-keyed, so the same record from the same file is stored once.
+  const std::string key = sha256_hex(source_ + '\x1f' + r.kind + '\x1f' + payload);
+  stmt_.bind(1, batch_id_)
+      .bind(2, source_)
+      .bind(3, r.kind)
+      .bind(4, r.file)
+      .bind(5, r.line)
+      .bind(6, key)
+      .bind(7, payload)
+      .bind(8, ingested_at);
+  stmt_.step();
+  stmt_.reset();
+  return db_.changes() > 0;
+}
+
+void upsert_entities(Database& db, const std::vector<ReferenceEntity>& entities, const std::string& source,
+                     TimeMs now) {
+  Statement s = db.prepare(
+      "INSERT INTO entities(kind, entity_id, display_name, category, attributes, source, updated_at) "
+      "VALUES(?,?,?,?,?,?,?) ON CONFLICT(kind, entity_id) DO UPDATE SET display_name = excluded.display_name, "
+      "category = excluded.category, attributes = excluded.attributes, source = excluded.source, "
+      "updated_at = excluded.updated_at");
+  for (const ReferenceEntity& e : entities) {
+    s.bind(1, e.kind).bind(2, e.entity_id).bind(3, e.display_name).bind(5, e.attributes).bind(6, source).bind(7, now);
+    if (e.category.empty()) s.bind_null(4);
+    else s.bind(4, e.category);
+    s.run();
+  }
+}
+
+void insert_reject(Database& db, const std::string& batch_id, const Problem& p, const std::string& raw_record) {
+  db.prepare("INSERT INTO rejected_records(batch_id, file_name, record_line, field, reason, raw_record) "
+             "VALUES(?,?,?,?,?,?)")
+      .bind(1, batch_id)
+      .bind(2, p.file)
+      .bind(3, p.line)
+      .bind(4, p.field)
+      .bind(5, p.reason)
+      .bind(6, raw_record)
+      .run();
+}
+
+void insert_quality_report(Database& db, const DataQualityReport& q, TimeMs now) {
+  db.prepare("INSERT INTO quality_reports(batch_id, source, overall_quality_score, report, created_at) "
+             "VALUES(?,?,?,?,?)")
+      .bind(1, q.batch_id)
+      .bind(2, q.source)
+      .bind(3, q.overall_quality_score)
+      .bind(4, to_json(q))
+      .bind(5, now)
+      .run();
+  Statement w = db.prepare("INSERT INTO metric_quality_weights(batch_id, metric, weight, events) VALUES(?,?,?,?)");
+  for (const MetricQualityWeight& m : q.metric_weights) w.bind(1, q.batch_id).bind(2, m.metric).bind(3, m.weight).bind(4, m.events).run();
+}
+
+CanonicalEvent read_event_row(const Statement& s) {
+  CanonicalEvent e;
+  e.event_id = s.text(0);
+  e.event_type = parse_event_type(s.text_view(1)).value_or(EventType::order_placed);
+  e.event_time = s.int64(2);
+  e.ingested_at = s.int64(3);
+  e.source = s.text(4);
+  e.source_entity_id = s.text(5);
+  e.entity_type = parse_entity_type(s.text_view(6)).value_or(EntityType::order);
+  e.entity_id = s.text(7);
+  e.related_entity_ids = s.text(8);
+  if (!s.is_null(9)) e.amount_minor = s.int64(9);
+  if (!s.is_null(10)) e.currency = s.text(10);
+  e.attributes = s.text(11);
+  for (const auto& f : nlohmann::json::parse(s.text_view(12))) e.data_quality_flags.push_back(f.get<std::string>());
+  e.mapping_version = static_cast<int>(s.int64(13));
+  return e;
+}
+
+std::int64_t count_events(Database& db) { return db.query_int("SELECT count(*) FROM events"); }
+std::int64_t count_live_events(Database& db) { return db.query_int("SELECT count(*) FROM live_events"); }
+
+}  // namespace bre

@@ -1,0 +1,293 @@
+// Numbered schema migrations. Append new ones; never edit a released one.
+#include "bre/store/migrations.h"
+
+namespace bre {
+
+namespace {
+
+// Version 1: every layer of the pipeline. Later stages keep their structured
+// results as JSON payloads next to the columns they are queried by.
+constexpr const char* kV1 = R"SQL(
+CREATE TABLE settings(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE ingest_batches(
+  batch_id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  inputs TEXT NOT NULL,              -- JSON array of file names
+  mapping_version INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  total_records INTEGER NOT NULL DEFAULT 0,
+  valid_records INTEGER NOT NULL DEFAULT 0,
+  rejected_records INTEGER NOT NULL DEFAULT 0,
+  events_inserted INTEGER NOT NULL DEFAULT 0,
+  events_duplicate INTEGER NOT NULL DEFAULT 0,
+  kind TEXT NOT NULL DEFAULT 'ingest' -- ingest | replay
+);
+
+CREATE TABLE bronze_qbo_raw(
+  raw_id INTEGER PRIMARY KEY,
+  entity_id TEXT NOT NULL,
+  entity_type TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT 'qbo',
+  operation TEXT NOT NULL,
+  sync_token TEXT NOT NULL DEFAULT '',
+  raw_payload TEXT NOT NULL,
+  ingested_at INTEGER NOT NULL,
+  webhook_event_id TEXT,
+  api_version TEXT,
+  schema_version TEXT NOT NULL DEFAULT 'bronze_v1',
+  batch_id TEXT NOT NULL REFERENCES ingest_batches(batch_id),
+  UNIQUE(entity_type, entity_id, sync_token, operation)
+);
+
+CREATE TABLE bronze_supplemental_raw(
+  raw_id INTEGER PRIMARY KEY,
+  upload_id TEXT NOT NULL REFERENCES ingest_batches(batch_id),
+  source TEXT NOT NULL,
+  record_kind TEXT NOT NULL,          -- e.g. olist 'orders', 'reviews'
+  file_name TEXT NOT NULL,
+  record_line INTEGER NOT NULL,
+  record_key TEXT NOT NULL,           -- sha256 of source, kind and payload
+  raw_payload TEXT NOT NULL,          -- one source record as a JSON object
+  ingested_at INTEGER NOT NULL,
+  schema_version TEXT NOT NULL DEFAULT 'bronze_v1',
+  UNIQUE(source, record_key)
+);
+
+CREATE TABLE events(
+  event_id TEXT PRIMARY KEY,
+  event_type TEXT NOT NULL,
+  event_time INTEGER NOT NULL,        -- UTC ms
+  ingested_at INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  source_entity_id TEXT NOT NULL,
+  entity_type TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  related_entity_ids TEXT NOT NULL,   -- canonical JSON object
+  amount_minor INTEGER,
+  currency TEXT,
+  attributes TEXT NOT NULL,           -- canonical JSON object
+  data_quality_flags TEXT NOT NULL,   -- JSON array
+  schema_version TEXT NOT NULL,
+  mapping_version INTEGER NOT NULL,
+  batch_id TEXT NOT NULL REFERENCES ingest_batches(batch_id)
+);
+
+-- A replay under a newer mapping supersedes events instead of touching them.
+CREATE TABLE superseded_events(
+  event_id TEXT PRIMARY KEY REFERENCES events(event_id),
+  superseded_by_batch TEXT NOT NULL REFERENCES ingest_batches(batch_id)
+);
+
+CREATE VIEW live_events AS
+  SELECT e.* FROM events e WHERE NOT EXISTS (SELECT 1 FROM superseded_events s WHERE s.event_id = e.event_id);
+
+CREATE TABLE entities(
+  kind TEXT NOT NULL,                 -- customer | vendor | product | seller | category | carrier
+  entity_id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  category TEXT,
+  attributes TEXT NOT NULL DEFAULT '{}',
+  source TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY(kind, entity_id)
+);
+
+CREATE TABLE quality_reports(
+  batch_id TEXT PRIMARY KEY REFERENCES ingest_batches(batch_id),
+  source TEXT NOT NULL,
+  overall_quality_score REAL NOT NULL,
+  report TEXT NOT NULL,               -- DataQualityReport JSON
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE metric_quality_weights(
+  batch_id TEXT NOT NULL REFERENCES ingest_batches(batch_id),
+  metric TEXT NOT NULL,
+  weight REAL NOT NULL,
+  events INTEGER NOT NULL,
+  PRIMARY KEY(batch_id, metric)
+);
+
+CREATE TABLE rejected_records(
+  reject_id INTEGER PRIMARY KEY,
+  batch_id TEXT NOT NULL REFERENCES ingest_batches(batch_id),
+  file_name TEXT NOT NULL,
+  record_line INTEGER NOT NULL,
+  field TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  raw_record TEXT NOT NULL
+);
+
+CREATE TABLE runs(
+  run_id TEXT PRIMARY KEY,
+  command TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  status TEXT NOT NULL,
+  manifest TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE metrics_daily(
+  metric TEXT NOT NULL,
+  day TEXT NOT NULL,
+  value REAL,                          -- NULL when the ratio is undefined
+  metric_schema_version INTEGER NOT NULL,
+  evidence TEXT NOT NULL DEFAULT '{}', -- event ids or a query key behind the value
+  run_id TEXT,
+  PRIMARY KEY(metric, day)
+);
+
+CREATE TABLE metrics_weekly(
+  metric TEXT NOT NULL,
+  week_start TEXT NOT NULL,
+  value REAL,
+  metric_schema_version INTEGER NOT NULL,
+  run_id TEXT,
+  PRIMARY KEY(metric, week_start)
+);
+
+CREATE TABLE incidents(
+  incident_id TEXT PRIMARY KEY,
+  incident_type TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  confidence TEXT NOT NULL,
+  state TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open',
+  window_start TEXT NOT NULL,
+  window_end TEXT NOT NULL,
+  detected_at INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  run_id TEXT
+);
+
+CREATE TABLE incident_feedback(
+  feedback_id INTEGER PRIMARY KEY,
+  incident_id TEXT NOT NULL REFERENCES incidents(incident_id),
+  kind TEXT NOT NULL,                  -- status | label
+  value TEXT NOT NULL,
+  note TEXT,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE cascades(
+  cascade_id TEXT PRIMARY KEY,
+  root_incident_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  run_id TEXT
+);
+
+CREATE TABLE causal_chains(
+  incident_id TEXT PRIMARY KEY,
+  payload TEXT NOT NULL,
+  run_id TEXT
+);
+
+CREATE TABLE blast_radius(
+  incident_id TEXT PRIMARY KEY,
+  payload TEXT NOT NULL,
+  run_id TEXT
+);
+
+CREATE TABLE postmortems(
+  postmortem_id TEXT PRIMARY KEY,
+  incident_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  run_id TEXT
+);
+
+CREATE TABLE monitors(
+  monitor_id TEXT PRIMARY KEY,
+  metric TEXT NOT NULL,
+  condition TEXT NOT NULL,
+  threshold REAL NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  source_incident_id TEXT,
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE monitor_alerts(
+  alert_id TEXT PRIMARY KEY,
+  monitor_id TEXT NOT NULL REFERENCES monitors(monitor_id),
+  fired_at INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open',
+  payload TEXT NOT NULL
+);
+
+CREATE TABLE scenarios(
+  scenario_id TEXT PRIMARY KEY,
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE comparisons(
+  comparison_id TEXT PRIMARY KEY,
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE connections(
+  connection_id TEXT PRIMARY KEY,
+  provider TEXT NOT NULL,
+  realm_id TEXT,
+  status TEXT NOT NULL,
+  encrypted_tokens BLOB,
+  payload TEXT NOT NULL DEFAULT '{}',
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE models(
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  params TEXT NOT NULL,
+  training_window TEXT NOT NULL,
+  metrics TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY(name, version)
+);
+
+-- The event log and raw layers are immutable: the database itself refuses edits.
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are immutable: the event log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are immutable: the event log is append-only'); END;
+CREATE TRIGGER superseded_no_update BEFORE UPDATE ON superseded_events
+  BEGIN SELECT RAISE(ABORT, 'superseded_events is append-only'); END;
+CREATE TRIGGER superseded_no_delete BEFORE DELETE ON superseded_events
+  BEGIN SELECT RAISE(ABORT, 'superseded_events is append-only'); END;
+CREATE TRIGGER bronze_qbo_no_update BEFORE UPDATE ON bronze_qbo_raw
+  BEGIN SELECT RAISE(ABORT, 'bronze_qbo_raw is append-only'); END;
+CREATE TRIGGER bronze_qbo_no_delete BEFORE DELETE ON bronze_qbo_raw
+  BEGIN SELECT RAISE(ABORT, 'bronze_qbo_raw is append-only'); END;
+CREATE TRIGGER bronze_supp_no_update BEFORE UPDATE ON bronze_supplemental_raw
+  BEGIN SELECT RAISE(ABORT, 'bronze_supplemental_raw is append-only'); END;
+CREATE TRIGGER bronze_supp_no_delete BEFORE DELETE ON bronze_supplemental_raw
+  BEGIN SELECT RAISE(ABORT, 'bronze_supplemental_raw is append-only'); END;
+)SQL";
+
+}  // namespace
+
+const std::vector<const char*>& migrations() {
+  static const std::vector<const char*> all = {kV1};
+  return all;
+}
+
+// Secondary indexes on events are dropped before large bulk loads and rebuilt
+// after, which is several times faster than maintaining them row by row.
+const char* event_index_sql() {
+  return "CREATE INDEX IF NOT EXISTS idx_events_time ON events(event_time);"
+         "CREATE INDEX IF NOT EXISTS idx_events_type_time ON events(event_type, event_time);"
+         "CREATE INDEX IF NOT EXISTS idx_events_source ON events(source, mapping_version);";
+}
+const char* drop_event_index_sql() {
+  return "DROP INDEX IF EXISTS idx_events_time; DROP INDEX IF EXISTS idx_events_type_time;"
+         "DROP INDEX IF EXISTS idx_events_source;";
+}
+
+}  // namespace bre

@@ -1,0 +1,73 @@
+#include "bre/store/workspace.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "bre/core/error.h"
+#include "bre/store/migrations.h"
+
+namespace bre {
+
+int latest_schema_version() { return static_cast<int>(migrations().size()); }
+
+std::string resolve_workspace_path(const std::string& flag_value) {
+  if (!flag_value.empty()) return flag_value;
+  if (const char* env = std::getenv("BRE_WORKSPACE"); env && *env) return env;
+  return "bre.sqlite";
+}
+
+std::unique_ptr<Workspace> Workspace::open(const std::string& path, bool create, MigrationReport* report) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool existed = fs::exists(path, ec);
+  if (!existed && !create)
+    throw Error(ErrorKind::no_input, "WORKSPACE_NOT_FOUND",
+                "no workspace here (create one with 'bre init' or pass --workspace)", path);
+  if (existed && fs::is_directory(path, ec))
+    throw Error(ErrorKind::cant_create, "WORKSPACE_CANNOT_BE_CREATED", "workspace path is a directory", path);
+
+  auto db = std::make_unique<Database>(path, create ? Database::Mode::create : Database::Mode::read_write);
+  // A file that is not SQLite fails here, on the first read.
+  int version;
+  try {
+    version = static_cast<int>(db->query_int("PRAGMA user_version"));
+  } catch (const Error& e) {
+    throw Error(ErrorKind::cant_create, "WORKSPACE_INVALID", fmt::format("not a bre workspace: {}", e.what()), path);
+  }
+  const int latest = latest_schema_version();
+  if (version > latest)
+    throw Error(ErrorKind::cant_create, "WORKSPACE_TOO_NEW",
+                fmt::format("workspace schema version {} is newer than this bre supports ({}); upgrade bre", version,
+                            latest),
+                path);
+  db->exec("PRAGMA journal_mode=WAL");
+  db->exec("PRAGMA foreign_keys=ON");
+  db->exec("PRAGMA synchronous=NORMAL");
+
+  if (version < latest) {
+    Transaction tx(*db);
+    for (int v = version; v < latest; ++v) db->exec(migrations()[static_cast<std::size_t>(v)]);
+    if (version == 0) db->exec(event_index_sql());
+    db->exec(fmt::format("PRAGMA user_version={}", latest));
+    tx.commit();
+  }
+  if (report) *report = MigrationReport{version, latest, !existed};
+  return std::unique_ptr<Workspace>(new Workspace(path, std::move(db)));
+}
+
+std::optional<std::string> Workspace::setting(const std::string& key) {
+  Statement s = db_->prepare("SELECT value FROM settings WHERE key = ?");
+  s.bind(1, key);
+  if (s.step()) return s.text(0);
+  return std::nullopt;
+}
+
+void Workspace::set_setting(const std::string& key, const std::string& value) {
+  db_->prepare("INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .bind(1, key)
+      .bind(2, value)
+      .run();
+}
+
+}  // namespace bre
