@@ -58,12 +58,7 @@ class Cli11Declarer : public Declarer {
     CLI::Option* o = app_->add_option(name, *target, help);
     if (required) o->required();
   }
-  void formats(const std::vector<Format>& accepted) override {
-    (*registry_)[app_].formats = accepted;
-    std::string list;
-    for (Format f : accepted) list += (list.empty() ? "" : "|") + std::string(to_string(f));
-    app_->footer("Formats: --format " + list + (app_->get_footer().empty() ? "" : "\n\n" + app_->get_footer()));
-  }
+  void formats(const std::vector<Format>& accepted) override { (*registry_)[app_].formats = accepted; }
   void footer(const std::string& text) override {
     const std::string existing = app_->get_footer();
     app_->footer(existing.empty() ? text : existing + "\n\n" + text);
@@ -136,6 +131,14 @@ int run_main(int argc, char** argv) {
   register_init(root);
   register_ingest(root);
   register_quality(root);
+
+  // Every runnable command's --help says which formats it takes.
+  for (auto& [sub, info] : registry) {
+    if (!info.run) continue;
+    std::string list;
+    for (Format f : info.formats) list += (list.empty() ? "" : "|") + std::string(to_string(f));
+    sub->footer("Formats: --format " + list + "\n\n" + sub->get_footer());
+  }
 
   std::vector<std::string> help_topic;
   root.command("help", "show help for a command: bre help ingest file", [&](Declarer& d) {

@@ -124,7 +124,10 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
       return true;
     }
     case od::json_type::null: {
-      if (!v.is_null()) {
+      // type() only looked at the first byte: "nope" is typed null too. The
+      // result must be checked, not converted (that throws on such atoms).
+      bool is_null = false;
+      if (v.is_null().get(is_null) || !is_null) {
         *error = "malformed JSON";
         return false;
       }
@@ -148,7 +151,6 @@ std::optional<std::string> canonical_json_object(std::string_view json, std::str
     *error = "malformed JSON";
     return std::nullopt;
   }
-  od::value root;
   od::json_type type;
   if (doc.type().get(type) || type != od::json_type::object) {
     *error = "must be a JSON object";
@@ -344,9 +346,13 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
   impl_->scratch.resize(json.size() + simdjson::SIMDJSON_PADDING, '\0');
   od::document doc;
   od::object obj;
-  if (impl_->parser.iterate(impl_->scratch.data(), json.size(), impl_->scratch.size()).get(doc) ||
-      doc.get_object().get(obj)) {
-    fail("", "not a JSON object");
+  if (auto err = impl_->parser.iterate(impl_->scratch.data(), json.size(), impl_->scratch.size()).get(doc)) {
+    fail("", fmt::format("malformed JSON ({})", simdjson::error_message(err)));
+    return r;
+  }
+  if (auto err = doc.get_object().get(obj)) {
+    fail("", err == simdjson::INCORRECT_TYPE ? std::string("not a JSON object")
+                                              : fmt::format("malformed JSON ({})", simdjson::error_message(err)));
     return r;
   }
 
@@ -386,7 +392,8 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
     out.clear();
     if (!write_canonical(v, out, 1, &error)) {
       fail(std::string(field), error);
-      malformed = true;
+      // Duplicate keys and depth are the record's fault; broken syntax ends the parse.
+      malformed = error.rfind("malformed", 0) == 0;
       return false;
     }
     return true;
@@ -415,6 +422,11 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
         break;
       }
       is_null = type == od::json_type::null;
+      // type() only looked at the first byte; a skipped "nope" must not pass for null.
+      if (is_null && trim_token(v.raw_json_token()) != "null") {
+        malformed = true;
+        break;
+      }
     }
     if (key == "event_id") {
       have_id = !is_null && get_string(v, key, e.event_id);

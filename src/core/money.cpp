@@ -92,6 +92,13 @@ DecimalParse parse_decimal_minor(std::string_view s, int minor_digits) {
     return out;
   }
   // value = mantissa * 10^(exponent - frac_digits); we want value * 10^minor_digits.
+  // Leading zeros carry no value: without them a zero mantissa is empty, and
+  // zero is exact at any scale ("0e-5" is 0, not too precise).
+  mantissa.erase(0, std::min(mantissa.find_first_not_of('0'), mantissa.size()));
+  if (mantissa.empty()) {
+    out.minor = 0;
+    return out;
+  }
   int shift = exponent - frac_digits + minor_digits;
   while (shift < 0) {
     if (mantissa.empty() || mantissa.back() != '0') {

@@ -1,0 +1,14 @@
+# Helpers for end-to-end tests: each test runs the real binary on real files.
+set -euo pipefail
+: "${BRE:?BRE must point at the bre binary}"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export BRE_WORKSPACE="$WORK/ws.sqlite"
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+expect_eq() { [ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"; }
+expect_contains() { case "$1" in *"$2"*) ;; *) fail "$3: '$2' not in: $1";; esac; }
+# Runs bre, capturing stdout, stderr and the exit code without tripping set -e.
+run() { set +e; OUT=$("$BRE" "$@" 2>"$WORK/stderr"); RC=$?; ERR=$(cat "$WORK/stderr"); set -e; }
+finish() { [ "$failures" -eq 0 ] && echo "ok" || { echo "$failures failure(s)" >&2; exit 1; }; }
+sql() { sqlite3 "$BRE_WORKSPACE" "$1"; }

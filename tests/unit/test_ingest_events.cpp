@@ -1,0 +1,153 @@
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+
+#include "bre/core/error.h"
+#include "bre/ingest/ingest.h"
+#include "bre/store/event_store.h"
+#include "test_support.h"
+
+using namespace bre;
+
+namespace {
+
+std::string order_line(int i, const std::string& extra = "") {
+  return fmt::format(
+      R"({{"event_type":"order_placed","event_time":"2024-03-{:02}T10:00:00Z","source":"shop","source_entity_id":"o{}",)"
+      R"("entity_type":"order","entity_id":"o{}","amount":{}.50,"currency":"USD"{}}})",
+      1 + i % 28, i, i, i, extra);
+}
+
+std::string lines(int from, int to) {
+  std::string out;
+  for (int i = from; i < to; ++i) out += order_line(i) + "\n";
+  return out;
+}
+
+IngestRequest events_request(std::vector<std::string> paths, bool skip = false) {
+  IngestRequest r;
+  r.source = "events";
+  r.paths = std::move(paths);
+  r.skip_invalid = skip;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("ingest events: a batch lands whole, and again adds nothing") {
+  TempDir dir;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  const std::string file = dir.write("a.jsonl", lines(0, 100));
+  IngestResult first = ingest_files(*ws, events_request({file}), Logger{});
+  CHECK(first.records == 100);
+  CHECK(first.events_inserted == 100);
+  CHECK(first.quality.overall_quality_score == 1.0);
+  IngestResult second = ingest_files(*ws, events_request({file}), Logger{});
+  CHECK(second.events_inserted == 0);
+  CHECK(second.events_duplicate == 100);
+  CHECK(count_events(ws->db()) == 100);
+  CHECK(ws->setting("currency") == "USD");
+  // Money is stored exactly, in minor units.
+  CHECK(ws->db().query_int("SELECT sum(amount_minor) FROM events") == (99 * 100 / 2) * 100 + 100 * 50);
+}
+
+TEST_CASE("ingest events: one corrupt line in the middle writes nothing and names the line") {
+  TempDir dir;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  const std::string file = dir.write("bad.jsonl", lines(0, 50) + "{\"event_type\":\"order_placed\", oops\n" + lines(50, 100));
+  try {
+    ingest_files(*ws, events_request({file}), Logger{});
+    FAIL("expected INPUT_INVALID");
+  } catch (const Error& e) {
+    CHECK(exit_code(e.kind()) == 65);
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].line == 51);
+    CHECK(e.problems()[0].file == file);
+    CHECK(e.where() == file + ":51");
+  }
+  CHECK(count_events(ws->db()) == 0);
+  CHECK(ws->db().query_int("SELECT count(*) FROM ingest_batches") == 0);
+
+  IngestResult kept = ingest_files(*ws, events_request({file}, /*skip=*/true), Logger{});
+  CHECK(kept.events_inserted == 100);
+  CHECK(kept.rejected == 1);
+  CHECK(kept.quality.rejected_records == 1);
+  CHECK(kept.quality.total_records == 101);
+  CHECK(kept.quality.overall_quality_score < 1.0);
+  CHECK(kept.quality.impact_advisory.find("1 of 101 records were rejected") != std::string::npos);
+  CHECK(ws->db().query_int("SELECT count(*) FROM rejected_records WHERE record_line = 51") == 1);
+}
+
+TEST_CASE("ingest events: all problems of the batch are reported at once") {
+  TempDir dir;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  std::string data = lines(0, 3);
+  data += order_line(3, R"(,"colour":"red")") + "\n";
+  data += R"({"event_type":"order_late","event_time":"2024-03-05T09:30:00Z","source":"s","source_entity_id":"x","entity_type":"order","entity_id":"x"})" "\n";
+  const std::string file = dir.write("many.jsonl", data);
+  try {
+    ingest_files(*ws, events_request({file}), Logger{});
+    FAIL("expected INPUT_INVALID");
+  } catch (const Error& e) {
+    REQUIRE(e.problems().size() == 2);
+    CHECK(e.problems()[0].line == 4);
+    CHECK(e.problems()[0].field == "colour");
+    CHECK(e.problems()[1].line == 5);
+    CHECK(e.problems()[1].field == "attributes.days_late");
+  }
+}
+
+TEST_CASE("ingest events: the same id with different content is a duplicate-id error") {
+  TempDir dir;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  std::string a = R"({"event_id":"ev_same","event_type":"order_placed","event_time":"2024-03-01T10:00:00Z","source":"s","source_entity_id":"1","entity_type":"order","entity_id":"1"})";
+  std::string b = R"({"event_id":"ev_same","event_type":"order_placed","event_time":"2024-03-02T10:00:00Z","source":"s","source_entity_id":"1","entity_type":"order","entity_id":"1"})";
+  const std::string file = dir.write("dup.jsonl", a + "\n" + a + "\n" + b + "\n");
+  try {
+    ingest_files(*ws, events_request({file}), Logger{});
+    FAIL("expected INPUT_INVALID");
+  } catch (const Error& e) {
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].line == 3);
+    CHECK(e.problems()[0].field == "event_id");
+  }
+}
+
+TEST_CASE("ingest events: one home currency per workspace") {
+  TempDir dir;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  ingest_files(*ws, events_request({dir.write("usd.jsonl", lines(0, 2))}), Logger{});
+  std::string eur = order_line(7);
+  eur.replace(eur.find("USD"), 3, "EUR");
+  try {
+    ingest_files(*ws, events_request({dir.write("eur.jsonl", eur + "\n")}), Logger{});
+    FAIL("expected INPUT_INVALID");
+  } catch (const Error& e) {
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].field == "currency");
+    CHECK(e.problems()[0].reason.find("workspace currency 'USD'") != std::string::npos);
+  }
+}
+
+TEST_CASE("ingest events: future event times are flagged untimely") {
+  TempDir dir;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  std::string future = order_line(1);
+  future.replace(future.find("2024-03"), 7, "2099-03");
+  IngestResult r = ingest_files(*ws, events_request({dir.write("f.jsonl", future + "\n" + order_line(2) + "\n")}), Logger{});
+  CHECK(r.quality.timeliness_score == 0.5);
+  CHECK(ws->db().query_int("SELECT count(*) FROM events WHERE data_quality_flags LIKE '%untimely:future_event_time%'") == 1);
+}
+
+TEST_CASE("ingest events: a missing input is exit 66 and writes nothing") {
+  TempDir dir;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  try {
+    ingest_files(*ws, events_request({dir.file("absent.jsonl")}), Logger{});
+    FAIL("expected INPUT_NOT_FOUND");
+  } catch (const Error& e) {
+    CHECK(e.code() == "INPUT_NOT_FOUND");
+    CHECK(exit_code(e.kind()) == 66);
+  }
+  CHECK(ws->db().query_int("SELECT count(*) FROM ingest_batches") == 0);
+}
