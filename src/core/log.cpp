@@ -74,13 +74,7 @@ double ScopedTimer::elapsed_ms() const { return static_cast<double>(mono_ns() - 
 
 std::string new_run_id() {
   std::random_device rd;
-  std::uint64_t r = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
-  const std::string stamp = format_iso8601(now_ms());
-  // run_20261126T224358Z_1a2b3c: sortable by time, unique by the random tail.
-  std::string compact;
-  for (char c : stamp)
-    if (c != '-' && c != ':') compact.push_back(c);
-  return fmt::format("run_{}_{:06x}", compact.substr(0, 15) + "Z", r & 0xffffff);
+  return fmt::format("run_{}_{:08x}", compact_timestamp(now_ms()), rd());
 }
 
 }  // namespace bre

@@ -108,10 +108,13 @@ DecimalParse parse_decimal_minor(std::string_view s, int minor_digits) {
     mantissa.pop_back();
     ++shift;
   }
-  std::int64_t v = 0;
+  // Accumulate the magnitude unsigned: a negative amount may reach INT64_MIN,
+  // whose magnitude is one more than INT64_MAX (format_minor writes it).
+  const std::uint64_t limit = static_cast<std::uint64_t>(kMax) + (negative ? 1 : 0);
+  std::uint64_t v = 0;
   auto push = [&](int digit) {
-    if (v > (kMax - digit) / 10) return false;
-    v = v * 10 + digit;
+    if (v > (limit - static_cast<std::uint64_t>(digit)) / 10) return false;
+    v = v * 10 + static_cast<std::uint64_t>(digit);
     return true;
   };
   for (char c : mantissa)
@@ -124,7 +127,7 @@ DecimalParse parse_decimal_minor(std::string_view s, int minor_digits) {
       out.error = "amount out of range";
       return out;
     }
-  out.minor = negative ? -v : v;
+  out.minor = static_cast<std::int64_t>(negative ? 0 - v : v);  // modular in C++20: 2^63 -> INT64_MIN
   return out;
 }
 

@@ -125,6 +125,13 @@ std::string format_iso8601(TimeMs t) {
                      secs / 60 % 60, secs % 60, ms);
 }
 
+std::string compact_timestamp(TimeMs t) {
+  std::string out;
+  for (char c : format_iso8601(t - t % 1000))
+    if (c != '-' && c != ':') out.push_back(c);
+  return out;
+}
+
 TimeMs now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();

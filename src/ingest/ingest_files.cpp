@@ -3,7 +3,6 @@
 #include <map>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <unordered_set>
 
 #include "bre/core/event_codec.h"
@@ -20,14 +19,6 @@ namespace bre {
 std::string home_currency(Workspace& ws) { return ws.setting("currency").value_or(""); }
 
 namespace {
-
-std::string new_batch_id() {
-  std::random_device rd;
-  std::string stamp;
-  for (char c : format_iso8601(now_ms()))
-    if (c != '-' && c != ':') stamp.push_back(c);
-  return fmt::format("batch_{}Z_{:06x}", stamp.substr(0, 15), rd() & 0xffffff);
-}
 
 void flag_timeliness(CanonicalEvent& e) {
   if (e.event_time > e.ingested_at + kFutureTolerance) e.data_quality_flags.push_back("untimely:future_event_time");
@@ -53,11 +44,47 @@ bool currency_ok(const CanonicalEvent& e, std::string& home, Problem& problem) {
 }
 
 // Large loads into a small table go faster with the secondary indexes rebuilt
-// once at the end than maintained row by row.
-bool should_bulk_load(Database& db, std::uint64_t input_bytes) {
-  const std::int64_t existing = count_events(db);
-  return input_bytes / 200 > static_cast<std::uint64_t>(existing) && input_bytes > (8u << 20);
+// once at the end than maintained row by row. Decided after the first chunk,
+// from the input size and how many of that chunk's events were new: re-reading
+// a file already ingested must not drop and rebuild the indexes of the table.
+bool should_bulk_load(std::int64_t existing, std::uint64_t input_bytes, std::uint64_t bytes_read,
+                      std::int64_t records_read, std::int64_t inserted, std::int64_t offered) {
+  if (input_bytes <= (8u << 20) || bytes_read == 0 || offered == 0 || bytes_read >= input_bytes) return false;
+  const double expected_records = static_cast<double>(records_read) * static_cast<double>(input_bytes) /
+                                  static_cast<double>(bytes_read);
+  const double expected_new = expected_records * static_cast<double>(inserted) / static_cast<double>(offered);
+  return expected_new > static_cast<double>(existing);
 }
+
+// A bigger page cache for the length of one batch: the event_id index is
+// written in id order, i.e. all over the B-tree, and CREATE INDEX sorts in
+// cache-sized runs. The connection's own setting is restored afterwards.
+class BulkCacheSize {
+ public:
+  BulkCacheSize(Database& db, std::uint64_t input_bytes) : db_(db) {
+    previous_ = db_.query_int("PRAGMA cache_size");
+    // KiB: twice the input, within [16 MiB, 256 MiB].
+    const std::uint64_t kib = std::clamp<std::uint64_t>(input_bytes / 512, 16u << 10, 256u << 10);
+    if (previous_ >= 0 || -previous_ < static_cast<std::int64_t>(kib)) {
+      db_.exec(fmt::format("PRAGMA cache_size=-{}", kib));
+      changed_ = true;
+    }
+  }
+  ~BulkCacheSize() {
+    if (!changed_) return;
+    try {
+      db_.exec(fmt::format("PRAGMA cache_size={}", previous_));
+    } catch (...) {
+    }
+  }
+  BulkCacheSize(const BulkCacheSize&) = delete;
+  BulkCacheSize& operator=(const BulkCacheSize&) = delete;
+
+ private:
+  Database& db_;
+  std::int64_t previous_ = 0;
+  bool changed_ = false;
+};
 
 struct SeenId {
   std::uint64_t id_hash;
@@ -66,40 +93,84 @@ struct SeenId {
   std::int64_t line;
 };
 
+// Hash of everything encode_event() writes, field by field (so two events hash
+// alike exactly when their canonical encodings are equal, up to collisions),
+// without building the encoding.
+std::uint64_t content_hash(const CanonicalEvent& e) {
+  const std::hash<std::string_view> h;
+  std::uint64_t acc = 0x9e3779b97f4a7c15ull;
+  auto mix = [&acc](std::uint64_t v) {
+    acc ^= v + 0x9e3779b97f4a7c15ull + (acc << 6) + (acc >> 2);
+    acc *= 0xff51afd7ed558ccdull;
+  };
+  mix(h(e.event_id));
+  mix(static_cast<std::uint64_t>(e.event_type));
+  mix(static_cast<std::uint64_t>(e.event_time));
+  mix(static_cast<std::uint64_t>(e.ingested_at));
+  mix(h(e.source));
+  mix(h(e.source_entity_id));
+  mix(static_cast<std::uint64_t>(e.entity_type));
+  mix(h(e.entity_id));
+  mix(h(e.related_entity_ids));
+  mix(e.amount_minor ? 1 : 0);
+  mix(static_cast<std::uint64_t>(e.amount_minor.value_or(0)));
+  mix(h(e.currency));
+  mix(h(e.attributes));
+  mix(e.data_quality_flags.size());
+  for (const std::string& f : e.data_quality_flags) mix(h(f));
+  mix(static_cast<std::uint64_t>(e.mapping_version));
+  return acc;
+}
+
 IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Logger& log) {
   Database& db = ws.db();
   IngestResult result;
   result.source = "events";
-  result.batch_id = new_batch_id();
+  result.batch_id = new_batch_id("batch");
   const TimeMs now = now_ms();
   std::string home = home_currency(ws);
   if (home.empty()) home = req.currency;
   const std::string initial_home = home;
 
-  Transaction tx(db);
-  insert_batch(db, {result.batch_id, "events", req.paths, 1, now, "ingest"});
   std::uint64_t total_bytes = 0;
   for (const std::string& p : req.paths) {
     std::error_code ec;
     if (p != "-") total_bytes += std::filesystem::file_size(p, ec);
   }
-  const bool bulk = should_bulk_load(db, total_bytes);
-  if (bulk) db.exec(drop_event_index_sql());
+  BulkCacheSize cache_size(db, total_bytes);
+  Transaction tx(db);
+  insert_batch(db, {result.batch_id, "events", req.paths, 1, now, "ingest"});
+  const std::int64_t existing = count_events(db);
+  bool bulk = false, bulk_decided = false;
 
   EventWriter writer(db, result.batch_id);
   QualityAccumulator quality;
   EventDecoder decoder;
   std::vector<Problem> problems;
   std::int64_t bad_records = 0;
+  constexpr std::size_t kChunk = 65536;
   std::vector<CanonicalEvent> chunk;
+  chunk.reserve(kChunk);
+  std::vector<std::uint32_t> order;
   std::vector<SeenId> seen;
   std::hash<std::string_view> hasher;
+  std::uint64_t bytes_read = 0;
 
+  // Writes the chunk in id order (locality in the event_id index).
   auto flush = [&] {
-    std::sort(chunk.begin(), chunk.end(), [](const auto& a, const auto& b) { return a.event_id < b.event_id; });
-    for (const CanonicalEvent& e : chunk) {
-      if (writer.insert(e)) ++result.events_inserted;
-      else ++result.events_duplicate;
+    order.resize(chunk.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return chunk[a].event_id < chunk[b].event_id; });
+    std::int64_t inserted = 0;
+    for (std::uint32_t i : order) inserted += writer.insert(chunk[i]);
+    result.events_inserted += inserted;
+    result.events_duplicate += static_cast<std::int64_t>(chunk.size()) - inserted;
+    if (!bulk_decided && !chunk.empty()) {
+      bulk_decided = true;
+      bulk = should_bulk_load(existing, total_bytes, bytes_read, result.records, inserted,
+                              static_cast<std::int64_t>(chunk.size()));
+      if (bulk) db.exec(drop_event_index_sql());
     }
     chunk.clear();
   };
@@ -110,16 +181,17 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
     else if (problems.size() < req.max_reported_problems) problems.push_back(std::move(p));
   };
 
+  DecodeDefaults defaults{home, now};  // its currency follows `home`, which the first event may set
   for (std::uint32_t pi = 0; pi < req.paths.size(); ++pi) {
     const std::string& path = req.paths[pi];
     const std::string file = path == "-" ? "<stdin>" : path;
     LineReader reader(path);
     std::string_view line;
     while (reader.next(line)) {
+      bytes_read += line.size() + 1;
       if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
       ++result.records;
-      DecodeResult d = decoder.decode(line, {home, now});
-      Problem currency_problem{file, reader.line_number(), "", ""};
+      DecodeResult d = decoder.decode(line, defaults);
       if (!d.event) {
         // All of a record's problems, each with file, line and field.
         ++bad_records;
@@ -133,17 +205,20 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
         continue;
       }
       CanonicalEvent& e = *d.event;
-      if (!currency_ok(e, home, currency_problem)) {
-        reject(currency_problem, line);
-        continue;
+      if (!e.currency.empty() && e.currency != home) {
+        Problem currency_problem{file, reader.line_number(), "", ""};
+        if (!currency_ok(e, home, currency_problem)) {
+          reject(currency_problem, line);
+          continue;
+        }
+        defaults.currency = home;
       }
       flag_timeliness(e);
-      const std::string canonical = encode_event(e);
-      seen.push_back({hasher(e.event_id), hasher(canonical), pi, reader.line_number()});
+      seen.push_back({hasher(e.event_id), content_hash(e), pi, reader.line_number()});
       quality.add_event(e);
       if (bad_records == 0 || req.skip_invalid) {
         chunk.push_back(std::move(e));
-        if (chunk.size() >= 65536) flush();
+        if (chunk.size() >= kChunk) flush();
       }
     }
     log.debug("ingest", "file_read", {{"file", file}, {"lines", reader.line_number()}});
@@ -262,7 +337,7 @@ IngestResult ingest_with_adapter(Workspace& ws, const IngestRequest& req, const 
   Database& db = ws.db();
   IngestResult result;
   result.source = req.source;
-  result.batch_id = new_batch_id();
+  result.batch_id = new_batch_id("batch");
   const TimeMs now = now_ms();
 
   std::vector<SourceRecord> records;

@@ -40,11 +40,18 @@ std::string read_whole_input(const std::string& path) {
 LineReader::LineReader(const std::string& path) : path_(path) {
   file_ = open_input(path);
   owns_ = file_ != stdin;
+  std::size_t capacity = 1 << 20;
   if (owns_) {
     std::error_code ec;
-    size_hint_ = std::filesystem::file_size(path, ec);
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);  // fails for pipes and devices
+    if (!ec) {
+      size_hint_ = size;
+      // A small file needs no 1 MiB buffer (zero-filled up front): its size,
+      // rounded up to 4 KiB, is read in one go; longer lines still grow it.
+      if (size < capacity) capacity = static_cast<std::size_t>((size + 4096) & ~std::uintmax_t{4095});
+    }
   }
-  buffer_.resize(1 << 20);
+  buffer_.resize(capacity);
 }
 
 LineReader::~LineReader() {

@@ -48,7 +48,15 @@ ReplayResult replay_source(Workspace& ws, const std::string& source, const Adapt
     result.mapping_version = 1;
     return result;
   }
-  auto adapter = make_adapter(source);
+  return replay_with_adapter(ws, *make_adapter(source), options, log);
+}
+
+ReplayResult replay_with_adapter(Workspace& ws, const Adapter& adapter_ref, const AdapterOptions& options,
+                                 const Logger& log) {
+  const Adapter* adapter = &adapter_ref;
+  const std::string source(adapter->source());
+  ReplayResult result;
+  result.source = source;
   result.mapping_version = adapter->mapping_version();
   Database& db = ws.db();
   const TimeMs now = now_ms();
@@ -65,7 +73,7 @@ ReplayResult replay_source(Workspace& ws, const std::string& source, const Adapt
   for (auto& em : ctx.events())
     if (!validate_event(em.event).empty()) bad[em.record_index] = true;
 
-  result.batch_id = fmt::format("replay_{}_{}", source, now);
+  result.batch_id = new_batch_id("replay");
   Transaction tx(db);
   insert_batch(db, {result.batch_id, source, {"bronze_supplemental_raw"}, adapter->mapping_version(), now, "replay"});
   QualityAccumulator quality;

@@ -1,6 +1,7 @@
 #include "bre/store/event_store.h"
 
 #include <fmt/format.h>
+#include <random>
 #include <nlohmann/json.hpp>
 
 #include "bre/core/hash.h"
@@ -11,6 +12,11 @@ namespace bre {
 const char* const kEventColumns =
     "event_id, event_type, event_time, ingested_at, source, source_entity_id, entity_type, entity_id, "
     "related_entity_ids, amount_minor, currency, attributes, data_quality_flags, mapping_version";
+
+std::string new_batch_id(std::string_view prefix) {
+  std::random_device rd;
+  return fmt::format("{}_{}_{:08x}", prefix, compact_timestamp(now_ms()), rd());
+}
 
 void insert_batch(Database& db, const BatchRecord& b) {
   db.prepare("INSERT INTO ingest_batches(batch_id, source, inputs, mapping_version, started_at, kind) "

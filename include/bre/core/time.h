@@ -30,6 +30,8 @@ std::optional<TimeMs> parse_date(std::string_view text);
 // so encoding is canonical.
 std::string format_iso8601(TimeMs t);
 std::string format_date(TimeMs t);
+// "20261126T224358Z": for ids that should sort by time.
+std::string compact_timestamp(TimeMs t);
 
 TimeMs now_ms();
 

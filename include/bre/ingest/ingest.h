@@ -51,6 +51,9 @@ struct ReplayResult {
 // Older-version events stay in the log and are marked superseded.
 ReplayResult replay_source(Workspace& ws, const std::string& source, const AdapterOptions& options,
                            const Logger& log);
+// The same with a given adapter (its source() names the bronze records).
+ReplayResult replay_with_adapter(Workspace& ws, const Adapter& adapter, const AdapterOptions& options,
+                                 const Logger& log);
 
 // The workspace's home currency; set by the first ingest (cli.md §4a).
 std::string home_currency(Workspace& ws);

@@ -22,6 +22,9 @@ struct BatchRecord {
   std::string kind = "ingest";
 };
 
+// "batch_20261126T224358Z_1a2b3c": sortable by time, unique by the random tail.
+std::string new_batch_id(std::string_view prefix);
+
 void insert_batch(Database& db, const BatchRecord& b);
 void finish_batch(Database& db, const std::string& batch_id, const DataQualityReport& q, std::int64_t inserted,
                   std::int64_t duplicates);
