@@ -65,6 +65,7 @@ void register_ingest(Declarer& root) {
         [](Context& ctx) {
           if (request.source.empty()) throw_usage("--source is required (events, olist, support_tickets, telco_churn, logistics)");
           request.options.as_of = parse_as_of(as_of);
+          if (request.currency.empty()) request.currency = ctx.config_string("currency");
           Workspace& ws = ctx.workspace();
           const TimeMs started = now_ms();
           IngestResult r = ingest_files(ws, request, ctx.log());

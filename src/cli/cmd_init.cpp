@@ -1,6 +1,7 @@
 // bre init: create or migrate the workspace (idempotent).
 #include <nlohmann/json.hpp>
 
+#include "bre/core/money.h"
 #include "bre/store/event_store.h"
 #include "command.h"
 
@@ -15,8 +16,11 @@ void register_init(Declarer& root) {
         d.footer("Example: bre --workspace shop.sqlite init --currency USD");
       },
       [](Context& ctx) {
+        if (currency.empty()) currency = ctx.config_string("currency");
         Workspace& ws = ctx.workspace(/*create=*/true);
         if (!currency.empty()) {
+          if (!currency_minor_digits(currency))
+            throw Error(ErrorKind::usage, "UNKNOWN_CURRENCY", "unknown ISO 4217 currency code '" + currency + "'");
           if (auto existing = ws.setting("currency"); existing && *existing != currency)
             throw Error(ErrorKind::usage, "CURRENCY_ALREADY_SET",
                         "workspace currency is already " + *existing + "; one home currency per workspace");

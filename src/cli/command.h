@@ -36,6 +36,11 @@ class Context {
   Format format() const { return format_; }
   void set_format(Format f) { format_ = f; }
 
+  // --config FILE (JSON), loaded on first use; empty object without --config.
+  const nlohmann::ordered_json& config();
+  // A string setting from the config file, or "" when absent.
+  std::string config_string(const std::string& key);
+
   // Opens (and migrates) the workspace on first use; create for `bre init`.
   Workspace& workspace(bool create = false);
   bool workspace_open() const { return workspace_ != nullptr; }
@@ -52,6 +57,7 @@ class Context {
   Logger log_;
   Format format_ = Format::json;
   std::unique_ptr<Workspace> workspace_;
+  std::unique_ptr<nlohmann::ordered_json> config_;
 };
 
 using RunFn = std::function<int(Context&)>;

@@ -4,6 +4,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
+#include "bre/core/error.h"
+#include "bre/ingest/input.h"
 #include "command.h"
 #include "render.h"
 
@@ -24,6 +28,39 @@ std::string_view to_string(Format f) {
 Context::Context(GlobalOptions g, std::string command_path, Logger log)
     : options_(std::move(g)), command_path_(std::move(command_path)), log_(std::move(log)) {}
 Context::~Context() = default;
+
+namespace {
+// Keys the configuration file may hold today; later stages add theirs.
+const std::vector<std::string> kConfigKeys = {"currency"};
+}  // namespace
+
+const nlohmann::ordered_json& Context::config() {
+  if (!config_) {
+    config_ = std::make_unique<nlohmann::ordered_json>(nlohmann::ordered_json::object());
+    if (!options_.config.empty()) {
+      std::string text = read_whole_input(options_.config);
+      auto parsed = nlohmann::ordered_json::parse(text, nullptr, false);
+      if (parsed.is_discarded() || !parsed.is_object())
+        throw Error(ErrorKind::data_invalid, "CONFIG_INVALID", "configuration must be a JSON object", options_.config);
+      std::vector<Problem> problems;
+      for (auto& [key, value] : parsed.items()) {
+        if (std::find(kConfigKeys.begin(), kConfigKeys.end(), key) == kConfigKeys.end())
+          problems.push_back({options_.config, 0, key, "unknown configuration key (known: currency)"});
+        else if (!value.is_string())
+          problems.push_back({options_.config, 0, key, "must be a string"});
+      }
+      if (!problems.empty())
+        throw Error(ErrorKind::data_invalid, "CONFIG_INVALID", "invalid configuration", std::move(problems));
+      *config_ = std::move(parsed);
+    }
+  }
+  return *config_;
+}
+
+std::string Context::config_string(const std::string& key) {
+  const auto& c = config();
+  return c.contains(key) ? c[key].get<std::string>() : std::string();
+}
 
 Workspace& Context::workspace(bool create) {
   if (!workspace_) {

@@ -78,4 +78,17 @@ run --log-level info --format json ingest file "$WORK/ev.jsonl" --source events
 echo "$ERR" | python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin if l.strip()]' || fail "stderr logs are not JSON lines"
 expect_contains "$ERR" '"component":"ingest"' "log component"
 expect_contains "$ERR" '"run_id":"run_' "log run id"
+
+# --config: a JSON object of known keys; missing file 66, bad content 65.
+echo '{"currency":"EUR"}' > "$WORK/eur.json"
+run --workspace "$WORK/eur.sqlite" --config "$WORK/eur.json" --format json init
+expect_contains "$OUT" '"currency": "EUR"' "config currency used by init"
+echo '{"colour":"blue"}' > "$WORK/bad.json"
+run --workspace "$WORK/eur.sqlite" --config "$WORK/bad.json" init
+expect_eq "$RC" 65 "unknown config key"
+expect_contains "$ERR" "field 'colour': unknown configuration key" "config problem named"
+run --workspace "$WORK/eur.sqlite" --config "$WORK/none.json" init
+expect_eq "$RC" 66 "missing config file"
+run --workspace "$WORK/eur.sqlite" init --currency XYZ
+expect_eq "$RC" 2 "unknown currency"
 finish
