@@ -57,7 +57,7 @@ void register_ingest(Declarer& root) {
               "Examples:\n"
               "  bre ingest file events.jsonl --source events\n"
               "  gzip -dc events.jsonl.gz | bre ingest file - --source events\n"
-              "  bre ingest file ../shared/data/olist/*.csv --source olist\n"
+              "  bre ingest file data/olist/*.csv --source olist\n"
               "  bre ingest file WA_Fn-UseC_-Telco-Customer-Churn.csv --source telco_churn --as-of 2024-01-31\n"
               "A batch is one transaction: with an invalid record nothing is written and the exit code is 65,\n"
               "each problem reported as FILE:LINE: field 'F': reason. Re-ingesting the same input adds nothing.");
@@ -97,7 +97,15 @@ void register_ingest(Declarer& root) {
           if (replay_source_name.empty()) throw_usage("--source is required");
           AdapterOptions options;
           options.as_of = parse_as_of(as_of);
+          const TimeMs started = now_ms();
           ReplayResult r = replay_source(ctx.workspace(), replay_source_name, options, ctx.log());
+          record_run(ctx.workspace().db(),
+                     {ctx.log().run_id(), "ingest replay", started, now_ms(), "succeeded",
+                      nlohmann::ordered_json{{"source", r.source}, {"batch_id", r.batch_id},
+                                             {"mapping_version", r.mapping_version},
+                                             {"events_inserted", r.events_inserted},
+                                             {"events_superseded", r.events_superseded}}
+                          .dump()});
           nlohmann::ordered_json out;
           out["source"] = r.source;
           out["batch_id"] = r.batch_id;

@@ -17,10 +17,10 @@ void register_init(Declarer& root) {
       },
       [](Context& ctx) {
         if (currency.empty()) currency = ctx.config_string("currency");
+        if (!currency.empty() && !currency_minor_digits(currency))
+          throw Error(ErrorKind::usage, "UNKNOWN_CURRENCY", "unknown ISO 4217 currency code '" + currency + "'");
         Workspace& ws = ctx.workspace(/*create=*/true);
         if (!currency.empty()) {
-          if (!currency_minor_digits(currency))
-            throw Error(ErrorKind::usage, "UNKNOWN_CURRENCY", "unknown ISO 4217 currency code '" + currency + "'");
           if (auto existing = ws.setting("currency"); existing && *existing != currency)
             throw Error(ErrorKind::usage, "CURRENCY_ALREADY_SET",
                         "workspace currency is already " + *existing + "; one home currency per workspace");

@@ -43,7 +43,7 @@ void register_quality(Declarer& root) {
                           : db.prepare("SELECT report FROM quality_reports WHERE batch_id = ?");
         if (batch_id != "latest") s.bind(1, batch_id);
         if (!s.step())
-          throw Error(ErrorKind::not_found, "BATCH_NOT_FOUND", fmt::format("no quality report for batch '{}'", batch_id));
+          throw Error(ErrorKind::not_found, "BATCH_NOT_FOUND", "no quality report for this batch", batch_id);
         auto report = nlohmann::ordered_json::parse(s.text_view(0));
         ctx.emit(report, [&](Format f) { return render_quality_report(report, f == Format::md); });
         return 0;

@@ -102,6 +102,20 @@ void print_error(const std::string& command, const Error& e, std::optional<Forma
   }
 }
 
+// The first argument that is not a global option or its value: the command.
+std::optional<std::string> first_command_word(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    if (a == "--workspace" || a == "--format" || a == "--config" || a == "--log-level") {
+      ++i;
+      continue;
+    }
+    if (!a.empty() && a[0] == '-') continue;
+    return std::string(a);
+  }
+  return std::nullopt;
+}
+
 std::optional<Format> parse_format(const std::string& s) {
   for (Format f : {Format::table, Format::json, Format::jsonl, Format::md, Format::pdf, Format::svg})
     if (to_string(f) == s) return f;
@@ -117,7 +131,7 @@ int run_main(int argc, char** argv) {
   GlobalOptions g;
   app.add_option("--workspace", g.workspace, "workspace file (default: $BRE_WORKSPACE, else ./bre.sqlite)");
   app.add_option("--format", g.format, "output format (default: table on a terminal, json otherwise)")
-      ->check(CLI::IsMember({"table", "json", "jsonl", "md", "pdf", "svg"}));
+      ->check(CLI::IsMember({"table", "json", "jsonl", "md"}));
   app.add_option("--config", g.config, "configuration file (JSON)");
   app.add_option("--log-level", g.log_level, "stderr log level")->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   app.add_flag("--quiet", g.quiet, "only errors on stderr");
@@ -154,15 +168,29 @@ int run_main(int argc, char** argv) {
       if (!next) throw Error(ErrorKind::usage, "UNKNOWN_COMMAND", "no such command: " + name);
       target = next;
     }
-    std::printf("%s", target->help().c_str());
+    // App::help() on the root would describe the selected `help` subcommand itself.
+    std::printf("%s", target->get_formatter()->make_help(target, target == &app ? "bre" : target->get_name(),
+                                                         CLI::AppFormatMode::Normal).c_str());
     return 0;
   });
+  registry.at(app.get_subcommand("help")).formats = {Format::table, Format::json, Format::jsonl, Format::md};
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    std::fprintf(stderr, "bre: usage: %s\nRun 'bre --help' or 'bre help COMMAND'.\n", e.what());
+    // Same shape as every other error: the command, the JSON object when asked for.
+    auto it = registry.find(deepest_selected(&app));
+    const std::string path = it == registry.end() ? std::string() : it->second.path;
+    std::string message = e.what();
+    if (path.empty()) {
+      if (auto word = first_command_word(argc, argv)) {
+        auto subs = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == *word; });
+        if (subs.empty()) message = "unknown command '" + *word + "'";
+      }
+    }
+    message += path.empty() ? "; see 'bre --help'" : "; see 'bre help " + path + "'";
+    print_error(path, Error(ErrorKind::usage, "USAGE", message), parse_format(g.format));
     return 2;
   }
 
@@ -174,6 +202,7 @@ int run_main(int argc, char** argv) {
     const auto level = parse_log_level(g.quiet ? "error" : g.log_level).value_or(LogLevel::warn);
     Logger log(level, new_run_id(), [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
     Context ctx(g, info.path, log);
+    if (!g.config.empty()) ctx.config();  // a bad --config fails every command, not only those that read it
     Format chosen = format.value_or(isatty(STDOUT_FILENO) ? Format::table : Format::json);
     if (std::find(info.formats.begin(), info.formats.end(), chosen) == info.formats.end()) {
       if (format) {

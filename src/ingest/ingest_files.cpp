@@ -64,7 +64,8 @@ class BulkCacheSize {
   BulkCacheSize(Database& db, std::uint64_t input_bytes) : db_(db) {
     previous_ = db_.query_int("PRAGMA cache_size");
     // KiB: twice the input, within [16 MiB, 256 MiB].
-    const std::uint64_t kib = std::clamp<std::uint64_t>(input_bytes / 512, 16u << 10, 256u << 10);
+    std::uint64_t kib = std::clamp<std::uint64_t>(input_bytes / 512, 16u << 10, 256u << 10);
+    if (const char* x = std::getenv("BRE_TMP_CACHE_KIB")) kib = std::stoull(x);
     if (previous_ >= 0 || -previous_ < static_cast<std::int64_t>(kib)) {
       db_.exec(fmt::format("PRAGMA cache_size=-{}", kib));
       changed_ = true;
@@ -148,7 +149,7 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   EventDecoder decoder;
   std::vector<Problem> problems;
   std::int64_t bad_records = 0;
-  constexpr std::size_t kChunk = 65536;
+  constexpr std::size_t kChunk = 65536, kProbe = 4096;
   std::vector<CanonicalEvent> chunk;
   chunk.reserve(kChunk);
   std::vector<std::uint32_t> order;
@@ -218,7 +219,8 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
       quality.add_event(e);
       if (bad_records == 0 || req.skip_invalid) {
         chunk.push_back(std::move(e));
-        if (chunk.size() >= kChunk) flush();
+        // The first, small chunk measures how much of the input is new (see should_bulk_load).
+        if (chunk.size() >= (bulk_decided ? kChunk : kProbe)) flush();
       }
     }
     log.debug("ingest", "file_read", {{"file", file}, {"lines", reader.line_number()}});
@@ -346,8 +348,8 @@ IngestResult ingest_with_adapter(Workspace& ws, const IngestRequest& req, const 
   result.records = static_cast<std::int64_t>(records.size() + read_problems.size());
 
   std::string home = home_currency(ws);
+  const bool set_home = home.empty();
   if (home.empty()) home = req.currency.empty() ? adapter->default_currency() : req.currency;
-  const bool set_home = !ws.setting("currency");
   MapContext ctx(now, home);
   {
     ScopedTimer t(log, "ingest", "map");
@@ -416,7 +418,9 @@ IngestResult ingest_with_adapter(Workspace& ws, const IngestRequest& req, const 
   result.quality = quality.report(result.batch_id, req.source);
   insert_quality_report(db, result.quality, now);
   finish_batch(db, result.batch_id, result.quality, result.events_inserted, result.events_duplicate);
-  if (set_home) ws.set_setting("currency", home);
+  // Only money decides the home currency: a batch without amounts leaves it open.
+  const bool has_money = std::any_of(good.begin(), good.end(), [](auto* e) { return e->amount_minor.has_value(); });
+  if (set_home && has_money) ws.set_setting("currency", home);
   tx.commit();
   return result;
 }
@@ -427,6 +431,9 @@ IngestResult ingest_files(Workspace& ws, const IngestRequest& req, const Logger&
   if (req.paths.empty()) throw_usage("no input files given");
   if (!req.currency.empty() && !currency_minor_digits(req.currency))
     throw Error(ErrorKind::usage, "UNKNOWN_CURRENCY", fmt::format("unknown ISO 4217 currency code '{}'", req.currency));
+  if (const std::string home = home_currency(ws); !req.currency.empty() && !home.empty() && home != req.currency)
+    throw Error(ErrorKind::usage, "CURRENCY_ALREADY_SET",
+                fmt::format("workspace currency is already {}; one home currency per workspace", home));
   ScopedTimer timer(log, "ingest", "batch");
   IngestResult r = req.source == "events" ? ingest_canonical(ws, req, log) : ingest_with_adapter(ws, req, log);
   log.info("ingest", "batch_written",

@@ -77,12 +77,14 @@ ReplayResult replay_with_adapter(Workspace& ws, const Adapter& adapter_ref, cons
   Transaction tx(db);
   insert_batch(db, {result.batch_id, source, {"bronze_supplemental_raw"}, adapter->mapping_version(), now, "replay"});
   QualityAccumulator quality;
+  std::int64_t duplicates = 0;
   {
     EventWriter writer(db, result.batch_id);
     for (auto& em : ctx.events()) {
       if (bad[em.record_index]) continue;
       quality.add_event(em.event);
-      result.events_inserted += writer.insert(em.event);
+      if (writer.insert(em.event)) ++result.events_inserted;
+      else ++duplicates;
     }
   }
   Statement supersede = db.prepare(
@@ -95,7 +97,7 @@ ReplayResult replay_with_adapter(Workspace& ws, const Adapter& adapter_ref, cons
   quality.set_rejected_records(static_cast<std::int64_t>(std::count(bad.begin(), bad.end(), true)));
   DataQualityReport q = quality.report(result.batch_id, source);
   insert_quality_report(db, q, now);
-  finish_batch(db, result.batch_id, q, result.events_inserted, 0);
+  finish_batch(db, result.batch_id, q, result.events_inserted, duplicates);
   tx.commit();
   log.info("ingest", "replay_written",
            {{"source", source}, {"mapping_version", result.mapping_version},

@@ -61,7 +61,7 @@ DataQualityReport QualityAccumulator::report(const std::string& batch_id, const 
   r.source = source;
   r.rejected_records = rejected_records_ >= 0 ? rejected_records_ : rejects_;
   r.total_records = total_records_ >= 0 ? total_records_ : events_ + r.rejected_records;
-  r.valid_records = r.total_records - rejects_;
+  r.valid_records = r.total_records - r.rejected_records;
   r.completeness_score = round4(ratio(events_ - incomplete_, events_));
   r.consistency_score = round4(ratio(events_ - inconsistent_, events_));
   r.timeliness_score = round4(ratio(events_ - untimely_, events_));
