@@ -5,6 +5,7 @@
 
 #include "bre/core/time.h"
 #include "bre/ingest/ingest.h"
+#include "bre/ingest/qbo.h"
 #include "bre/store/runs.h"
 #include "command.h"
 #include "quality_render.h"
@@ -42,6 +43,7 @@ void register_ingest(Declarer& root) {
   static IngestRequest request;
   static std::string as_of;
   static std::string replay_source_name;
+  static QboPagesRequest qbo_request;
   root.command("ingest", "bring data into the workspace", [](Declarer& ingest) {
     ingest.command(
         "file", "ingest supplemental CSV/JSON/JSONL files or canonical events",
@@ -86,11 +88,43 @@ void register_ingest(Declarer& root) {
           return 0;
         });
     ingest.command(
+        "qbo", "ingest QuickBooks Online API responses (saved query, read and CDC pages)",
+        [](Declarer& d) {
+          d.option("--from-dir", &qbo_request.dir, "directory of saved API response bodies (*.json, read by name)");
+          d.option("--as-of", &as_of, "date the overdue state is computed at (default: the newest response time)");
+          d.option("--currency", &qbo_request.currency, "home currency if the workspace has none yet (ISO 4217)");
+          d.footer(
+              "Examples:\n"
+              "  bre ingest qbo --from-dir pages/ --as-of 2026-06-15\n"
+              "Each object version lands once in bronze_qbo_raw; all QBO bronze is then mapped to events\n"
+              "(docs/mappings/qbo.md). One transaction; running it twice adds nothing.");
+        },
+        [](Context& ctx) {
+          if (qbo_request.dir.empty()) throw_usage("--from-dir is required (pulling from QuickBooks is not available here)");
+          qbo_request.as_of = parse_as_of(as_of);
+          if (qbo_request.currency.empty()) qbo_request.currency = ctx.config_string("currency");
+          Workspace& ws = ctx.workspace();
+          const TimeMs started = now_ms();
+          IngestResult r = ingest_qbo_pages(ws, qbo_request, ctx.log());
+          nlohmann::ordered_json out = to_json(r);
+          record_run(ws.db(), {ctx.log().run_id(), "ingest qbo", started, now_ms(), "succeeded",
+                               nlohmann::ordered_json{{"source", "qbo"}, {"inputs", qbo_request.dir},
+                                                      {"batch_id", r.batch_id}, {"events_inserted", r.events_inserted},
+                                                      {"events_duplicate", r.events_duplicate}}
+                                   .dump()});
+          ctx.emit(out, [&](Format f) {
+            std::string text = fmt::format("Ingested {} QBO objects ({} new in bronze): {} new events, {} already present.\n\n",
+                                           r.records, r.bronze_inserted, r.events_inserted, r.events_duplicate);
+            return text + render_quality_report(out["quality"], f == Format::md);
+          });
+          return 0;
+        });
+    ingest.command(
         "replay", "re-derive silver events from bronze under the current mapping version",
         [](Declarer& d) {
           d.option("--source", &replay_source_name, "source to replay",
-                   {"events", "olist", "support_tickets", "telco_churn", "logistics"});
-          d.option("--as-of", &as_of, "snapshot date for telco_churn, YYYY-MM-DD");
+                   {"events", "olist", "support_tickets", "telco_churn", "logistics", "qbo"});
+          d.option("--as-of", &as_of, "snapshot date for telco_churn; overdue cut-off for qbo, YYYY-MM-DD");
           d.footer("Older-version events stay in the log, marked superseded; downstream stages read live_events.");
         },
         [](Context& ctx) {

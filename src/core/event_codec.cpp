@@ -28,6 +28,21 @@ std::string_view trim_token(std::string_view t) {
   return t;
 }
 
+// append_json_string() with a fast path for the common case: plain ASCII with
+// nothing to escape is copied as is (same bytes as the general writer).
+void append_string(std::string& out, std::string_view s) {
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+      append_json_string(out, s);
+      return;
+    }
+  }
+  out.push_back('"');
+  out.append(s);
+  out.push_back('"');
+}
+
 // Writes v canonically into out; returns false with *error set on bad JSON.
 bool write_canonical(od::value v, std::string& out, int depth, std::string* error) {
   if (depth > kMaxDepth) {
@@ -46,7 +61,8 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
         *error = "malformed JSON";
         return false;
       }
-      std::vector<std::string> keys;
+      // Unescaped keys stay valid in the parser's buffer for the whole document.
+      std::vector<std::string_view> keys;
       out.push_back('{');
       bool first = true;
       for (auto field : obj) {
@@ -59,10 +75,10 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
           *error = fmt::format("duplicate key '{}'", key);
           return false;
         }
-        keys.emplace_back(key);
+        keys.push_back(key);
         if (!first) out.push_back(',');
         first = false;
-        append_json_string(out, key);
+        append_string(out, key);
         out.push_back(':');
         od::value child;
         if (field.value().get(child)) {
@@ -101,7 +117,7 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
         *error = "malformed JSON string";
         return false;
       }
-      append_json_string(out, s);
+      append_string(out, s);
       return true;
     }
     case od::json_type::number: {
@@ -246,11 +262,15 @@ bool valid_date_or_timestamp(std::string_view s) {
 void check_attributes(const CanonicalEvent& e, std::vector<Problem>& problems) {
   const EventContract& c = contract(e.event_type);
   if (c.required.empty()) return;
-  od::parser parser;
-  simdjson::padded_string padded(e.attributes);
+  // One parser and padded buffer per thread: allocating them per event was a
+  // measurable share of the ingest hot path.
+  thread_local od::parser parser;
+  thread_local std::string padded;
+  padded.assign(e.attributes);
+  padded.resize(e.attributes.size() + simdjson::SIMDJSON_PADDING, '\0');
   od::document doc;
   od::object obj;
-  if (parser.iterate(padded).get(doc) || doc.get_object().get(obj)) {
+  if (parser.iterate(padded.data(), e.attributes.size(), padded.size()).get(doc) || doc.get_object().get(obj)) {
     problems.push_back({"", 0, "attributes", "must be a JSON object"});
     return;
   }
@@ -261,31 +281,31 @@ void check_attributes(const CanonicalEvent& e, std::vector<Problem>& problems) {
     for (std::size_t i = 0; i < c.required.size(); ++i) {
       if (c.required[i].name != key) continue;
       seen[i] = true;
-      const std::string name = fmt::format("attributes.{}", key);
+      const auto name = [&] { return fmt::format("attributes.{}", key); };
       od::value v;
       if (field.value().get(v)) break;
       switch (c.required[i].kind) {
         case AttrKind::nonneg_number: {
           double d;
-          if (v.get_double().get(d)) problems.push_back({"", 0, name, "must be a number"});
-          else if (d < 0) problems.push_back({"", 0, name, "must not be negative"});
+          if (v.get_double().get(d)) problems.push_back({"", 0, name(), "must be a number"});
+          else if (d < 0) problems.push_back({"", 0, name(), "must not be negative"});
           break;
         }
         case AttrKind::score_1_to_5: {
           std::int64_t k;
           if (v.get_int64().get(k) || k < 1 || k > 5)
-            problems.push_back({"", 0, name, "must be an integer from 1 to 5"});
+            problems.push_back({"", 0, name(), "must be an integer from 1 to 5"});
           break;
         }
         case AttrKind::date: {
           std::string_view s;
           if (v.get_string().get(s) || !valid_date_or_timestamp(s))
-            problems.push_back({"", 0, name, "must be a date (YYYY-MM-DD) or an ISO-8601 timestamp"});
+            problems.push_back({"", 0, name(), "must be a date (YYYY-MM-DD) or an ISO-8601 timestamp"});
           break;
         }
         case AttrKind::text: {
           std::string_view s;
-          if (v.get_string().get(s)) problems.push_back({"", 0, name, "must be a string"});
+          if (v.get_string().get(s)) problems.push_back({"", 0, name(), "must be a string"});
           break;
         }
       }
@@ -337,7 +357,9 @@ EventDecoder::~EventDecoder() = default;
 DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& defaults) {
   DecodeResult r;
   auto fail = [&](std::string field, std::string reason) { r.problems.push_back({"", 0, std::move(field), std::move(reason)}); };
-  if (!valid_utf8(json)) {
+  // Same rules as valid_utf8() (no overlongs, surrogates or code points past
+  // U+10FFFF), checked with SIMD.
+  if (!simdjson::validate_utf8(json)) {
     fail("", "not valid UTF-8");
     return r;
   }
@@ -358,6 +380,7 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
 
   CanonicalEvent e;
   bool have_id = false, have_ingested = false;
+  std::string_view event_time_text;  // as written, for the derived id
   std::string amount_text;
   std::vector<std::string_view> seen_keys;
   bool malformed = false;
@@ -371,15 +394,23 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
     out.assign(s);
     return true;
   };
-  auto get_time = [&](od::value& v, std::string_view field, TimeMs& out) {
-    std::string s;
-    if (!get_string(v, field, s)) return false;
+  auto get_string_view = [&](od::value& v, std::string_view field, std::string_view& out) {
+    if (v.get_string().get(out)) {
+      fail(std::string(field), "must be a string");
+      return false;
+    }
+    return true;
+  };
+  auto get_time = [&](od::value& v, std::string_view field, TimeMs& out, std::string_view* text = nullptr) {
+    std::string_view s;
+    if (!get_string_view(v, field, s)) return false;
     auto t = parse_iso8601(s);
     if (!t) {
       fail(std::string(field), fmt::format("'{}' is not an ISO-8601 timestamp with a zone (e.g. 2024-03-01T09:30:00Z)", s));
       return false;
     }
     out = *t;
+    if (text) *text = s;
     return true;
   };
   auto get_object_text = [&](od::value& v, std::string_view field, std::string& out) {
@@ -431,8 +462,8 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
     if (key == "event_id") {
       have_id = !is_null && get_string(v, key, e.event_id);
     } else if (key == "event_type") {
-      std::string s;
-      if (get_string(v, key, s)) {
+      std::string_view s;
+      if (get_string_view(v, key, s)) {
         if (auto t = parse_event_type(s)) {
           e.event_type = *t;
         } else {
@@ -440,7 +471,7 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
         }
       }
     } else if (key == "event_time") {
-      get_time(v, key, e.event_time);
+      get_time(v, key, e.event_time, &event_time_text);
     } else if (key == "ingested_at") {
       if (!is_null) have_ingested = get_time(v, key, e.ingested_at);
     } else if (key == "source") {
@@ -448,8 +479,8 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
     } else if (key == "source_entity_id") {
       get_string(v, key, e.source_entity_id);
     } else if (key == "entity_type") {
-      std::string s;
-      if (get_string(v, key, s)) {
+      std::string_view s;
+      if (get_string_view(v, key, s)) {
         if (auto t = parse_entity_type(s)) {
           e.entity_type = *t;
         } else {
@@ -490,8 +521,8 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
         }
       }
     } else if (key == "schema_version") {
-      std::string s;
-      if (get_string(v, key, s) && s != kCanonicalSchemaVersion)
+      std::string_view s;
+      if (get_string_view(v, key, s) && s != kCanonicalSchemaVersion)
         fail("schema_version", fmt::format("'{}' is not supported (expected {})", s, kCanonicalSchemaVersion));
     } else if (key == "mapping_version") {
       std::int64_t m;
@@ -535,9 +566,14 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
     e.amount_minor = amount.minor;
   }
   if (!have_ingested) e.ingested_at = defaults.ingested_at;
-  if (!have_id)
+  if (!have_id) {
+    // The discriminator is format_iso8601(event_time). A timestamp written as
+    // YYYY-MM-DDTHH:MM:SSZ (20 characters, parsed fine above) already is that
+    // text, so it is used as written instead of formatted again.
+    const bool canonical_text = event_time_text.size() == 20 && event_time_text.back() == 'Z';
     e.event_id = derive_event_id(e.source, e.source_entity_id, e.event_type, e.mapping_version,
-                                 format_iso8601(e.event_time));
+                                 canonical_text ? std::string(event_time_text) : format_iso8601(e.event_time));
+  }
   r.problems = validate_event(e);
   if (r.problems.empty()) r.event = std::move(e);
   return r;

@@ -57,37 +57,6 @@ bool should_bulk_load(std::int64_t existing, std::uint64_t input_bytes, std::uin
   return expected_new > static_cast<double>(existing);
 }
 
-// A bigger page cache for the length of one batch: the event_id index is
-// written in id order, i.e. all over the B-tree, and CREATE INDEX sorts in
-// cache-sized runs. The connection's own setting is restored afterwards.
-class BulkCacheSize {
- public:
-  BulkCacheSize(Database& db, std::uint64_t input_bytes) : db_(db) {
-    previous_ = db_.query_int("PRAGMA cache_size");
-    // KiB: twice the input, within [16 MiB, 256 MiB].
-    std::uint64_t kib = std::clamp<std::uint64_t>(input_bytes / 512, 16u << 10, 256u << 10);
-    if (const char* x = std::getenv("BRE_TMP_CACHE_KIB")) kib = std::stoull(x);
-    if (previous_ >= 0 || -previous_ < static_cast<std::int64_t>(kib)) {
-      db_.exec(fmt::format("PRAGMA cache_size=-{}", kib));
-      changed_ = true;
-    }
-  }
-  ~BulkCacheSize() {
-    if (!changed_) return;
-    try {
-      db_.exec(fmt::format("PRAGMA cache_size={}", previous_));
-    } catch (...) {
-    }
-  }
-  BulkCacheSize(const BulkCacheSize&) = delete;
-  BulkCacheSize& operator=(const BulkCacheSize&) = delete;
-
- private:
-  Database& db_;
-  std::int64_t previous_ = 0;
-  bool changed_ = false;
-};
-
 struct SeenId {
   std::uint64_t id_hash;
   std::uint64_t content_hash;
@@ -139,7 +108,6 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
     std::error_code ec;
     if (p != "-") total_bytes += std::filesystem::file_size(p, ec);
   }
-  BulkCacheSize cache_size(db, total_bytes);
   Transaction tx(db);
   insert_batch(db, {result.batch_id, "events", req.paths, 1, now, "ingest"});
   const std::int64_t existing = count_events(db);

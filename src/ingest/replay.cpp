@@ -7,6 +7,7 @@
 
 #include "bre/core/event_codec.h"
 #include "bre/ingest/ingest.h"
+#include "bre/ingest/qbo.h"
 #include "bre/store/event_store.h"
 
 namespace bre {
@@ -48,6 +49,7 @@ ReplayResult replay_source(Workspace& ws, const std::string& source, const Adapt
     result.mapping_version = 1;
     return result;
   }
+  if (source == "qbo") return replay_qbo(ws, options, log);  // bronze_qbo_raw, not supplemental rows
   return replay_with_adapter(ws, *make_adapter(source), options, log);
 }
 

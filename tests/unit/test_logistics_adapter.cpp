@@ -310,7 +310,7 @@ TEST_CASE("logistics: corrupt SCMS rows are rejected with the field named") {
   CHECK(m.count(EventType::purchase_order_placed) == 1);
 }
 
-TEST_CASE("logistics: DataCo items group into orders; cancelled orders are neither delivered nor late") {
+TEST_CASE("logistics: DataCo items group into orders, and cancelled orders are neither delivered nor late") {
   Mapped m = map_table(table(
       kDataCoColumns,
       {{{"Order Id", "7.0"}, {"Order Item Id", "70"}, {"Order Item Total", "1.005"}, {"Product Card Id", "5"}},

@@ -10,7 +10,7 @@
 
 using namespace bre;
 
-TEST_CASE("workspace: init creates the schema; reopening is a no-op") {
+TEST_CASE("workspace: init creates the schema and reopening is a no-op") {
   TempDir dir;
   const std::string path = dir.file("ws.sqlite");
   MigrationReport report;
