@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "bre/connect/qbo_pull.h"
 #include "bre/core/time.h"
 #include "bre/ingest/ingest.h"
 #include "bre/ingest/qbo.h"
@@ -90,25 +91,29 @@ void register_ingest(Declarer& root) {
     ingest.command(
         "qbo", "ingest QuickBooks Online API responses (saved query, read and CDC pages)",
         [](Declarer& d) {
-          d.option("--from-dir", &qbo_request.dir, "directory of saved API response bodies (*.json, read by name)");
+          d.option("--from-dir", &qbo_request.dir,
+                   "directory of saved API response bodies (*.json, read by name); without it, pull from the "
+                   "connected company (bre connect quickbooks)");
           d.option("--as-of", &as_of, "date the overdue state is computed at (default: the newest response time)");
           d.option("--currency", &qbo_request.currency, "home currency if the workspace has none yet (ISO 4217)");
           d.footer(
               "Examples:\n"
               "  bre ingest qbo --from-dir pages/ --as-of 2026-06-15\n"
+              "  bre ingest qbo            (pulls every entity type from the connected company)\n"
               "Each object version lands once in bronze_qbo_raw; all QBO bronze is then mapped to events\n"
               "(docs/mappings/qbo.md). One transaction; running it twice adds nothing.");
         },
         [](Context& ctx) {
-          if (qbo_request.dir.empty()) throw_usage("--from-dir is required (pulling from QuickBooks is not available here)");
           qbo_request.as_of = parse_as_of(as_of);
           if (qbo_request.currency.empty()) qbo_request.currency = ctx.config_string("currency");
           Workspace& ws = ctx.workspace();
           const TimeMs started = now_ms();
-          IngestResult r = ingest_qbo_pages(ws, qbo_request, ctx.log());
+          const bool pull = qbo_request.dir.empty();
+          IngestResult r = pull ? connect::ingest_qbo_api(ws, {{}, qbo_request.as_of, qbo_request.currency}, ctx.log())
+                                : ingest_qbo_pages(ws, qbo_request, ctx.log());
           nlohmann::ordered_json out = to_json(r);
           record_run(ws.db(), {ctx.log().run_id(), "ingest qbo", started, now_ms(), "succeeded",
-                               nlohmann::ordered_json{{"source", "qbo"}, {"inputs", qbo_request.dir},
+                               nlohmann::ordered_json{{"source", "qbo"}, {"inputs", pull ? std::string("quickbooks api") : qbo_request.dir},
                                                       {"batch_id", r.batch_id}, {"events_inserted", r.events_inserted},
                                                       {"events_duplicate", r.events_duplicate}}
                                    .dump()});

@@ -87,5 +87,7 @@ class Declarer {
 void register_init(Declarer& root);
 void register_ingest(Declarer& root);
 void register_quality(Declarer& root);
+void register_seed(Declarer& root);
+void register_connect(Declarer& root);
 
 }  // namespace bre::cli

@@ -145,6 +145,8 @@ int run_main(int argc, char** argv) {
   register_init(root);
   register_ingest(root);
   register_quality(root);
+  register_seed(root);
+  register_connect(root);
 
   // Every runnable command's --help says which formats it takes.
   for (auto& [sub, info] : registry) {

@@ -45,9 +45,9 @@ bool currency_ok(const CanonicalEvent& e, std::string& home, Problem& problem) {
 }
 
 // Large loads into a small table go faster with the secondary indexes rebuilt
-// once at the end than maintained row by row. Decided after the first chunk,
-// from the input size and how many of that chunk's events were new: re-reading
-// a file already ingested must not drop and rebuild the indexes of the table.
+// once at the end than maintained row by row. Decided after the first, small
+// chunk, from the input size and how many of that chunk's events were new:
+// re-reading a file already ingested must not drop and rebuild the indexes.
 bool should_bulk_load(std::int64_t existing, std::uint64_t input_bytes, std::uint64_t bytes_read,
                       std::int64_t records_read, std::int64_t inserted, std::int64_t offered) {
   if (input_bytes <= (8u << 20) || bytes_read == 0 || offered == 0 || bytes_read >= input_bytes) return false;
