@@ -19,11 +19,12 @@ namespace bre {
 
 std::string home_currency(Workspace& ws) { return ws.setting("currency").value_or(""); }
 
-namespace {
-
 void flag_timeliness(CanonicalEvent& e) {
   if (e.event_time > e.ingested_at + kFutureTolerance) e.data_quality_flags.push_back("untimely:future_event_time");
 }
+
+namespace {
+
 
 [[noreturn]] void refuse_batch(std::int64_t bad_records, std::vector<Problem> problems) {
   throw Error(ErrorKind::data_invalid, "INPUT_INVALID",

@@ -97,7 +97,7 @@ Written map_and_write(Workspace& ws, const std::string& batch_id, TimeMs as_of, 
   {
     EventWriter writer(db, batch_id);
     for (CanonicalEvent* e : good) {
-      if (e->event_time > e->ingested_at + kFutureTolerance) e->data_quality_flags.push_back("untimely:future_event_time");
+      flag_timeliness(*e);
       quality.add_event(*e);
       if (writer.insert(*e)) ++w.inserted;
       else ++w.duplicates;

@@ -60,5 +60,7 @@ std::string home_currency(Workspace& ws);
 
 // Days an event may sit in the future of its ingestion before it is untimely.
 inline constexpr TimeMs kFutureTolerance = kMsPerDay;
+// Adds "untimely:future_event_time" when the event lies beyond that tolerance.
+void flag_timeliness(CanonicalEvent& e);
 
 }  // namespace bre
