@@ -19,6 +19,25 @@ namespace bre {
 
 std::string home_currency(Workspace& ws) { return ws.setting("currency").value_or(""); }
 
+void check_requested_currency(Workspace& ws, const std::string& requested) {
+  if (requested.empty()) return;
+  if (!currency_minor_digits(requested))
+    throw Error(ErrorKind::usage, "UNKNOWN_CURRENCY", fmt::format("unknown ISO 4217 currency code '{}'", requested));
+  if (const std::string home = home_currency(ws); !home.empty() && home != requested)
+    throw Error(ErrorKind::usage, "CURRENCY_ALREADY_SET",
+                fmt::format("workspace currency is already {}; one home currency per workspace", home));
+}
+
+bool check_event_currency(const CanonicalEvent& e, std::string& home, Problem& problem) {
+  if (e.currency.empty()) return true;
+  if (home.empty()) home = e.currency;
+  if (e.currency == home) return true;
+  problem.field = "currency";
+  problem.reason = fmt::format("'{}' differs from the workspace currency '{}'; one home currency per workspace",
+                               e.currency, home);
+  return false;
+}
+
 void flag_timeliness(CanonicalEvent& e) {
   if (e.event_time > e.ingested_at + kFutureTolerance) e.data_quality_flags.push_back("untimely:future_event_time");
 }
@@ -33,17 +52,6 @@ namespace {
               std::move(problems));
 }
 
-// Checks an event against the workspace currency, adopting the first one seen
-// when the workspace has none yet.
-bool currency_ok(const CanonicalEvent& e, std::string& home, Problem& problem) {
-  if (e.currency.empty()) return true;
-  if (home.empty()) home = e.currency;
-  if (e.currency == home) return true;
-  problem.field = "currency";
-  problem.reason = fmt::format("'{}' differs from the workspace currency '{}'; one home currency per workspace",
-                               e.currency, home);
-  return false;
-}
 
 // Large loads into a small table go faster with the secondary indexes rebuilt
 // once at the end than maintained row by row. Decided after the first, small
@@ -178,7 +186,7 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
       CanonicalEvent& e = *d.event;
       if (!e.currency.empty() && e.currency != home) {
         Problem currency_problem{file, reader.line_number(), "", ""};
-        if (!currency_ok(e, home, currency_problem)) {
+        if (!check_event_currency(e, home, currency_problem)) {
           reject(currency_problem, line);
           continue;
         }
@@ -253,7 +261,7 @@ IngestResult ingest_with_adapter(Workspace& ws, const IngestRequest& req, const 
     for (Problem& p : validate_event(em.event)) locate(em.record_index, p.field, p.reason);
     Problem cp;
     std::string h = home;
-    if (!currency_ok(em.event, h, cp)) locate(em.record_index, cp.field, cp.reason);
+    if (!check_event_currency(em.event, h, cp)) locate(em.record_index, cp.field, cp.reason);
   }
   const std::int64_t bad_records =
       static_cast<std::int64_t>(std::count(bad.begin(), bad.end(), true) + read_problems.size());
@@ -314,11 +322,7 @@ IngestResult ingest_with_adapter(Workspace& ws, const IngestRequest& req, const 
 
 IngestResult ingest_files(Workspace& ws, const IngestRequest& req, const Logger& log) {
   if (req.paths.empty()) throw_usage("no input files given");
-  if (!req.currency.empty() && !currency_minor_digits(req.currency))
-    throw Error(ErrorKind::usage, "UNKNOWN_CURRENCY", fmt::format("unknown ISO 4217 currency code '{}'", req.currency));
-  if (const std::string home = home_currency(ws); !req.currency.empty() && !home.empty() && home != req.currency)
-    throw Error(ErrorKind::usage, "CURRENCY_ALREADY_SET",
-                fmt::format("workspace currency is already {}; one home currency per workspace", home));
+  check_requested_currency(ws, req.currency);
   ScopedTimer timer(log, "ingest", "batch");
   IngestResult r = req.source == "events" ? ingest_canonical(ws, req, log) : ingest_with_adapter(ws, req, log);
   log.info("ingest", "batch_written",

@@ -71,12 +71,7 @@ Written map_and_write(Workspace& ws, const std::string& batch_id, TimeMs as_of, 
   for (auto& r : ctx.rejections()) locate(r.record_index, r.field, r.reason);
   for (auto& em : ctx.events()) {
     for (Problem& p : validate_event(em.event)) locate(em.record_index, p.field, p.reason);
-    if (em.event.currency.empty()) continue;
-    if (home.empty()) home = em.event.currency;
-    if (em.event.currency != home)
-      locate(em.record_index, "currency",
-             fmt::format("'{}' differs from the workspace currency '{}'; one home currency per workspace",
-                         em.event.currency, home));
+    if (Problem p; !check_event_currency(em.event, home, p)) locate(em.record_index, p.field, p.reason);
   }
   Written w;
   w.bad_records = std::count(bad.begin(), bad.end(), true);
@@ -124,8 +119,7 @@ TimeMs latest_known(Database& db, std::optional<TimeMs> seen) {
 
 IngestResult ingest_qbo_pages(Workspace& ws, const QboPagesRequest& req, const Logger& log) {
   if (req.dir.empty()) throw_usage("--from-dir is required");
-  if (!req.currency.empty() && !currency_minor_digits(req.currency))
-    throw Error(ErrorKind::usage, "UNKNOWN_CURRENCY", fmt::format("unknown ISO 4217 currency code '{}'", req.currency));
+  check_requested_currency(ws, req.currency);
   ScopedTimer timer(log, "ingest", "qbo_pages");
   const std::vector<std::string> files = json_files(req.dir);
   // Parse everything before writing anything: a bad page refuses the batch.

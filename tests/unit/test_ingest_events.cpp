@@ -151,3 +151,20 @@ TEST_CASE("ingest events: a missing input is exit 66 and writes nothing") {
   }
   CHECK(ws->db().query_int("SELECT count(*) FROM ingest_batches") == 0);
 }
+
+TEST_CASE("ingest: a --currency request must not contradict the workspace, for every source") {
+  TempDir dir;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  CHECK_NOTHROW(check_requested_currency(*ws, ""));
+  CHECK_NOTHROW(check_requested_currency(*ws, "EUR"));  // no home currency yet
+  CHECK_THROWS_WITH_AS(check_requested_currency(*ws, "XYZ"), doctest::Contains("unknown ISO 4217"), Error);
+  ws->set_setting("currency", "USD");
+  CHECK_NOTHROW(check_requested_currency(*ws, "USD"));
+  try {
+    check_requested_currency(*ws, "EUR");
+    FAIL("expected CURRENCY_ALREADY_SET");
+  } catch (const Error& e) {
+    CHECK(e.code() == "CURRENCY_ALREADY_SET");
+    CHECK(exit_code(e.kind()) == 2);
+  }
+}

@@ -57,6 +57,12 @@ ReplayResult replay_with_adapter(Workspace& ws, const Adapter& adapter, const Ad
 
 // The workspace's home currency; set by the first ingest (cli.md §4a).
 std::string home_currency(Workspace& ws);
+// A --currency request: a known ISO 4217 code that does not contradict the
+// workspace's currency. Throws a usage error otherwise.
+void check_requested_currency(Workspace& ws, const std::string& requested);
+// One home currency per workspace: an event in another currency gets a
+// problem; the first currency seen is adopted when home is still empty.
+bool check_event_currency(const CanonicalEvent& e, std::string& home, Problem& problem);
 
 // Days an event may sit in the future of its ingestion before it is untimely.
 inline constexpr TimeMs kFutureTolerance = kMsPerDay;
