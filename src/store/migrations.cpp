@@ -271,10 +271,64 @@ CREATE TRIGGER bronze_supp_no_delete BEFORE DELETE ON bronze_supplemental_raw
   BEGIN SELECT RAISE(ABORT, 'bronze_supplemental_raw is append-only'); END;
 )SQL";
 
+
+// v2: what an incremental QuickBooks pull needs to carry between runs.
+constexpr const char* kV2 = R"SQL(
+-- Per realm and entity type, the point the next incremental pull asks
+-- changes from (`>=`, so boundary rows are re-read; bronze dedupes them).
+CREATE TABLE qbo_sync_state(
+  realm_id TEXT NOT NULL,
+  entity_type TEXT NOT NULL,
+  changed_since INTEGER NOT NULL,     -- UTC ms
+  last_pull_kind TEXT NOT NULL,       -- full | cdc
+  last_pull_id TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY(realm_id, entity_type)
+);
+
+-- A pull keeps every fetched response here, committed page by page, so an
+-- interrupted pull resumes where it stopped; the rows are dropped once the
+-- pull is ingested.
+CREATE TABLE qbo_pulls(
+  pull_id TEXT PRIMARY KEY,
+  realm_id TEXT NOT NULL,
+  status TEXT NOT NULL,               -- running | complete
+  plan TEXT NOT NULL,                 -- JSON: the requests of this pull
+  server_time INTEGER,                -- envelope time of the first response
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  batch_id TEXT
+);
+CREATE TABLE qbo_pull_pages(
+  pull_id TEXT NOT NULL REFERENCES qbo_pulls(pull_id),
+  request_key TEXT NOT NULL,          -- e.g. query:Invoice:1001, cdc:Invoice,Payment, read:Invoice:130
+  seq INTEGER NOT NULL,
+  object_count INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  PRIMARY KEY(pull_id, request_key)
+);
+
+-- Webhook notifications, deduplicated by event key, waiting to be fetched.
+CREATE TABLE qbo_webhook_events(
+  event_key TEXT PRIMARY KEY,         -- CloudEvents id; legacy: realm|entity|id|operation|lastUpdated
+  realm_id TEXT NOT NULL,
+  entity_type TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  operation TEXT NOT NULL,            -- Create | Update | Delete | Merge | Void | Emailed | ...
+  deleted_id TEXT,                    -- Merge: the record merged away
+  event_time INTEGER,                 -- UTC ms, when the notification carried one
+  format TEXT NOT NULL,               -- legacy | cloudevents
+  received_at INTEGER NOT NULL,
+  fetched_by_pull TEXT                -- the pull that fetched the change; NULL while queued
+);
+CREATE INDEX idx_qbo_webhook_queue ON qbo_webhook_events(realm_id, fetched_by_pull);
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> all = {kV1};
+  static const std::vector<const char*> all = {kV1, kV2};
   return all;
 }
 

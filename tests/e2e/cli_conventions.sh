@@ -3,9 +3,10 @@
 # error object, --format placement, help, stdin, all-or-nothing batches.
 source "$(dirname "$0")/lib.bash"
 
-run init
+run --format json init
 expect_eq "$RC" 0 "init"
-expect_eq "$(sql 'PRAGMA user_version')" 1 "schema version"
+expect_contains "$OUT" "\"schema_version\": $(sql 'PRAGMA user_version')" "init reports the schema version it created"
+[ "$(sql 'PRAGMA user_version')" -ge 1 ] || fail "schema version is set"
 run --format json init
 expect_eq "$RC" 0 "init again is a no-op"
 
