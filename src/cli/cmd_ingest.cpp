@@ -34,7 +34,22 @@ nlohmann::ordered_json to_json(const IngestResult& r) {
   j["rejected_records"] = r.rejected;
   j["bronze_records_inserted"] = r.bronze_inserted;
   j["reference_entities"] = r.entities;
+  j["events_superseded"] = r.events_superseded;
   j["quality"] = nlohmann::ordered_json::parse(bre::to_json(r.quality));
+  return j;
+}
+
+nlohmann::ordered_json to_json(const connect::QboPullReport& p) {
+  nlohmann::ordered_json j;
+  j["pull_id"] = p.pull_id;
+  j["resumed"] = p.resumed;
+  j["full"] = p.full_entities;
+  j["cdc"] = p.cdc_entities;
+  j["changed_since"] = p.changed_since ? nlohmann::ordered_json(format_iso8601(*p.changed_since)) : nlohmann::ordered_json();
+  j["requests"] = p.requests_made;
+  j["responses_reused"] = p.responses_reused;
+  j["webhook_changes"] = p.webhook_changes;
+  j["deletes_inferred"] = p.deletes_inferred;
   return j;
 }
 
@@ -45,6 +60,7 @@ void register_ingest(Declarer& root) {
   static std::string as_of;
   static std::string replay_source_name;
   static QboPagesRequest qbo_request;
+  static bool qbo_full = false;
   root.command("ingest", "bring data into the workspace", [](Declarer& ingest) {
     ingest.command(
         "file", "ingest supplemental CSV/JSON/JSONL files or canonical events",
@@ -96,12 +112,16 @@ void register_ingest(Declarer& root) {
                    "connected company (bre connect quickbooks)");
           d.option("--as-of", &as_of, "date the overdue state is computed at (default: the newest response time)");
           d.option("--currency", &qbo_request.currency, "home currency if the workspace has none yet (ISO 4217)");
+          d.flag("--full", &qbo_full,
+                 "pull every entity type in full instead of the changes since the last pull (API pulls only)");
           d.footer(
               "Examples:\n"
               "  bre ingest qbo --from-dir pages/ --as-of 2026-06-15\n"
-              "  bre ingest qbo            (pulls every entity type from the connected company)\n"
+              "  bre ingest qbo            (first run: everything; later runs: changes via CDC since the last pull)\n"
+              "  bre ingest qbo --full     (everything again; ids no longer returned are recorded as deleted)\n"
               "Each object version lands once in bronze_qbo_raw; all QBO bronze is then mapped to events\n"
-              "(docs/mappings/qbo.md). One transaction; running it twice adds nothing.");
+              "(docs/mappings/qbo.md). A pull that fails midway keeps what it fetched and the next run resumes\n"
+              "it (docs/qbo-sync.md). Running it twice adds nothing.");
         },
         [](Context& ctx) {
           qbo_request.as_of = parse_as_of(as_of);
@@ -109,17 +129,30 @@ void register_ingest(Declarer& root) {
           Workspace& ws = ctx.workspace();
           const TimeMs started = now_ms();
           const bool pull = qbo_request.dir.empty();
-          IngestResult r = pull ? connect::ingest_qbo_api(ws, {{}, qbo_request.as_of, qbo_request.currency}, ctx.log())
+          if (!pull && qbo_full) throw_usage("--full applies to API pulls, not --from-dir");
+          connect::QboPullReport report;
+          IngestResult r = pull ? connect::ingest_qbo_api(ws, {{}, qbo_request.as_of, qbo_request.currency, qbo_full},
+                                                          ctx.log(), {}, &report)
                                 : ingest_qbo_pages(ws, qbo_request, ctx.log());
           nlohmann::ordered_json out = to_json(r);
+          if (pull) out["pull"] = to_json(report);
           record_run(ws.db(), {ctx.log().run_id(), "ingest qbo", started, now_ms(), "succeeded",
                                nlohmann::ordered_json{{"source", "qbo"}, {"inputs", pull ? std::string("quickbooks api") : qbo_request.dir},
                                                       {"batch_id", r.batch_id}, {"events_inserted", r.events_inserted},
                                                       {"events_duplicate", r.events_duplicate}}
                                    .dump()});
           ctx.emit(out, [&](Format f) {
-            std::string text = fmt::format("Ingested {} QBO objects ({} new in bronze): {} new events, {} already present.\n\n",
+            std::string text = fmt::format("Ingested {} QBO objects ({} new in bronze): {} new events, {} already present",
                                            r.records, r.bronze_inserted, r.events_inserted, r.events_duplicate);
+            if (r.events_superseded) text += fmt::format(", {} withdrawn (deleted or voided in QuickBooks)", r.events_superseded);
+            text += ".\n";
+            if (pull)
+              text += fmt::format("Pull {}{}: {} in full, {} by CDC; {} requests, {} reused; {} webhook changes; {} deletes "
+                                  "inferred.\n",
+                                  report.pull_id, report.resumed ? " (resumed)" : "", report.full_entities.size(),
+                                  report.cdc_entities.size(), report.requests_made, report.responses_reused,
+                                  report.webhook_changes, report.deletes_inferred);
+            text += "\n";
             return text + render_quality_report(out["quality"], f == Format::md);
           });
           return 0;

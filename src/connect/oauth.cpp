@@ -354,35 +354,14 @@ std::string QboSession::get(const std::string& path_and_query) {
 }
 
 std::vector<std::string> default_qbo_entities() {
-  return {"Customer", "Vendor", "Item", "Invoice", "Payment", "CreditMemo", "RefundReceipt",
-          "Estimate", "Bill", "BillPayment", "PurchaseOrder"};
+  return {"Customer", "Vendor",      "Item",          "Invoice", "Payment",     "SalesReceipt", "CreditMemo",
+          "RefundReceipt", "Estimate", "Bill", "BillPayment", "Purchase", "PurchaseOrder"};
 }
 
 std::string qbo_query_for(const std::string& entity, std::int64_t start_position, int page_size) {
   const bool name_list = entity == "Customer" || entity == "Vendor" || entity == "Item";
   return fmt::format("SELECT * FROM {}{} STARTPOSITION {} MAXRESULTS {}", entity,
                      name_list ? " WHERE Active IN (true,false)" : "", start_position, page_size);
-}
-
-std::int64_t pull_qbo_pages(QboSession& session, const QboPullOptions& options,
-                            const std::function<void(const std::string&, int, const std::string&)>& sink) {
-  const std::vector<std::string> entities = options.entities.empty() ? default_qbo_entities() : options.entities;
-  const int size = std::clamp(options.page_size, 1, 1000);
-  std::int64_t objects = 0;
-  for (const std::string& entity : entities) {
-    std::int64_t start = 1;
-    for (int page = 1;; ++page) {
-      const std::string body = session.get("query?query=" + url_encode(qbo_query_for(entity, start, size)) +
-                                           "&minorversion=" + std::to_string(kQboMinorVersion));
-      const QboPage parsed = parse_qbo_page(body);  // a Fault in a 200 refuses the pull
-      sink(entity, page, body);
-      const auto n = static_cast<std::int64_t>(parsed.objects.size());
-      objects += n;
-      if (n < size) break;
-      start += n;
-    }
-  }
-  return objects;
 }
 
 }  // namespace bre::connect

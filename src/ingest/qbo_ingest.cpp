@@ -48,7 +48,7 @@ std::vector<QboObject> load_bronze(Database& db) {
 }
 
 struct Written {
-  std::int64_t inserted = 0, duplicates = 0, entities = 0, bad_records = 0;
+  std::int64_t inserted = 0, duplicates = 0, superseded = 0, entities = 0, bad_records = 0;
   DataQualityReport quality;
 };
 
@@ -98,6 +98,14 @@ Written map_and_write(Workspace& ws, const std::string& batch_id, TimeMs as_of, 
       else ++w.duplicates;
     }
   }
+  // Deleted and voided entities: their earlier events leave live_events.
+  Statement retract = db.prepare(
+      "INSERT OR IGNORE INTO superseded_events(event_id, superseded_by_batch) "
+      "SELECT event_id, ? FROM events WHERE event_id = ?");
+  for (const std::string& id : ctx.retracted()) {
+    retract.bind(1, batch_id).bind(2, id).run();
+    w.superseded += db.changes();
+  }
   upsert_entities(db, ctx.entities(), "qbo", now);
   w.entities = static_cast<std::int64_t>(ctx.entities().size());
   quality.set_total_records(total_records);
@@ -121,21 +129,28 @@ IngestResult ingest_qbo_pages(Workspace& ws, const QboPagesRequest& req, const L
   if (req.dir.empty()) throw_usage("--from-dir is required");
   check_requested_currency(ws, req.currency);
   ScopedTimer timer(log, "ingest", "qbo_pages");
-  const std::vector<std::string> files = json_files(req.dir);
+  QboObjectsBatch batch;
+  batch.inputs = json_files(req.dir);
+  batch.as_of = req.as_of;
+  batch.currency = req.currency;
   // Parse everything before writing anything: a bad page refuses the batch.
-  std::vector<std::pair<std::string, QboPage>> pages;
-  std::optional<TimeMs> newest;
-  for (const std::string& f : files) {
+  for (const std::string& f : batch.inputs) {
+    QboPage page;
     try {
-      pages.emplace_back(f, parse_qbo_page(read_file(f)));
+      page = parse_qbo_page(read_file(f));
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::data_invalid) throw;
       throw Error(ErrorKind::data_invalid, "INPUT_INVALID", fmt::format("{}: {}", f, e.what()),
                   std::vector<Problem>{{f, 0, "", e.what()}});
     }
-    if (auto t = pages.back().second.time) newest = std::max(newest.value_or(*t), *t);
+    if (page.time) batch.newest_response = std::max(batch.newest_response.value_or(*page.time), *page.time);
+    for (QboObject& o : page.objects) batch.objects.push_back(std::move(o));
   }
+  return ingest_qbo_objects(ws, std::move(batch), log);
+}
 
+IngestResult ingest_qbo_objects(Workspace& ws, QboObjectsBatch batch, const Logger& log) {
+  check_requested_currency(ws, batch.currency);
   Database& db = ws.db();
   IngestResult result;
   result.source = "qbo";
@@ -143,33 +158,35 @@ IngestResult ingest_qbo_pages(Workspace& ws, const QboPagesRequest& req, const L
   const TimeMs now = now_ms();
   std::string home = home_currency(ws);
   const bool set_home = home.empty();
-  if (home.empty()) home = req.currency;
+  if (home.empty()) home = batch.currency;
 
   Transaction tx(db);
-  insert_batch(db, {result.batch_id, "qbo", files, kQboMappingVersion, now, "ingest"});
+  insert_batch(db, {result.batch_id, "qbo", batch.inputs, kQboMappingVersion, now, "ingest"});
   Statement bronze = db.prepare(
       "INSERT OR IGNORE INTO bronze_qbo_raw(entity_id, entity_type, source, operation, sync_token, raw_payload, "
       "ingested_at, batch_id) VALUES(?,?,'qbo',?,?,?,?,?)");
-  for (const auto& [file, page] : pages)
-    for (const QboObject& o : page.objects) {
-      ++result.records;
-      bronze.bind(1, o.id).bind(2, o.entity_type).bind(3, to_string(o.operation)).bind(4, o.sync_token);
-      bronze.bind(5, o.payload).bind(6, now).bind(7, result.batch_id).run();
-      result.bronze_inserted += db.changes();
-    }
-  const TimeMs as_of = req.as_of ? *req.as_of : latest_known(db, newest);
+  for (const QboObject& o : batch.objects) {
+    ++result.records;
+    bronze.bind(1, o.id).bind(2, o.entity_type).bind(3, to_string(o.operation)).bind(4, o.sync_token);
+    bronze.bind(5, o.payload).bind(6, now).bind(7, result.batch_id).run();
+    result.bronze_inserted += db.changes();
+  }
+  const TimeMs as_of = batch.as_of ? *batch.as_of : latest_known(db, batch.newest_response);
   Written w = map_and_write(ws, result.batch_id, as_of, now, home, true, result.records);
   result.events_inserted = w.inserted;
   result.events_duplicate = w.duplicates;
+  result.events_superseded = w.superseded;
   result.entities = w.entities;
   result.rejected = w.bad_records;
   result.quality = std::move(w.quality);
   if (set_home && !home.empty() && result.events_inserted + result.events_duplicate > 0) ws.set_setting("currency", home);
+  if (batch.before_commit) batch.before_commit(db, result.batch_id);
   tx.commit();
   log.info("ingest", "batch_written",
            {{"batch_id", result.batch_id}, {"source", "qbo"}, {"records", result.records},
             {"bronze_inserted", result.bronze_inserted}, {"events_inserted", result.events_inserted},
-            {"events_duplicate", result.events_duplicate}, {"as_of", format_iso8601(as_of)}});
+            {"events_duplicate", result.events_duplicate}, {"events_superseded", result.events_superseded},
+            {"as_of", format_iso8601(as_of)}});
   return result;
 }
 

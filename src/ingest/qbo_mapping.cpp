@@ -386,8 +386,5 @@ void Mapper::run() {
 
 }  // namespace qbo
 
-void map_qbo_objects(const std::vector<QboObject>& objects, TimeMs as_of, MapContext& ctx) {
-  qbo::Mapper(objects, as_of, ctx).run();
-}
 
 }  // namespace bre

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "bre/core/error.h"
+#include "bre/core/json_text.h"
 #include "bre/ingest/qbo.h"
 #include "qbo_json.h"
 
@@ -272,6 +273,16 @@ QboObject qbo_object_from_bronze(std::string entity_type, std::string sync_token
   o.sync_token = std::move(sync_token);
   if (auto op = parse_qbo_operation(operation)) o.operation = *op;
   return o;
+}
+
+}  // namespace bre
+
+namespace bre {
+
+QboObject qbo_delete_stub(std::string entity_type, std::string id, TimeMs seen_missing_at) {
+  const std::string payload = fmt::format(R"({{"domain":"QBO","status":"Deleted","Id":{},"MetaData":{{"LastUpdatedTime":{}}}}})",
+                                          json_string(id), json_string(format_iso8601(seen_missing_at)));
+  return make_object(std::move(entity_type), payload);
 }
 
 }  // namespace bre

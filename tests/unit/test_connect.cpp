@@ -13,91 +13,12 @@
 #include "bre/connect/qbo_pull.h"
 #include "bre/connect/token_vault.h"
 #include "bre/core/error.h"
-#include "qbo_emulator.h"
-#include "test_support.h"
+#include "connect_test_support.h"
 
 using namespace bre;
 using namespace bre::connect;
+using namespace bre::test;
 
-namespace {
-
-class EnvGuard {
- public:
-  EnvGuard(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) ::setenv(name, value, 1);
-    else ::unsetenv(name);
-  }
-  ~EnvGuard() {
-    if (old_) ::setenv(name_.c_str(), old_->c_str(), 1);
-    else ::unsetenv(name_.c_str());
-  }
-
- private:
-  std::string name_;
-  std::optional<std::string> old_;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string fixtures_dir() { return std::string(BRE_SOURCE_DIR) + "/../shared/fixtures/qbo"; }
-
-Key test_key(unsigned char seed) {
-  Key k{};
-  for (std::size_t i = 0; i < k.size(); ++i) k[i] = static_cast<unsigned char>(seed + i);
-  return k;
-}
-
-template <class F>
-Error expect_error(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected a bre::Error");
-  return Error(ErrorKind::internal, "NONE", "none");
-}
-
-const char* kClientId = "emu-client";
-const char* kClientSecret = "emu-secret-Qw3";
-
-// A workspace connected to a fresh emulator, with the env pointing at it.
-struct Connected {
-  TempDir dir;
-  test::QboEmulator emu{fixtures_dir(), kClientId, kClientSecret};
-  EnvGuard oauth{"BRE_QBO_OAUTH_BASE", emu.base_url().c_str()};
-  EnvGuard api{"BRE_QBO_API_BASE", emu.base_url().c_str()};
-  EnvGuard key{"BRE_SECRET_KEY", nullptr};
-  std::unique_ptr<Workspace> ws = Workspace::open(dir.file("ws.sqlite"), true);
-  TokenVault vault = TokenVault::for_workspace(dir.file("ws.sqlite"));
-  QboEndpoints ep = qbo_endpoints_from_env();
-  OAuthClient client{kClientId, kClientSecret, "https://example.test/callback"};
-  std::string log_text;
-  Logger log{LogLevel::debug, "run-test", [this](const std::string& l) { log_text += l + "\n"; }};
-
-  void connect() {
-    const std::string state = new_oauth_state();
-    const std::string code = emu.issue_code();
-    complete_qbo_connect(*ws, vault, ep, client, state,
-                         client.redirect_uri + "?code=" + code + "&state=" + state + "&realmId=" + emu.realm, log);
-  }
-  RetryPolicy fast() {
-    RetryPolicy p;
-    p.base_delay_ms = 1;
-    p.max_delay_ms = 5;
-    p.sleep = [this](long ms) { sleeps.push_back(ms); };
-    return p;
-  }
-  std::vector<long> sleeps;
-};
-
-}  // namespace
 
 TEST_CASE("token vault: seal and open round trip with a fresh nonce each time") {
   TokenVault v(test_key(1));
@@ -259,17 +180,16 @@ TEST_CASE("qbo session: a 401 mid-pull refreshes once, saves the rotated token a
   Connected c;
   c.connect();
   const std::string first_refresh = c.emu.latest_refresh_token();
-  QboSession s(*c.ws, c.vault, c.ep, c.log, c.fast());
   c.emu.expire_after_queries(2);  // two pages succeed, then the token dies
+  QboApiIngestRequest req;
+  req.pull = {{"Customer", "Vendor", "Item", "Invoice"}, 2};
+  const IngestResult r = ingest_qbo_api(*c.ws, req, c.log, c.fast());
+  CHECK(r.records == 3 + 2 + 4 + 3);
   std::vector<std::string> pages;
-  const std::int64_t n = pull_qbo_pages(s, {{"Customer", "Vendor", "Item", "Invoice"}, 2},
-                                        [&](const std::string& e, int p, const std::string&) {
-                                          pages.push_back(e + "#" + std::to_string(p));
-                                        });
-  CHECK(n == 3 + 2 + 4 + 3);
-  CHECK(pages == std::vector<std::string>{"Customer#1", "Customer#2", "Vendor#1", "Vendor#2", "Item#1", "Item#2",
-                                          "Item#3", "Invoice#1", "Invoice#2"});
-  CHECK(s.refreshes() == 1);
+  for (const std::string& q : c.emu.queries()) pages.push_back(q.substr(14, q.find(' ', 14) - 14) + "@" + q.substr(q.find("STARTPOSITION ") + 14, 1));
+  CHECK(pages == std::vector<std::string>{"Customer@1", "Customer@3", "Vendor@1", "Vendor@3", "Item@1", "Item@3",
+                                          "Item@5", "Invoice@1", "Invoice@3"});
+  CHECK(c.log_text.find("\"token_refreshes\":1") != std::string::npos);
   CHECK(c.emu.refresh_requests() == 1);
   // The rotated refresh token is what the workspace holds now; the old one is dead.
   auto conn = find_connection(c.ws->db(), "quickbooks");
@@ -472,7 +392,7 @@ CliRun run_bre(const std::vector<std::string>& args,
 
 TEST_CASE("cli: bre connect quickbooks, status, ingest qbo and disconnect against the emulator") {
   TempDir dir;
-  test::QboEmulator emu(fixtures_dir(), kClientId, kClientSecret);
+  QboEmulator emu(fixtures_dir(), kClientId, kClientSecret);
   EnvGuard oauth("BRE_QBO_OAUTH_BASE", emu.base_url().c_str());
   EnvGuard api("BRE_QBO_API_BASE", emu.base_url().c_str());
   EnvGuard key("BRE_SECRET_KEY", nullptr);

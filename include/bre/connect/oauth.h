@@ -98,16 +98,14 @@ class QboSession {
   std::int64_t refreshes_ = 0;
 };
 
-// Queries each entity type page by page (STARTPOSITION/MAXRESULTS,
-// minorversion 75, `Active IN (true,false)` for name lists) and hands each
-// page body to `sink` (entity, 1-based page number, body).
+// What a pull asks for (qbo_pull.h does the pulling).
 struct QboPullOptions {
   std::vector<std::string> entities;  // empty: the default set
   int page_size = 1000;
+  int cdc_object_limit = 1000;        // CDC's documented cap per response, across all types
 };
 std::vector<std::string> default_qbo_entities();
+// `SELECT * FROM <entity> [WHERE Active IN (true,false)] STARTPOSITION n
+// MAXRESULTS m`: name lists hide inactive records unless asked.
 std::string qbo_query_for(const std::string& entity, std::int64_t start_position, int page_size);
-std::int64_t pull_qbo_pages(QboSession& session, const QboPullOptions& options,
-                            const std::function<void(const std::string&, int, const std::string&)>& sink);
-
 }  // namespace bre::connect

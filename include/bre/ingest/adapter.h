@@ -50,6 +50,9 @@ class MapContext {
   void emit(CanonicalEvent e, std::size_t record_index);
   void entity(ReferenceEntity e) { entities_.push_back(std::move(e)); }
   void reject(std::size_t record_index, std::string field, std::string reason);
+  // An event written earlier that the source has since taken back (a QBO
+  // delete or void): the ingest supersedes it if it is still live.
+  void retract(std::string event_id) { retracted_.push_back(std::move(event_id)); }
 
   TimeMs ingested_at() const { return ingested_at_; }
   const std::string& home_currency() const { return home_currency_; }
@@ -66,6 +69,7 @@ class MapContext {
   std::vector<Emitted>& events() { return events_; }
   std::vector<ReferenceEntity>& entities() { return entities_; }
   std::vector<Rejection>& rejections() { return rejections_; }
+  std::vector<std::string>& retracted() { return retracted_; }
 
  private:
   TimeMs ingested_at_;
@@ -73,6 +77,7 @@ class MapContext {
   std::vector<Emitted> events_;
   std::vector<ReferenceEntity> entities_;
   std::vector<Rejection> rejections_;
+  std::vector<std::string> retracted_;
 };
 
 struct AdapterOptions {

@@ -32,6 +32,7 @@ struct IngestResult {
   std::int64_t rejected = 0;
   std::int64_t bronze_inserted = 0;
   std::int64_t entities = 0;
+  std::int64_t events_superseded = 0;  // taken back by the source (QBO deletes and voids)
   DataQualityReport quality;
 };
 

@@ -5,6 +5,7 @@
 // offline and replayable from bronze.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,10 +52,16 @@ QboPage parse_qbo_page(std::string_view json);
 QboObject qbo_object_from_bronze(std::string entity_type, std::string sync_token, std::string_view operation,
                                  std::string payload);
 
-// Maps every object's latest version (highest SyncToken; a later delete stub
-// wins) to canonical events and reference entities. `as_of` decides which
-// invoices are overdue. Problems are reported via ctx.reject() with the index
-// of the object in `objects`.
+// A delete stub as CDC returns it ({"domain":"QBO","status":"Deleted",...}),
+// for an entity a full pull no longer returns.
+QboObject qbo_delete_stub(std::string entity_type, std::string id, TimeMs seen_missing_at);
+
+// Maps every object's latest version (highest SyncToken) to canonical events
+// and reference entities. `as_of` decides which invoices are overdue.
+// Entities with a delete stub or whose latest version is voided map to
+// nothing, and the events their earlier versions produced are reported via
+// ctx.retract(). Problems are reported via ctx.reject() with the index of the
+// object in `objects`.
 void map_qbo_objects(const std::vector<QboObject>& objects, TimeMs as_of, MapContext& ctx);
 
 struct QboPagesRequest {
@@ -66,6 +73,20 @@ struct QboPagesRequest {
 // `bre ingest qbo --from-dir DIR`: bronze, events, entities and the quality
 // report in one transaction. Running it twice adds nothing.
 IngestResult ingest_qbo_pages(Workspace& ws, const QboPagesRequest& request, const Logger& log);
+
+// The same for objects already parsed (a pull's responses): bronze (INSERT
+// OR IGNORE), then all QBO bronze mapped again, retracted events superseded.
+struct QboObjectsBatch {
+  std::vector<QboObject> objects;
+  std::vector<std::string> inputs;         // recorded in ingest_batches.inputs
+  std::optional<TimeMs> newest_response;   // envelope time, for the default as_of
+  std::optional<TimeMs> as_of;
+  std::string currency;
+  // Runs inside the batch's transaction just before it commits, so that what
+  // a pull records about itself lands with the data or not at all.
+  std::function<void(Database&, const std::string& batch_id)> before_commit;
+};
+IngestResult ingest_qbo_objects(Workspace& ws, QboObjectsBatch batch, const Logger& log);
 
 // `bre ingest replay --source qbo`: re-maps all QBO bronze.
 ReplayResult replay_qbo(Workspace& ws, const AdapterOptions& options, const Logger& log);
