@@ -72,7 +72,8 @@ TokenSet token_call(const QboEndpoints& ep, const std::string& client_id, const 
   HttpRequest req;
   req.method = "POST";
   req.url = ep.token_url;
-  req.timeout_ms = 60'000;
+  // A refresh runs inside the workspace's write lock: keep it short.
+  req.timeout_ms = 20'000;
   req.headers = {{"Authorization", basic_auth(client_id, client_secret)},
                  {"Content-Type", "application/x-www-form-urlencoded"},
                  {"Accept", "application/json"}};

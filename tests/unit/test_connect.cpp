@@ -428,6 +428,18 @@ TEST_CASE("cli: bre connect quickbooks, status, ingest qbo and disconnect agains
   CHECK(in.err.find("qbo_token_refreshed") != std::string::npos);
   all_output += in.out + in.err;
 
+  // The second run asks CDC for what changed: one new invoice, one deleted.
+  emu.remove("Invoice", "1042");
+  CliRun inc = run_bre({"--workspace", ws, "--format", "json", "ingest", "qbo", "--as-of", "2026-06-15"});
+  CHECK_MESSAGE(inc.status == 0, inc.err);
+  CHECK(inc.out.find("\"full\": []") != std::string::npos);
+  CHECK(inc.out.find("\"requests\": 1,") != std::string::npos);
+  CHECK(inc.out.find("\"events_superseded\": 0") == std::string::npos);
+  CliRun full = run_bre({"--workspace", ws, "--format", "table", "ingest", "qbo", "--full", "--as-of", "2026-06-15"});
+  CHECK_MESSAGE(full.status == 0, full.err);
+  CHECK(full.out.find("13 in full, 0 by CDC") != std::string::npos);
+  all_output += inc.out + inc.err + full.out + full.err;
+
   CliRun d = run_bre({"--workspace", ws, "--format", "json", "connect", "disconnect"});
   CHECK(d.status == 0);
   CHECK(d.out.find("\"revoked\": true") != std::string::npos);
