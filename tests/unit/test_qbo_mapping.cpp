@@ -49,6 +49,7 @@ const TimeMs kAsOf = *parse_date("2026-06-15");
 struct Mapped {
   std::vector<CanonicalEvent> events;
   std::vector<ReferenceEntity> entities;
+  std::vector<std::string> retracted;
   std::size_t rejections = 0;
   const CanonicalEvent* find(EventType t, const std::string& id) const {
     for (const CanonicalEvent& e : events)
@@ -65,6 +66,7 @@ Mapped map_all(const std::vector<QboObject>& objects, TimeMs as_of = kAsOf) {
   map_qbo_objects(objects, as_of, ctx);
   Mapped m;
   for (auto& em : ctx.events()) m.events.push_back(em.event);
+  m.retracted = ctx.retracted();
   m.entities = ctx.entities();
   m.rejections = ctx.rejections().size();
   return m;
@@ -350,4 +352,97 @@ TEST_CASE("qbo ingest: bronze, events and entities in one batch, a second run ad
   dir.write("pages/zz-fault.json", fixture("error-400-validation.json"));
   CHECK_THROWS_AS(ingest_qbo_pages(*ws, req, Logger{}), Error);
   CHECK(count_events(ws->db()) == 18);
+}
+
+// Purchase and SalesReceipt are not among Intuit's fixture pages: these follow
+// the documented object shapes (Purchase: AccountRef, PaymentType, EntityRef,
+// AccountBasedExpenseLineDetail lines; SalesReceipt: CustomerRef,
+// PaymentMethodRef, SalesItemLineDetail lines).
+TEST_CASE("qbo mapping: Purchase gives expense_posted and expense_paid, SalesReceipt gives payment_received") {
+  const std::string purchase = R"({"Purchase":{"AccountRef":{"value":"42","name":"Visa"},"PaymentType":"CreditCard",
+    "EntityRef":{"value":"56","name":"Bob's Burger Joint","type":"Vendor"},"Credit":false,"TotalAmt":17.50,
+    "Line":[{"Id":"1","Amount":12.25,"DetailType":"AccountBasedExpenseLineDetail",
+             "AccountBasedExpenseLineDetail":{"AccountRef":{"value":"13","name":"Meals and Entertainment"}}},
+            {"Id":"2","Amount":5.25,"DetailType":"AccountBasedExpenseLineDetail",
+             "AccountBasedExpenseLineDetail":{"AccountRef":{"value":"7","name":"Supplies"}}}],
+    "domain":"QBO","sparse":false,"Id":"252","SyncToken":"0","TxnDate":"2026-06-03",
+    "CurrencyRef":{"value":"USD"},"MetaData":{"CreateTime":"2026-06-03T10:00:00-07:00","LastUpdatedTime":"2026-06-03T10:00:00-07:00"}},
+    "time":"2026-06-15T08:00:00.000-07:00"})";
+  const std::string receipt = R"({"SalesReceipt":{"CustomerRef":{"value":"58","name":"Amy's Bird Sanctuary"},
+    "PaymentMethodRef":{"value":"2","name":"Check"},"TotalAmt":337.5,"Balance":0,
+    "Line":[{"Id":"1","LineNum":1,"Amount":337.5,"DetailType":"SalesItemLineDetail",
+             "SalesItemLineDetail":{"ItemRef":{"value":"11","name":"Pump"},"UnitPrice":22.5,"Qty":15}},
+            {"Amount":337.5,"DetailType":"SubTotalLineDetail","SubTotalLineDetail":{}}],
+    "domain":"QBO","sparse":false,"Id":"252","SyncToken":"0","TxnDate":"2026-06-04",
+    "MetaData":{"CreateTime":"2026-06-04T09:00:00-07:00","LastUpdatedTime":"2026-06-04T09:00:00-07:00"}},
+    "time":"2026-06-15T08:00:00.000-07:00"})";
+  std::vector<QboObject> objects;
+  for (const std::string& page : {purchase, receipt})
+    for (QboObject& o : parse_qbo_page(page).objects) objects.push_back(std::move(o));
+  const Mapped m = map_all(objects);
+  CHECK(m.rejections == 0);
+  REQUIRE(m.events.size() == 3);
+  for (const CanonicalEvent& e : m.events) CHECK(validate_event(e).empty());
+
+  const CanonicalEvent* posted = m.find(EventType::expense_posted, "252");
+  REQUIRE(posted);
+  CHECK(posted->amount_minor == 1750);
+  CHECK(posted->currency == "USD");
+  CHECK(posted->event_time == *parse_date("2026-06-03"));
+  CHECK(attrs(posted)["vendor_id"] == "56");
+  CHECK(attrs(posted)["category"] == "Meals and Entertainment");  // the largest line's account
+  CHECK(attrs(posted)["line_items"].size() == 2);
+  CHECK(attrs(posted)["line_items"][1]["account_name"] == "Supplies");
+  CHECK(attrs(posted)["line_items"][1]["amount"] == 5.25);
+  CHECK(attrs(posted)["qbo_type"] == "Purchase");
+  const CanonicalEvent* paid = m.find(EventType::expense_paid, "252");
+  REQUIRE(paid);
+  CHECK(paid->amount_minor == 1750);
+  CHECK(attrs(paid)["payment_method"] == "CreditCard");
+  CHECK(attrs(paid)["paid_from_account"] == "Visa");
+  CHECK(attrs(paid)["bill_ids"].empty());
+
+  // Same Id as the Purchase, different list: a different event id.
+  const CanonicalEvent* sale = m.find(EventType::payment_received, "252");
+  REQUIRE(sale);
+  CHECK(sale->amount_minor == 33750);
+  CHECK(sale->event_id == derive_event_id("qbo", "252", EventType::payment_received, kQboMappingVersion, "SalesReceipt"));
+  CHECK(attrs(sale)["customer_id"] == "58");
+  CHECK(attrs(sale)["payment_method"] == "Check");
+  CHECK(attrs(sale)["line_items"].size() == 1);  // the subtotal line is not an item
+  CHECK(attrs(sale)["line_items"][0]["item_id"] == "11");
+  CHECK(attrs(sale)["line_items"][0]["qty"] == 15);
+  CHECK(attrs(sale)["qbo_type"] == "SalesReceipt");
+}
+
+TEST_CASE("qbo mapping: a delete stub or a void retracts what the entity had produced") {
+  if (!have_fixtures()) return;
+  std::vector<QboObject> objects = all_query_objects();
+  const Mapped before = map_all(objects);
+  const CanonicalEvent* issued = before.find(EventType::invoice_issued, "1042");
+  const CanonicalEvent* payment = before.find(EventType::payment_received, "1049");
+  REQUIRE(issued);
+  REQUIRE(payment);
+  CHECK(before.retracted.empty());
+
+  objects.push_back(qbo_delete_stub("Invoice", "1042", kAsOf));
+  for (const QboObject& o : std::vector<QboObject>(objects))
+    if (o.entity_type == "Payment" && o.id == "1049")
+      objects.push_back(edited(o, "2", {{"TotalAmt", 0}, {"PrivateNote", "Voided - entered twice"},
+                                        {"Line", nlohmann::ordered_json::array()}}));
+  const Mapped after = map_all(objects);
+  CHECK(!after.find(EventType::invoice_issued, "1042"));
+  CHECK(!after.find(EventType::payment_received, "1049"));
+  auto retracted = [&](const std::string& id) {
+    return std::find(after.retracted.begin(), after.retracted.end(), id) != after.retracted.end();
+  };
+  CHECK(retracted(issued->event_id));
+  CHECK(retracted(payment->event_id));
+  CHECK(after.events.size() + after.retracted.size() >= before.events.size());
+  // Nothing else is touched: every event not retracted is still produced.
+  for (const CanonicalEvent& e : before.events)
+    if (!retracted(e.event_id))
+      CHECK_MESSAGE(std::any_of(after.events.begin(), after.events.end(),
+                                [&](const CanonicalEvent& x) { return x.event_id == e.event_id; }),
+                    "lost " << e.event_id);
 }
