@@ -147,6 +147,7 @@ int run_main(int argc, char** argv) {
   register_quality(root);
   register_seed(root);
   register_connect(root);
+  register_state(root);
 
   // Every runnable command's --help says which formats it takes.
   for (auto& [sub, info] : registry) {

@@ -1,0 +1,28 @@
+// `bre build-state`: live events → metrics_daily and metrics_weekly.
+// Incremental: only days on or after the earliest event touched by batches
+// ingested since the last build are rewritten (events added or superseded);
+// the values are recomputed from all events, so a full rebuild gives
+// identical rows. A changed metric schema version forces a full rebuild.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "bre/core/log.h"
+#include "bre/state/daily_metrics.h"
+#include "bre/store/workspace.h"
+
+namespace bre {
+
+struct StateBuildResult {
+  std::int64_t events = 0;
+  std::optional<DayNumber> first_day, last_day;
+  bool full = false;
+  std::optional<DayNumber> rewritten_from;  // nullopt with up_to_date
+  bool up_to_date = false;                  // nothing ingested since the last build
+  std::int64_t daily_rows = 0, weekly_rows = 0;
+};
+
+StateBuildResult build_state(Workspace& ws, const std::string& run_id, bool force_full, const Logger& log,
+                             const StateWindows& windows = {});
+
+}  // namespace bre

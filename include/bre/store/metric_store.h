@@ -1,0 +1,34 @@
+// Gold metric rows in the workspace: reading the live events the state
+// builder needs, and writing and reading metrics_daily / metrics_weekly.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bre/state/daily_metrics.h"
+#include "bre/store/sqlite.h"
+
+namespace bre {
+
+// Every live event, reduced to what the metrics read.
+MetricEvents load_metric_events(Database& db, int currency_digits);
+
+// Replaces the daily rows from `from_day` on (all of them when nullopt) and
+// every weekly row, in the caller's transaction. Returns rows written.
+std::int64_t write_daily_metrics(Database& db, const DailyMetrics& m, std::optional<DayNumber> from_day,
+                                 const StateWindows& w, const std::string& run_id);
+std::int64_t write_weekly_metrics(Database& db, const DailyMetrics& m, const std::string& run_id);
+
+struct MetricRow {
+  std::string metric;
+  std::string day;
+  std::optional<double> value;
+  int schema_version = 0;
+  std::string evidence;  // JSON: {"event_types":[...],"from":"YYYY-MM-DD","to":"YYYY-MM-DD"}
+};
+std::vector<MetricRow> read_metric_history(Database& db, const std::string& metric, const std::string& from_day,
+                                           const std::string& to_day);
+// Every metric on the latest day that has rows.
+std::vector<MetricRow> read_current_metrics(Database& db);
+
+}  // namespace bre

@@ -1,0 +1,107 @@
+#include "bre/store/metric_store.h"
+
+#include "bre/core/json_text.h"
+
+namespace bre {
+
+MetricEvents load_metric_events(Database& db, int currency_digits) {
+  MetricEvents out;
+  out.currency_digits = currency_digits;
+  out.events.reserve(static_cast<std::size_t>(db.query_int("SELECT count(*) FROM events")));
+  Statement s = db.prepare(
+      "SELECT event_type, event_time, entity_type, entity_id, source, amount_minor, related_entity_ids, attributes "
+      "FROM live_events");
+  while (s.step()) {
+    auto type = parse_event_type(s.text_view(0));
+    if (!type) continue;  // the codec admits only known types; a newer binary's rows are skipped
+    add_metric_event(out, *type, s.int64(1), s.text_view(2), s.text_view(3), s.text_view(4),
+                     s.is_null(5) ? std::nullopt : std::optional<std::int64_t>(s.int64(5)), s.text_view(6),
+                     s.text_view(7));
+  }
+  return out;
+}
+
+namespace {
+
+std::string evidence_json(const MetricEvidence& ev) {
+  std::string types = "[";
+  for (std::size_t i = 0; i < ev.event_types.size(); ++i) types += (i ? "," : "") + json_string(to_string(ev.event_types[i]));
+  types += "]";
+  return JsonObjectWriter().raw("event_types", types).string("from", format_day(ev.from)).string("to", format_day(ev.to)).str();
+}
+
+MetricRow row_from(Statement& s) {
+  MetricRow r;
+  r.metric = s.text(0);
+  r.day = s.text(1);
+  if (!s.is_null(2)) r.value = s.real(2);
+  r.schema_version = static_cast<int>(s.int64(3));
+  r.evidence = s.text(4);
+  return r;
+}
+
+}  // namespace
+
+std::int64_t write_daily_metrics(Database& db, const DailyMetrics& m, std::optional<DayNumber> from_day,
+                                 const StateWindows& w, const std::string& run_id) {
+  const DayNumber from = from_day.value_or(m.first_day);
+  if (from_day) {
+    Statement del = db.prepare("DELETE FROM metrics_daily WHERE day >= ?");
+    del.bind(1, format_day(from)).run();
+  } else {
+    db.exec("DELETE FROM metrics_daily");
+  }
+  Statement ins = db.prepare(
+      "INSERT INTO metrics_daily(metric, day, value, metric_schema_version, evidence, run_id) VALUES(?,?,?,?,?,?)");
+  std::int64_t rows = 0;
+  for (std::size_t i = 0; i < m.days; ++i) {
+    const DayNumber d = m.day(i);
+    if (d < from) continue;
+    const std::string day = format_day(d);
+    for (std::size_t k = 0; k < m.names.size(); ++k) {
+      ins.bind(1, m.names[k]).bind(2, day);
+      ins.bind(3, m.values[k][i]);
+      ins.bind(4, kMetricSchemaVersion).bind(5, evidence_json(metric_evidence(m.names[k], d, m.first_day, w)));
+      ins.bind(6, run_id).run();
+      ++rows;
+    }
+  }
+  return rows;
+}
+
+std::int64_t write_weekly_metrics(Database& db, const DailyMetrics& m, const std::string& run_id) {
+  db.exec("DELETE FROM metrics_weekly");
+  Statement ins = db.prepare(
+      "INSERT INTO metrics_weekly(metric, week_start, value, metric_schema_version, run_id) VALUES(?,?,?,?,?)");
+  std::int64_t rows = 0;
+  for (const WeeklyValue& v : weekly_rollup(m)) {
+    ins.bind(1, v.metric).bind(2, format_day(v.week_start));
+    ins.bind(3, v.value);
+    ins.bind(4, kMetricSchemaVersion).bind(5, run_id).run();
+    ++rows;
+  }
+  return rows;
+}
+
+std::vector<MetricRow> read_metric_history(Database& db, const std::string& metric, const std::string& from_day,
+                                           const std::string& to_day) {
+  Statement s = db.prepare(
+      "SELECT metric, day, value, metric_schema_version, evidence FROM metrics_daily "
+      "WHERE metric = ? AND day >= ? AND day <= ? ORDER BY day");
+  s.bind(1, metric).bind(2, from_day.empty() ? std::string("0000-00-00") : from_day);
+  s.bind(3, to_day.empty() ? std::string("9999-99-99") : to_day);
+  std::vector<MetricRow> out;
+  while (s.step()) out.push_back(row_from(s));
+  return out;
+}
+
+std::vector<MetricRow> read_current_metrics(Database& db) {
+  Statement s = db.prepare(
+      "SELECT metric, day, value, metric_schema_version, evidence FROM metrics_daily "
+      "WHERE day = (SELECT max(day) FROM metrics_daily)");
+  std::vector<MetricRow> out;
+  while (s.step()) out.push_back(row_from(s));
+  return out;
+}
+
+}  // namespace bre
