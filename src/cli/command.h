@@ -89,5 +89,6 @@ void register_ingest(Declarer& root);
 void register_quality(Declarer& root);
 void register_seed(Declarer& root);
 void register_connect(Declarer& root);
+void register_serve(Declarer& root);
 
 }  // namespace bre::cli

@@ -1,13 +1,17 @@
 // QuickBooks webhooks: Intuit's signature, both payload formats, the queue
-// in a real workspace.
+// in a real workspace, and the HTTP route over loopback.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
+#include "bre/connect/http.h"
 #include "bre/connect/webhook.h"
 #include "bre/core/error.h"
+#include "bre/serve/server.h"
 #include "bre/store/workspace.h"
 #include "test_support.h"
 
@@ -368,4 +372,80 @@ TEST_CASE("the webhook queue lists unfetched changes per realm and marks them fe
   const WebhookResult r = handle_qbo_webhook(*ws, kToken, signed_headers(first), first, 3000, Logger());
   CHECK(r.duplicates == 3);
   CHECK(queued_qbo_changes(ws->db(), "A").size() == 1);
+}
+
+TEST_CASE("bre serve answers health and queues signed webhooks over loopback") {
+  TempDir dir;
+  const std::string path = dir.file("ws.sqlite");
+  Workspace::open(path, true);
+  serve::Server server({"127.0.0.1", 0, path, kToken}, Logger());
+  const int port = server.start();
+  REQUIRE(port > 0);
+  CHECK(server.port() == port);
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  auto post = [&](const std::string& body, const std::string& signature) {
+    HttpRequest req;
+    req.method = "POST";
+    req.url = base + "/v1/webhooks/quickbooks";
+    req.body = body;
+    req.timeout_ms = 10'000;
+    req.headers = {{"Content-Type", "application/cloudevents+json"}, {"Intuit-Signature", signature}};
+    return http_send(req);
+  };
+
+  HttpRequest health;
+  health.url = base + "/v1/health";
+  health.headers = {{"X-Request-ID", "probe-42"}};
+  HttpResponse res = http_send(health);
+  CHECK(res.status == 200);
+  CHECK(res.header("x-request-id") == "probe-42");
+  auto doc = nlohmann::json::parse(res.body);
+  CHECK(doc["status"] == "ok");
+  CHECK(doc["qbo_webhook"] == "configured");
+
+  const std::string legacy = fixture("webhook-legacy.json"), cloud = fixture("webhook-cloudevents.json");
+  const auto started = std::chrono::steady_clock::now();
+  res = post(legacy, intuit_signature(kToken, legacy));
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  CHECK(res.status == 200);
+  CHECK(elapsed < std::chrono::seconds(3));  // Intuit's deadline
+  CHECK(res.header("x-request-id").rfind("req_", 0) == 0);
+  CHECK(nlohmann::json::parse(res.body)["accepted"] == 4);
+
+  res = post(cloud, intuit_signature("wrong-token", cloud));
+  CHECK(res.status == 401);
+  doc = nlohmann::json::parse(res.body);
+  CHECK(doc["error"]["code"] == "WEBHOOK_SIGNATURE_INVALID");
+  CHECK(doc["error"]["request_id"] == res.header("x-request-id"));
+  res = post(cloud, "");
+  CHECK(res.status == 401);
+
+  res = post(cloud, intuit_signature(kToken, cloud));
+  CHECK(res.status == 200);
+  res = post(cloud, intuit_signature(kToken, cloud));  // Intuit's retry
+  CHECK(res.status == 200);
+  CHECK(nlohmann::json::parse(res.body)["duplicates"] == 4);
+
+  // Concurrent deliveries, each on its own connection and workspace handle.
+  std::vector<std::thread> senders;
+  std::vector<long> statuses(6, 0);
+  for (std::size_t i = 0; i < statuses.size(); ++i)
+    senders.emplace_back([&, i] {
+      const std::string body = R"([{"specversion":"1.0","id":"concurrent-)" + std::to_string(i) +
+                               R"(","type":"qbo.invoice.updated.v1","intuitentityid":"1","intuitaccountid":"C"}])";
+      statuses[i] = post(body, intuit_signature(kToken, body)).status;
+    });
+  for (auto& t : senders) t.join();
+  for (long s : statuses) CHECK(s == 200);
+
+  HttpRequest missing;
+  missing.url = base + "/v1/nope";
+  res = http_send(missing);
+  CHECK(res.status == 404);
+  CHECK(nlohmann::json::parse(res.body)["error"]["code"] == "ENDPOINT_NOT_FOUND");
+  server.stop();
+
+  auto ws = Workspace::open(path, false);
+  CHECK(queued_rows(*ws) == 8 + 6);
+  CHECK(ws->db().query_int("SELECT count(*) FROM qbo_webhook_events WHERE realm_id = 'C'") == 6);
 }
