@@ -7,9 +7,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "bre/core/error.h"
+#include "bre/core/error_json.h"
 #include "bre/core/time.h"
 #include "command.h"
 
@@ -81,25 +81,8 @@ void print_error(const std::string& command, const Error& e, std::optional<Forma
   std::fprintf(stderr, "%s\n", line.c_str());
   for (const Problem& p : e.problems())
     std::fprintf(stderr, "bre: %s: %s\n", command.c_str(), p.to_string().c_str());
-  if (format == Format::json || format == Format::jsonl) {
-    nlohmann::ordered_json err;
-    err["code"] = e.code();
-    err["message"] = e.what();
-    if (!e.where().empty() || !e.problems().empty()) {
-      nlohmann::ordered_json details;
-      if (!e.where().empty()) details["where"] = e.where();
-      if (!e.problems().empty()) {
-        details["problems"] = nlohmann::ordered_json::array();
-        for (const Problem& p : e.problems())
-          details["problems"].push_back({{"file", p.file}, {"line", p.line}, {"field", p.field}, {"reason", p.reason}});
-      }
-      err["details"] = details;
-    }
-    err["timestamp"] = format_iso8601(now_ms());
-    nlohmann::ordered_json doc;
-    doc["error"] = err;
-    std::printf("%s\n", doc.dump(format == Format::json ? 2 : -1).c_str());
-  }
+  if (format == Format::json || format == Format::jsonl)
+    std::printf("%s\n", error_json(e, now_ms(), {}, format == Format::json ? 2 : -1).c_str());
 }
 
 // The first argument that is not a global option or its value: the command.
@@ -148,6 +131,7 @@ int run_main(int argc, char** argv) {
   register_seed(root);
   register_connect(root);
   register_state(root);
+  register_serve(root);
 
   // Every runnable command's --help says which formats it takes.
   for (auto& [sub, info] : registry) {
