@@ -14,6 +14,7 @@
 #include "bre/ingest/source_records.h"
 #include "bre/store/event_store.h"
 #include "bre/store/migrations.h"
+#include "bre/ingest/event_id_set.h"
 
 namespace bre {
 
@@ -53,17 +54,37 @@ namespace {
 }
 
 
-// Large loads into a small table go faster with the secondary indexes rebuilt
-// once at the end than maintained row by row. Decided after the first, small
-// chunk, from the input size and how many of that chunk's events were new:
-// re-reading a file already ingested must not drop and rebuild the indexes.
-bool should_bulk_load(std::int64_t existing, std::uint64_t input_bytes, std::uint64_t bytes_read,
-                      std::int64_t records_read, std::int64_t inserted, std::int64_t offered) {
-  if (input_bytes <= (8u << 20) || bytes_read == 0 || offered == 0 || bytes_read >= input_bytes) return false;
+// How a batch finds out which of its events are already stored.
+enum class Dedupe {
+  probe_index,  // INSERT OR IGNORE against the unique index: small batches into large logs
+  id_set,       // every stored id read into memory once: cheaper than a probe per event
+  bulk_load,    // id set, and all event indexes dropped and rebuilt once at the end
+};
+
+// Decided after the first, small chunk, from the input size, the bytes read
+// so far and how many of that chunk's events were new. Large loads into a
+// small table go faster with the indexes rebuilt once at the end than
+// maintained row by row; re-reading a file already ingested must not drop and
+// rebuild them, but it should not probe the index a million times either.
+struct LoadPlan {
+  Dedupe dedupe = Dedupe::probe_index;
+  double expected_records = 0;  // in the whole input, extrapolated
+};
+LoadPlan plan_load(std::int64_t existing, std::uint64_t input_bytes, std::uint64_t bytes_read,
+                   std::int64_t records_read, std::int64_t inserted, std::int64_t offered) {
+  if (input_bytes <= (8u << 20) || bytes_read == 0 || offered == 0 || bytes_read >= input_bytes) return {};
   const double expected_records = static_cast<double>(records_read) * static_cast<double>(input_bytes) /
                                   static_cast<double>(bytes_read);
   const double expected_new = expected_records * static_cast<double>(inserted) / static_cast<double>(offered);
-  return expected_new > static_cast<double>(existing);
+  if (expected_new > static_cast<double>(existing)) return {Dedupe::bulk_load, expected_records};
+  // Reading a stored id costs a small fraction of probing for one.
+  if (expected_records * 4 >= static_cast<double>(existing)) return {Dedupe::id_set, expected_records};
+  return {Dedupe::probe_index, expected_records};
+}
+
+void load_stored_ids(Database& db, EventIdSet& ids) {
+  Statement s = db.prepare("SELECT event_id FROM events");  // covered by idx_events_id
+  while (s.step()) ids.insert(s.text_view(0));
 }
 
 struct SeenId {
@@ -120,7 +141,9 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   Transaction tx(db);
   insert_batch(db, {result.batch_id, "events", req.paths, 1, now, "ingest"});
   const std::int64_t existing = count_events(db);
-  bool bulk = false, bulk_decided = false;
+  Dedupe dedupe = Dedupe::probe_index;
+  bool dedupe_decided = false;
+  EventIdSet ids;
 
   EventWriter writer(db, result.batch_id);
   QualityAccumulator quality;
@@ -135,21 +158,36 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   std::hash<std::string_view> hasher;
   std::uint64_t bytes_read = 0;
 
-  // Writes the chunk in id order (locality in the event_id index).
+  // Writes the chunk; in id order while idx_events_id is maintained row by
+  // row (locality in the index), in input order when bulk loading.
   auto flush = [&] {
     order.resize(chunk.size());
     for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return chunk[a].event_id < chunk[b].event_id; });
+    if (dedupe != Dedupe::bulk_load)
+      std::sort(order.begin(), order.end(),
+                [&](std::uint32_t a, std::uint32_t b) { return chunk[a].event_id < chunk[b].event_id; });
     std::int64_t inserted = 0;
-    for (std::uint32_t i : order) inserted += writer.insert(chunk[i]);
+    if (dedupe == Dedupe::probe_index) {
+      for (std::uint32_t i : order) inserted += writer.insert(chunk[i]);
+    } else {
+      for (std::uint32_t i : order)
+        if (ids.insert(chunk[i].event_id)) inserted += writer.insert(chunk[i]);
+    }
     result.events_inserted += inserted;
     result.events_duplicate += static_cast<std::int64_t>(chunk.size()) - inserted;
-    if (!bulk_decided && !chunk.empty()) {
-      bulk_decided = true;
-      bulk = should_bulk_load(existing, total_bytes, bytes_read, result.records, inserted,
-                              static_cast<std::int64_t>(chunk.size()));
-      if (bulk) db.exec(drop_event_index_sql());
+    if (!dedupe_decided && !chunk.empty()) {
+      dedupe_decided = true;
+      const LoadPlan plan = plan_load(existing, total_bytes, bytes_read, result.records, inserted,
+                                      static_cast<std::int64_t>(chunk.size()));
+      dedupe = plan.dedupe;
+      if (dedupe != Dedupe::probe_index) {
+        ids.reserve(static_cast<std::size_t>(existing) + static_cast<std::size_t>(plan.expected_records * 1.1));
+        load_stored_ids(db, ids);
+      }
+      if (dedupe == Dedupe::bulk_load) {
+        db.exec(drop_event_index_sql());
+        db.exec(drop_event_id_index_sql());
+      }
     }
     chunk.clear();
   };
@@ -197,8 +235,8 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
       quality.add_event(e);
       if (bad_records == 0 || req.skip_invalid) {
         chunk.push_back(std::move(e));
-        // The first, small chunk measures how much of the input is new (see should_bulk_load).
-        if (chunk.size() >= (bulk_decided ? kChunk : kProbe)) flush();
+        // The first, small chunk measures how much of the input is new (see plan_load).
+        if (chunk.size() >= (dedupe_decided ? kChunk : kProbe)) flush();
       }
     }
     log.debug("ingest", "file_read", {{"file", file}, {"lines", reader.line_number()}});
@@ -214,7 +252,9 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
     }
   if (bad_records > 0 && !req.skip_invalid) refuse_batch(bad_records, std::move(problems));
   flush();
-  if (bulk) db.exec(event_index_sql());
+  // A duplicate id that got past the id set would fail the unique index here,
+  // and with it the whole batch.
+  if (dedupe == Dedupe::bulk_load) db.exec(event_index_sql());
 
   quality.set_total_records(result.records);
   quality.set_rejected_records(bad_records);
