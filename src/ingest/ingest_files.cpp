@@ -15,6 +15,7 @@
 #include "bre/store/event_store.h"
 #include "bre/store/migrations.h"
 #include "bre/ingest/event_id_set.h"
+#include "decoding_reader.h"
 
 namespace bre {
 
@@ -69,6 +70,7 @@ enum class Dedupe {
 struct LoadPlan {
   Dedupe dedupe = Dedupe::probe_index;
   double expected_records = 0;  // in the whole input, extrapolated
+  double expected_new = 0;      // of those, not stored yet
 };
 LoadPlan plan_load(std::int64_t existing, std::uint64_t input_bytes, std::uint64_t bytes_read,
                    std::int64_t records_read, std::int64_t inserted, std::int64_t offered) {
@@ -76,10 +78,10 @@ LoadPlan plan_load(std::int64_t existing, std::uint64_t input_bytes, std::uint64
   const double expected_records = static_cast<double>(records_read) * static_cast<double>(input_bytes) /
                                   static_cast<double>(bytes_read);
   const double expected_new = expected_records * static_cast<double>(inserted) / static_cast<double>(offered);
-  if (expected_new > static_cast<double>(existing)) return {Dedupe::bulk_load, expected_records};
+  if (expected_new > static_cast<double>(existing)) return {Dedupe::bulk_load, expected_records, expected_new};
   // Reading a stored id costs a small fraction of probing for one.
-  if (expected_records * 4 >= static_cast<double>(existing)) return {Dedupe::id_set, expected_records};
-  return {Dedupe::probe_index, expected_records};
+  if (expected_records * 4 >= static_cast<double>(existing)) return {Dedupe::id_set, expected_records, expected_new};
+  return {Dedupe::probe_index, expected_records, expected_new};
 }
 
 void load_stored_ids(Database& db, EventIdSet& ids) {
@@ -147,7 +149,6 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
 
   EventWriter writer(db, result.batch_id);
   QualityAccumulator quality;
-  EventDecoder decoder;
   std::vector<Problem> problems;
   std::int64_t bad_records = 0;
   constexpr std::size_t kChunk = 65536, kProbe = 4096;
@@ -158,21 +159,18 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   std::hash<std::string_view> hasher;
   std::uint64_t bytes_read = 0;
 
-  // Writes the chunk; in id order while idx_events_id is maintained row by
-  // row (locality in the index), in input order when bulk loading.
+  // Writes the chunk's new events; in id order while idx_events_id is
+  // maintained row by row (locality in the index), in input order when bulk
+  // loading.
   auto flush = [&] {
-    order.resize(chunk.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    order.clear();
+    for (std::uint32_t i = 0; i < chunk.size(); ++i)
+      if (dedupe == Dedupe::probe_index || ids.insert(chunk[i].event_id)) order.push_back(i);
     if (dedupe != Dedupe::bulk_load)
       std::sort(order.begin(), order.end(),
                 [&](std::uint32_t a, std::uint32_t b) { return chunk[a].event_id < chunk[b].event_id; });
     std::int64_t inserted = 0;
-    if (dedupe == Dedupe::probe_index) {
-      for (std::uint32_t i : order) inserted += writer.insert(chunk[i]);
-    } else {
-      for (std::uint32_t i : order)
-        if (ids.insert(chunk[i].event_id)) inserted += writer.insert(chunk[i]);
-    }
+    for (std::uint32_t i : order) inserted += writer.insert(chunk[i]);
     result.events_inserted += inserted;
     result.events_duplicate += static_cast<std::int64_t>(chunk.size()) - inserted;
     if (!dedupe_decided && !chunk.empty()) {
@@ -181,9 +179,10 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
                                       static_cast<std::int64_t>(chunk.size()));
       dedupe = plan.dedupe;
       if (dedupe != Dedupe::probe_index) {
-        ids.reserve(static_cast<std::size_t>(existing) + static_cast<std::size_t>(plan.expected_records * 1.1));
+        ids.reserve(static_cast<std::size_t>(existing) + static_cast<std::size_t>(plan.expected_new * 1.1) + kChunk);
         load_stored_ids(db, ids);
       }
+      seen.reserve(static_cast<std::size_t>(plan.expected_records * 1.1));
       if (dedupe == Dedupe::bulk_load) {
         db.exec(drop_event_index_sql());
         db.exec(drop_event_id_index_sql());
@@ -198,40 +197,27 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
     else if (problems.size() < req.max_reported_problems) problems.push_back(std::move(p));
   };
 
-  DecodeDefaults defaults{home, now};  // its currency follows `home`, which the first event may set
-  for (std::uint32_t pi = 0; pi < req.paths.size(); ++pi) {
-    const std::string& path = req.paths[pi];
-    const std::string file = path == "-" ? "<stdin>" : path;
-    LineReader reader(path);
-    std::string_view line;
-    while (reader.next(line)) {
-      bytes_read += line.size() + 1;
-      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+  // Lines are decoded (and their currency and timeliness checked) on a worker
+  // thread while this one writes.
+  DecodingReader reader(req.paths, home, now);
+  DecodedBlock block;
+  while (reader.next(block)) {
+    for (DecodedRecord& r : block.records) {
       ++result.records;
-      DecodeResult d = decoder.decode(line, defaults);
-      if (!d.event) {
+      bytes_read = r.bytes_read;
+      if (!r.event) {
         // All of a record's problems, each with file, line and field.
         ++bad_records;
-        for (Problem& p : d.problems) {
-          p.file = file;
-          p.line = reader.line_number();
+        for (Problem& p : r.problems) {
           quality.add_reject(p.field, p.reason);
-          if (req.skip_invalid) insert_reject(db, result.batch_id, p, std::string(line));
-          else if (problems.size() < req.max_reported_problems) problems.push_back(p);
+          if (req.skip_invalid) insert_reject(db, result.batch_id, p, r.raw);
+          else if (problems.size() < req.max_reported_problems) problems.push_back(std::move(p));
         }
         continue;
       }
-      CanonicalEvent& e = *d.event;
-      if (!e.currency.empty() && e.currency != home) {
-        Problem currency_problem{file, reader.line_number(), "", ""};
-        if (!check_event_currency(e, home, currency_problem)) {
-          reject(currency_problem, line);
-          continue;
-        }
-        defaults.currency = home;
-      }
-      flag_timeliness(e);
-      seen.push_back({hasher(e.event_id), content_hash(e), pi, reader.line_number()});
+      CanonicalEvent& e = *r.event;
+      if (home.empty() && !e.currency.empty()) home = e.currency;  // as the reader decided
+      seen.push_back({hasher(e.event_id), content_hash(e), r.path_index, r.line});
       quality.add_event(e);
       if (bad_records == 0 || req.skip_invalid) {
         chunk.push_back(std::move(e));
@@ -239,7 +225,7 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
         if (chunk.size() >= (dedupe_decided ? kChunk : kProbe)) flush();
       }
     }
-    log.debug("ingest", "file_read", {{"file", file}, {"lines", reader.line_number()}});
+    for (const auto& [file, lines] : block.files) log.debug("ingest", "file_read", {{"file", file}, {"lines", lines}});
   }
   // The same id twice in one batch is only acceptable for the same content.
   std::stable_sort(seen.begin(), seen.end(), [](const SeenId& a, const SeenId& b) { return a.id_hash < b.id_hash; });

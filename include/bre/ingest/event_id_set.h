@@ -3,15 +3,17 @@
 // once per event (and bulk loads must, while that index is dropped).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_set>
-#include <vector>
 
 namespace bre {
 
 class EventIdSet {
  public:
+  EventIdSet() = default;
+  // Makes room for `ids` ids in all without growing again.
   void reserve(std::size_t ids);
   // False when the id was already in the set.
   bool insert(std::string_view id);
@@ -25,11 +27,15 @@ class EventIdSet {
     std::uint64_t hi = 0, lo = 0;
     bool operator==(const Key&) const = default;
   };
+  struct FreeSlots {
+    void operator()(Key* p) const;
+  };
   static bool parse_derived(std::string_view id, Key& key);
   bool insert_key(Key key);
-  void grow();
+  void rehash(std::size_t capacity);
 
-  std::vector<Key> slots_;  // Key{} marks an empty slot
+  std::unique_ptr<Key[], FreeSlots> slots_;  // Key{} marks an empty slot
+  std::size_t capacity_ = 0;                 // a power of two
   std::size_t size_ = 0;
   bool has_zero_key_ = false;  // the all-zero id, which Key{} cannot stand for
   std::unordered_set<std::string> other_;
