@@ -178,6 +178,10 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
       const LoadPlan plan = plan_load(existing, total_bytes, bytes_read, result.records, inserted,
                                       static_cast<std::int64_t>(chunk.size()));
       dedupe = plan.dedupe;
+      static constexpr const char* kDedupeNames[] = {"probe_index", "id_set", "bulk_load"};
+      log.debug("ingest", "dedupe_planned",
+                {{"dedupe", kDedupeNames[static_cast<int>(dedupe)]}, {"stored_events", existing},
+                 {"expected_records", static_cast<std::int64_t>(plan.expected_records)}});
       if (dedupe != Dedupe::probe_index) {
         ids.reserve(static_cast<std::size_t>(existing) + static_cast<std::size_t>(plan.expected_new * 1.1) + kChunk);
         load_stored_ids(db, ids);
