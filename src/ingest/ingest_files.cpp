@@ -3,6 +3,7 @@
 #include <map>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <tuple>
 #include <unordered_set>
 
 #include "bre/core/event_codec.h"
@@ -232,7 +233,12 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
     for (const auto& [file, lines] : block.files) log.debug("ingest", "file_read", {{"file", file}, {"lines", lines}});
   }
   // The same id twice in one batch is only acceptable for the same content.
-  std::stable_sort(seen.begin(), seen.end(), [](const SeenId& a, const SeenId& b) { return a.id_hash < b.id_hash; });
+  // Input order among equal hashes, so the first occurrence is reported as
+  // first: (path_index, line) grows along the input. A plain sort with it as
+  // the tie-break is the stable sort by hash, without its buffer.
+  std::sort(seen.begin(), seen.end(), [](const SeenId& a, const SeenId& b) {
+    return std::tie(a.id_hash, a.path_index, a.line) < std::tie(b.id_hash, b.path_index, b.line);
+  });
   for (std::size_t i = 1; i < seen.size(); ++i)
     if (seen[i].id_hash == seen[i - 1].id_hash && seen[i].content_hash != seen[i - 1].content_hash) {
       const std::string file = req.paths[seen[i].path_index] == "-" ? "<stdin>" : req.paths[seen[i].path_index];
