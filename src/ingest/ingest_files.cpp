@@ -60,29 +60,37 @@ namespace {
 enum class Dedupe {
   probe_index,  // INSERT OR IGNORE against the unique index: small batches into large logs
   id_set,       // every stored id read into memory once: cheaper than a probe per event
-  bulk_load,    // id set, and all event indexes dropped and rebuilt once at the end
 };
+
+// An id costs 16-32 bytes in the set; past this many the set would cost
+// gigabytes, and probing the index is the affordable way.
+constexpr double kMaxIdsInMemory = 16e6;
 
 // Decided after the first, small chunk, from the input size, the bytes read
 // so far and how many of that chunk's events were new. Large loads into a
 // small table go faster with the indexes rebuilt once at the end than
-// maintained row by row; re-reading a file already ingested must not drop and
-// rebuild them, but it should not probe the index a million times either.
+// maintained row by row (the unique one too, when the ids are deduped in
+// memory); re-reading a file already ingested must not drop and rebuild
+// them, but it should not probe the index a million times either.
 struct LoadPlan {
   Dedupe dedupe = Dedupe::probe_index;
-  double expected_records = 0;  // in the whole input, extrapolated
-  double expected_new = 0;      // of those, not stored yet
+  bool rebuild_indexes = false;  // drop the event indexes now, rebuild them at the end
+  double expected_records = 0;   // in the whole input, extrapolated
+  double expected_new = 0;       // of those, not stored yet
 };
 LoadPlan plan_load(std::int64_t existing, std::uint64_t input_bytes, std::uint64_t bytes_read,
                    std::int64_t records_read, std::int64_t inserted, std::int64_t offered) {
   if (input_bytes <= (8u << 20) || bytes_read == 0 || offered == 0 || bytes_read >= input_bytes) return {};
-  const double expected_records = static_cast<double>(records_read) * static_cast<double>(input_bytes) /
-                                  static_cast<double>(bytes_read);
-  const double expected_new = expected_records * static_cast<double>(inserted) / static_cast<double>(offered);
-  if (expected_new > static_cast<double>(existing)) return {Dedupe::bulk_load, expected_records, expected_new};
+  LoadPlan plan;
+  plan.expected_records = static_cast<double>(records_read) * static_cast<double>(input_bytes) /
+                          static_cast<double>(bytes_read);
+  plan.expected_new = plan.expected_records * static_cast<double>(inserted) / static_cast<double>(offered);
+  const double stored = static_cast<double>(existing);
+  plan.rebuild_indexes = plan.expected_new > stored;
   // Reading a stored id costs a small fraction of probing for one.
-  if (expected_records * 4 >= static_cast<double>(existing)) return {Dedupe::id_set, expected_records, expected_new};
-  return {Dedupe::probe_index, expected_records, expected_new};
+  const bool set_pays = plan.rebuild_indexes || plan.expected_records * 4 >= stored;
+  if (set_pays && stored + plan.expected_new <= kMaxIdsInMemory) plan.dedupe = Dedupe::id_set;
+  return plan;
 }
 
 void load_stored_ids(Database& db, EventIdSet& ids) {
@@ -145,7 +153,7 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   insert_batch(db, {result.batch_id, "events", req.paths, 1, now, "ingest"});
   const std::int64_t existing = count_events(db);
   Dedupe dedupe = Dedupe::probe_index;
-  bool dedupe_decided = false;
+  bool dedupe_decided = false, rebuild_indexes = false;
   EventIdSet ids;
 
   EventWriter writer(db, result.batch_id);
@@ -161,13 +169,14 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   std::uint64_t bytes_read = 0;
 
   // Writes the chunk's new events; in id order while idx_events_id is
-  // maintained row by row (locality in the index), in input order when bulk
-  // loading.
+  // maintained row by row (locality in the index), in input order while it
+  // is dropped.
   auto flush = [&] {
     order.clear();
     for (std::uint32_t i = 0; i < chunk.size(); ++i)
       if (dedupe == Dedupe::probe_index || ids.insert(chunk[i].event_id)) order.push_back(i);
-    if (dedupe != Dedupe::bulk_load)
+    const bool id_index_dropped = rebuild_indexes && dedupe == Dedupe::id_set;
+    if (!id_index_dropped)
       std::sort(order.begin(), order.end(),
                 [&](std::uint32_t a, std::uint32_t b) { return chunk[a].event_id < chunk[b].event_id; });
     std::int64_t inserted = 0;
@@ -179,18 +188,19 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
       const LoadPlan plan = plan_load(existing, total_bytes, bytes_read, result.records, inserted,
                                       static_cast<std::int64_t>(chunk.size()));
       dedupe = plan.dedupe;
-      static constexpr const char* kDedupeNames[] = {"probe_index", "id_set", "bulk_load"};
+      rebuild_indexes = plan.rebuild_indexes;
       log.debug("ingest", "dedupe_planned",
-                {{"dedupe", kDedupeNames[static_cast<int>(dedupe)]}, {"stored_events", existing},
+                {{"dedupe", dedupe == Dedupe::id_set ? "id_set" : "probe_index"},
+                 {"rebuild_indexes", rebuild_indexes ? "yes" : "no"}, {"stored_events", existing},
                  {"expected_records", static_cast<std::int64_t>(plan.expected_records)}});
       if (dedupe != Dedupe::probe_index) {
         ids.reserve(static_cast<std::size_t>(existing) + static_cast<std::size_t>(plan.expected_new * 1.1) + kChunk);
         load_stored_ids(db, ids);
       }
       seen.reserve(static_cast<std::size_t>(plan.expected_records * 1.1));
-      if (dedupe == Dedupe::bulk_load) {
+      if (rebuild_indexes) {
         db.exec(drop_event_index_sql());
-        db.exec(drop_event_id_index_sql());
+        if (dedupe == Dedupe::id_set) db.exec(drop_event_id_index_sql());
       }
     }
     chunk.clear();
@@ -250,7 +260,7 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   flush();
   // A duplicate id that got past the id set would fail the unique index here,
   // and with it the whole batch.
-  if (dedupe == Dedupe::bulk_load) db.exec(event_index_sql());
+  if (rebuild_indexes) db.exec(event_index_sql());
 
   quality.set_total_records(result.records);
   quality.set_rejected_records(bad_records);
