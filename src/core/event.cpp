@@ -1,6 +1,7 @@
 #include "bre/core/event.h"
 
 #include <array>
+#include <charconv>
 
 #include "bre/core/hash.h"
 
@@ -81,14 +82,24 @@ const EventContract& contract(EventType t) { return kContracts[static_cast<std::
 
 std::string derive_event_id(std::string_view source, std::string_view source_entity_id, EventType type,
                             int mapping_version, std::string_view discriminator) {
-  std::string key;
-  key.reserve(source.size() + source_entity_id.size() + discriminator.size() + 40);
+  // Called once per ingested event: one reused key buffer, and the id written
+  // straight from the digest ("ev_" + the first 32 hex digits of the SHA-256).
+  thread_local std::string key;
+  key.clear();
   key.append(source).push_back('\x1f');
   key.append(source_entity_id).push_back('\x1f');
   key.append(to_string(type)).push_back('\x1f');
-  key.append(std::to_string(mapping_version)).push_back('\x1f');
+  char version[16];
+  key.append(version, static_cast<std::size_t>(std::to_chars(version, version + sizeof version, mapping_version).ptr - version));
+  key.push_back('\x1f');
   key.append(discriminator);
-  return "ev_" + sha256_hex(key).substr(0, 32);
+  unsigned char digest[32];
+  sha256(key, digest);
+  std::string id;
+  id.reserve(35);
+  id.append("ev_");
+  append_hex(id, digest, 16);
+  return id;
 }
 
 }  // namespace bre

@@ -1,18 +1,48 @@
 #include "bre/core/hash.h"
 
-#include <openssl/sha.h>
+#include <openssl/evp.h>
+
+#include <memory>
+#include <stdexcept>
 
 namespace bre {
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+namespace {
+
+// OpenSSL 3's one-shot SHA256() fetches the algorithm and allocates a context
+// on every call, which costs more than hashing a short key. Event ids hash
+// one short key per event, so the algorithm is fetched once and each thread
+// keeps one context.
+struct Sha256Context {
+  std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md{EVP_MD_fetch(nullptr, "SHA256", nullptr), &EVP_MD_free};
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
+};
+
+}  // namespace
+
+void sha256(std::string_view data, unsigned char (&digest)[32]) {
+  thread_local Sha256Context c;
+  unsigned int length = 0;
+  if (!c.md || !c.ctx || EVP_DigestInit_ex(c.ctx.get(), c.md.get(), nullptr) != 1 ||
+      EVP_DigestUpdate(c.ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(c.ctx.get(), digest, &length) != 1 || length != 32)
+    throw std::runtime_error("SHA-256 is unavailable in this OpenSSL");
+}
+
+void append_hex(std::string& out, const unsigned char* bytes, std::size_t count) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(SHA256_DIGEST_LENGTH * 2, '0');
-  for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 15];
+  for (std::size_t i = 0; i < count; ++i) {
+    out.push_back(kHex[bytes[i] >> 4]);
+    out.push_back(kHex[bytes[i] & 15]);
   }
+}
+
+std::string sha256_hex(std::string_view data) {
+  unsigned char digest[32];
+  sha256(data, digest);
+  std::string out;
+  out.reserve(64);
+  append_hex(out, digest, 32);
   return out;
 }
 

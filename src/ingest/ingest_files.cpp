@@ -3,6 +3,7 @@
 #include <map>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <tuple>
 #include <unordered_set>
 
 #include "bre/core/event_codec.h"
@@ -14,6 +15,8 @@
 #include "bre/ingest/source_records.h"
 #include "bre/store/event_store.h"
 #include "bre/store/migrations.h"
+#include "bre/ingest/event_id_set.h"
+#include "decoding_reader.h"
 
 namespace bre {
 
@@ -53,17 +56,46 @@ namespace {
 }
 
 
-// Large loads into a small table go faster with the secondary indexes rebuilt
-// once at the end than maintained row by row. Decided after the first, small
-// chunk, from the input size and how many of that chunk's events were new:
-// re-reading a file already ingested must not drop and rebuild the indexes.
-bool should_bulk_load(std::int64_t existing, std::uint64_t input_bytes, std::uint64_t bytes_read,
-                      std::int64_t records_read, std::int64_t inserted, std::int64_t offered) {
-  if (input_bytes <= (8u << 20) || bytes_read == 0 || offered == 0 || bytes_read >= input_bytes) return false;
-  const double expected_records = static_cast<double>(records_read) * static_cast<double>(input_bytes) /
-                                  static_cast<double>(bytes_read);
-  const double expected_new = expected_records * static_cast<double>(inserted) / static_cast<double>(offered);
-  return expected_new > static_cast<double>(existing);
+// How a batch finds out which of its events are already stored.
+enum class Dedupe {
+  probe_index,  // INSERT OR IGNORE against the unique index: small batches into large logs
+  id_set,       // every stored id read into memory once: cheaper than a probe per event
+};
+
+// An id costs 16-32 bytes in the set; past this many the set would cost
+// gigabytes, and probing the index is the affordable way.
+constexpr double kMaxIdsInMemory = 16e6;
+
+// Decided after the first, small chunk, from the input size, the bytes read
+// so far and how many of that chunk's events were new. Large loads into a
+// small table go faster with the indexes rebuilt once at the end than
+// maintained row by row (the unique one too, when the ids are deduped in
+// memory); re-reading a file already ingested must not drop and rebuild
+// them, but it should not probe the index a million times either.
+struct LoadPlan {
+  Dedupe dedupe = Dedupe::probe_index;
+  bool rebuild_indexes = false;  // drop the event indexes now, rebuild them at the end
+  double expected_records = 0;   // in the whole input, extrapolated
+  double expected_new = 0;       // of those, not stored yet
+};
+LoadPlan plan_load(std::int64_t existing, std::uint64_t input_bytes, std::uint64_t bytes_read,
+                   std::int64_t records_read, std::int64_t inserted, std::int64_t offered) {
+  if (input_bytes <= (8u << 20) || bytes_read == 0 || offered == 0 || bytes_read >= input_bytes) return {};
+  LoadPlan plan;
+  plan.expected_records = static_cast<double>(records_read) * static_cast<double>(input_bytes) /
+                          static_cast<double>(bytes_read);
+  plan.expected_new = plan.expected_records * static_cast<double>(inserted) / static_cast<double>(offered);
+  const double stored = static_cast<double>(existing);
+  plan.rebuild_indexes = plan.expected_new > stored;
+  // Reading a stored id costs a small fraction of probing for one.
+  const bool set_pays = plan.rebuild_indexes || plan.expected_records * 4 >= stored;
+  if (set_pays && stored + plan.expected_new <= kMaxIdsInMemory) plan.dedupe = Dedupe::id_set;
+  return plan;
+}
+
+void load_stored_ids(Database& db, EventIdSet& ids) {
+  Statement s = db.prepare("SELECT event_id FROM events");  // covered by idx_events_id
+  while (s.step()) ids.insert(s.text_view(0));
 }
 
 struct SeenId {
@@ -120,11 +152,12 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   Transaction tx(db);
   insert_batch(db, {result.batch_id, "events", req.paths, 1, now, "ingest"});
   const std::int64_t existing = count_events(db);
-  bool bulk = false, bulk_decided = false;
+  Dedupe dedupe = Dedupe::probe_index;
+  bool dedupe_decided = false, rebuild_indexes = false;
+  EventIdSet ids;
 
   EventWriter writer(db, result.batch_id);
   QualityAccumulator quality;
-  EventDecoder decoder;
   std::vector<Problem> problems;
   std::int64_t bad_records = 0;
   constexpr std::size_t kChunk = 65536, kProbe = 4096;
@@ -135,21 +168,40 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   std::hash<std::string_view> hasher;
   std::uint64_t bytes_read = 0;
 
-  // Writes the chunk in id order (locality in the event_id index).
+  // Writes the chunk's new events; in id order while idx_events_id is
+  // maintained row by row (locality in the index), in input order while it
+  // is dropped.
   auto flush = [&] {
-    order.resize(chunk.size());
-    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return chunk[a].event_id < chunk[b].event_id; });
+    order.clear();
+    for (std::uint32_t i = 0; i < chunk.size(); ++i)
+      if (dedupe == Dedupe::probe_index || ids.insert(chunk[i].event_id)) order.push_back(i);
+    const bool id_index_dropped = rebuild_indexes && dedupe == Dedupe::id_set;
+    if (!id_index_dropped)
+      std::sort(order.begin(), order.end(),
+                [&](std::uint32_t a, std::uint32_t b) { return chunk[a].event_id < chunk[b].event_id; });
     std::int64_t inserted = 0;
     for (std::uint32_t i : order) inserted += writer.insert(chunk[i]);
     result.events_inserted += inserted;
     result.events_duplicate += static_cast<std::int64_t>(chunk.size()) - inserted;
-    if (!bulk_decided && !chunk.empty()) {
-      bulk_decided = true;
-      bulk = should_bulk_load(existing, total_bytes, bytes_read, result.records, inserted,
-                              static_cast<std::int64_t>(chunk.size()));
-      if (bulk) db.exec(drop_event_index_sql());
+    if (!dedupe_decided && !chunk.empty()) {
+      dedupe_decided = true;
+      const LoadPlan plan = plan_load(existing, total_bytes, bytes_read, result.records, inserted,
+                                      static_cast<std::int64_t>(chunk.size()));
+      dedupe = plan.dedupe;
+      rebuild_indexes = plan.rebuild_indexes;
+      log.debug("ingest", "dedupe_planned",
+                {{"dedupe", dedupe == Dedupe::id_set ? "id_set" : "probe_index"},
+                 {"rebuild_indexes", rebuild_indexes ? "yes" : "no"}, {"stored_events", existing},
+                 {"expected_records", static_cast<std::int64_t>(plan.expected_records)}});
+      if (dedupe != Dedupe::probe_index) {
+        ids.reserve(static_cast<std::size_t>(existing) + static_cast<std::size_t>(plan.expected_new * 1.1) + kChunk);
+        load_stored_ids(db, ids);
+      }
+      seen.reserve(static_cast<std::size_t>(plan.expected_records * 1.1));
+      if (rebuild_indexes) {
+        db.exec(drop_event_index_sql());
+        if (dedupe == Dedupe::id_set) db.exec(drop_event_id_index_sql());
+      }
     }
     chunk.clear();
   };
@@ -160,51 +212,43 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
     else if (problems.size() < req.max_reported_problems) problems.push_back(std::move(p));
   };
 
-  DecodeDefaults defaults{home, now};  // its currency follows `home`, which the first event may set
-  for (std::uint32_t pi = 0; pi < req.paths.size(); ++pi) {
-    const std::string& path = req.paths[pi];
-    const std::string file = path == "-" ? "<stdin>" : path;
-    LineReader reader(path);
-    std::string_view line;
-    while (reader.next(line)) {
-      bytes_read += line.size() + 1;
-      if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+  // Lines are decoded (and their currency and timeliness checked) on a worker
+  // thread while this one writes.
+  DecodingReader reader(req.paths, home, now);
+  DecodedBlock block;
+  while (reader.next(block)) {
+    for (DecodedRecord& r : block.records) {
       ++result.records;
-      DecodeResult d = decoder.decode(line, defaults);
-      if (!d.event) {
+      bytes_read = r.bytes_read;
+      if (!r.event) {
         // All of a record's problems, each with file, line and field.
         ++bad_records;
-        for (Problem& p : d.problems) {
-          p.file = file;
-          p.line = reader.line_number();
+        for (Problem& p : r.problems) {
           quality.add_reject(p.field, p.reason);
-          if (req.skip_invalid) insert_reject(db, result.batch_id, p, std::string(line));
-          else if (problems.size() < req.max_reported_problems) problems.push_back(p);
+          if (req.skip_invalid) insert_reject(db, result.batch_id, p, r.raw);
+          else if (problems.size() < req.max_reported_problems) problems.push_back(std::move(p));
         }
         continue;
       }
-      CanonicalEvent& e = *d.event;
-      if (!e.currency.empty() && e.currency != home) {
-        Problem currency_problem{file, reader.line_number(), "", ""};
-        if (!check_event_currency(e, home, currency_problem)) {
-          reject(currency_problem, line);
-          continue;
-        }
-        defaults.currency = home;
-      }
-      flag_timeliness(e);
-      seen.push_back({hasher(e.event_id), content_hash(e), pi, reader.line_number()});
+      CanonicalEvent& e = *r.event;
+      if (home.empty() && !e.currency.empty()) home = e.currency;  // as the reader decided
+      seen.push_back({hasher(e.event_id), content_hash(e), r.path_index, r.line});
       quality.add_event(e);
       if (bad_records == 0 || req.skip_invalid) {
         chunk.push_back(std::move(e));
-        // The first, small chunk measures how much of the input is new (see should_bulk_load).
-        if (chunk.size() >= (bulk_decided ? kChunk : kProbe)) flush();
+        // The first, small chunk measures how much of the input is new (see plan_load).
+        if (chunk.size() >= (dedupe_decided ? kChunk : kProbe)) flush();
       }
     }
-    log.debug("ingest", "file_read", {{"file", file}, {"lines", reader.line_number()}});
+    for (const auto& [file, lines] : block.files) log.debug("ingest", "file_read", {{"file", file}, {"lines", lines}});
   }
   // The same id twice in one batch is only acceptable for the same content.
-  std::stable_sort(seen.begin(), seen.end(), [](const SeenId& a, const SeenId& b) { return a.id_hash < b.id_hash; });
+  // Input order among equal hashes, so the first occurrence is reported as
+  // first: (path_index, line) grows along the input. A plain sort with it as
+  // the tie-break is the stable sort by hash, without its buffer.
+  std::sort(seen.begin(), seen.end(), [](const SeenId& a, const SeenId& b) {
+    return std::tie(a.id_hash, a.path_index, a.line) < std::tie(b.id_hash, b.path_index, b.line);
+  });
   for (std::size_t i = 1; i < seen.size(); ++i)
     if (seen[i].id_hash == seen[i - 1].id_hash && seen[i].content_hash != seen[i - 1].content_hash) {
       const std::string file = req.paths[seen[i].path_index] == "-" ? "<stdin>" : req.paths[seen[i].path_index];
@@ -214,7 +258,9 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
     }
   if (bad_records > 0 && !req.skip_invalid) refuse_batch(bad_records, std::move(problems));
   flush();
-  if (bulk) db.exec(event_index_sql());
+  // A duplicate id that got past the id set would fail the unique index here,
+  // and with it the whole batch.
+  if (rebuild_indexes) db.exec(event_index_sql());
 
   quality.set_total_records(result.records);
   quality.set_rejected_records(bad_records);

@@ -59,24 +59,26 @@ bool EventWriter::insert(const CanonicalEvent& e) {
     append_json_string(flags_, e.data_quality_flags[i]);
   }
   flags_.push_back(']');
-  stmt_.bind(1, e.event_id)
-      .bind(2, to_string(e.event_type))
+  // Every parameter is bound on every call, from strings that outlive the
+  // step: no copies into SQLite, no clearing of the bindings.
+  stmt_.bind_static(1, e.event_id)
+      .bind_static(2, to_string(e.event_type))
       .bind(3, e.event_time)
       .bind(4, e.ingested_at)
-      .bind(5, e.source)
-      .bind(6, e.source_entity_id)
-      .bind(7, to_string(e.entity_type))
-      .bind(8, e.entity_id)
-      .bind(9, e.related_entity_ids)
+      .bind_static(5, e.source)
+      .bind_static(6, e.source_entity_id)
+      .bind_static(7, to_string(e.entity_type))
+      .bind_static(8, e.entity_id)
+      .bind_static(9, e.related_entity_ids)
       .bind(10, e.amount_minor)
-      .bind(12, e.attributes)
-      .bind(13, flags_)
+      .bind_static(12, e.attributes)
+      .bind_static(13, flags_)
       .bind(14, e.mapping_version)
-      .bind(15, batch_id_);
+      .bind_static(15, batch_id_);
   if (e.currency.empty()) stmt_.bind_null(11);
-  else stmt_.bind(11, e.currency);
+  else stmt_.bind_static(11, e.currency);
   stmt_.step();
-  stmt_.reset();
+  stmt_.rewind();
   return db_.changes() > 0;
 }
 

@@ -325,23 +325,71 @@ CREATE TABLE qbo_webhook_events(
 CREATE INDEX idx_qbo_webhook_queue ON qbo_webhook_events(realm_id, fetched_by_pull);
 )SQL";
 
+// v3: the event log shaped for bulk appends. Until v2, event_id was the TEXT
+// PRIMARY KEY, whose implicit index can never be dropped, so every load paid a
+// random-order B-tree insert per event into it. Now the rows keep their rowid
+// (append order) and event_id gets an ordinary UNIQUE index, which a large
+// load drops and rebuilds in one sort like the other event indexes (see
+// event_index_sql). The columns, their order, the view and the triggers are
+// unchanged. Two secondary indexes go: idx_events_time (nothing queries time
+// alone; (event_type, event_time) serves the typed windows the metric stages
+// read) and idx_events_source (only replay filters by source, once per replay,
+// which a table scan serves). Workspace::open runs migrations with foreign
+// keys off and checks them before committing, as SQLite's table-rebuild
+// procedure asks: superseded_events references events(event_id).
+constexpr const char* kV3 = R"SQL(
+DROP VIEW live_events;
+DROP INDEX IF EXISTS idx_events_time;
+DROP INDEX IF EXISTS idx_events_type_time;
+DROP INDEX IF EXISTS idx_events_source;
+
+CREATE TABLE events_v3(
+  event_id TEXT NOT NULL,             -- unique: idx_events_id
+  event_type TEXT NOT NULL,
+  event_time INTEGER NOT NULL,        -- UTC ms
+  ingested_at INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  source_entity_id TEXT NOT NULL,
+  entity_type TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  related_entity_ids TEXT NOT NULL,   -- canonical JSON object
+  amount_minor INTEGER,
+  currency TEXT,
+  attributes TEXT NOT NULL,           -- canonical JSON object
+  data_quality_flags TEXT NOT NULL,   -- JSON array
+  schema_version TEXT NOT NULL,
+  mapping_version INTEGER NOT NULL,
+  batch_id TEXT NOT NULL REFERENCES ingest_batches(batch_id)
+);
+INSERT INTO events_v3 SELECT * FROM events ORDER BY rowid;
+DROP TABLE events;
+ALTER TABLE events_v3 RENAME TO events;
+CREATE UNIQUE INDEX idx_events_id ON events(event_id);
+CREATE INDEX idx_events_type_time ON events(event_type, event_time);
+
+CREATE VIEW live_events AS
+  SELECT e.* FROM events e WHERE NOT EXISTS (SELECT 1 FROM superseded_events s WHERE s.event_id = e.event_id);
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are immutable: the event log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are immutable: the event log is append-only'); END;
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> all = {kV1, kV2};
+  static const std::vector<const char*> all = {kV1, kV2, kV3};
   return all;
 }
 
-// Secondary indexes on events are dropped before large bulk loads and rebuilt
-// after, which is several times faster than maintaining them row by row.
+// Event indexes are dropped before large bulk loads and rebuilt after: one
+// sort each is several times faster than maintaining them row by row.
 const char* event_index_sql() {
-  return "CREATE INDEX IF NOT EXISTS idx_events_time ON events(event_time);"
-         "CREATE INDEX IF NOT EXISTS idx_events_type_time ON events(event_type, event_time);"
-         "CREATE INDEX IF NOT EXISTS idx_events_source ON events(source, mapping_version);";
+  return "CREATE UNIQUE INDEX IF NOT EXISTS idx_events_id ON events(event_id);"
+         "CREATE INDEX IF NOT EXISTS idx_events_type_time ON events(event_type, event_time);";
 }
-const char* drop_event_index_sql() {
-  return "DROP INDEX IF EXISTS idx_events_time; DROP INDEX IF EXISTS idx_events_type_time;"
-         "DROP INDEX IF EXISTS idx_events_source;";
-}
+const char* drop_event_index_sql() { return "DROP INDEX IF EXISTS idx_events_type_time;"; }
+const char* drop_event_id_index_sql() { return "DROP INDEX IF EXISTS idx_events_id;"; }
 
 }  // namespace bre

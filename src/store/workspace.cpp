@@ -41,17 +41,29 @@ std::unique_ptr<Workspace> Workspace::open(const std::string& path, bool create,
                 fmt::format("workspace schema version {} is newer than this bre supports ({}); upgrade bre", version,
                             latest),
                 path);
+  // 16 KiB pages for a new workspace: a quarter of the B-tree pages, WAL
+  // frames and page writes of the 4 KiB default for the same events. Only an
+  // empty database takes it; an existing one keeps its page size.
+  if (version == 0) db->exec("PRAGMA page_size=16384");
   db->exec("PRAGMA journal_mode=WAL");
-  db->exec("PRAGMA foreign_keys=ON");
   db->exec("PRAGMA synchronous=NORMAL");
 
   if (version < latest) {
+    // Foreign keys are off while migrating (a migration may rebuild a table
+    // others reference, which SQLite's procedure for it requires) and checked
+    // before the commit instead.
+    db->exec("PRAGMA foreign_keys=OFF");
     Transaction tx(*db);
     for (int v = version; v < latest; ++v) db->exec(migrations()[static_cast<std::size_t>(v)]);
     if (version == 0) db->exec(event_index_sql());
+    if (db->prepare("PRAGMA foreign_key_check").step())
+      throw Error(ErrorKind::internal, "MIGRATION_FAILED",
+                  fmt::format("migrating the workspace from version {} to {} broke a foreign key", version, latest),
+                  path);
     db->exec(fmt::format("PRAGMA user_version={}", latest));
     tx.commit();
   }
+  db->exec("PRAGMA foreign_keys=ON");
   if (report) *report = MigrationReport{version, latest, !existed};
   return std::unique_ptr<Workspace>(new Workspace(path, std::move(db)));
 }

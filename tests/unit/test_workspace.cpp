@@ -5,6 +5,7 @@
 
 #include "bre/core/error.h"
 #include "bre/store/event_store.h"
+#include "bre/store/migrations.h"
 #include "bre/store/workspace.h"
 #include "test_support.h"
 
@@ -87,4 +88,92 @@ TEST_CASE("workspace: the database itself refuses edits to the event log and bro
   }
   CHECK(count_events(db) == 1);
   CHECK(db.query_int("SELECT count(*) FROM bronze_qbo_raw") == 1);
+}
+
+namespace {
+
+// A workspace as bre wrote it at schema version 2, with its event indexes of then.
+void create_v2_workspace(const std::string& path) {
+  Database db(path, Database::Mode::create);
+  db.exec("PRAGMA journal_mode=WAL");
+  Transaction tx(db);
+  db.exec(migrations()[0]);
+  db.exec(migrations()[1]);
+  db.exec("CREATE INDEX idx_events_time ON events(event_time);"
+          "CREATE INDEX idx_events_type_time ON events(event_type, event_time);"
+          "CREATE INDEX idx_events_source ON events(source, mapping_version);"
+          "PRAGMA user_version=2");
+  tx.commit();
+}
+
+std::vector<std::string> event_rows(Database& db) {
+  std::vector<std::string> rows;
+  Statement s = db.prepare(
+      "SELECT rowid, event_id, event_type, event_time, ingested_at, source, source_entity_id, entity_type, entity_id, "
+      "related_entity_ids, coalesce(amount_minor, 'null'), coalesce(currency, 'null'), attributes, "
+      "data_quality_flags, schema_version, mapping_version, batch_id FROM events ORDER BY rowid");
+  while (s.step()) {
+    std::string row;
+    for (int c = 0; c < 17; ++c) row += s.text(c) + '|';
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("workspace: a version 2 workspace holding events migrates with every event intact") {
+  TempDir dir;
+  const std::string path = dir.file("v2.sqlite");
+  create_v2_workspace(path);
+  std::vector<std::string> before;
+  {
+    Database db(path, Database::Mode::read_write);
+    db.exec("PRAGMA foreign_keys=ON");
+    insert_batch(db, {"b1", "olist", {"x"}, 1, 0, "ingest"});
+    insert_batch(db, {"b2", "olist", {"bronze_supplemental_raw"}, 2, 0, "replay"});
+    EventWriter writer(db, "b1");
+    for (int i = 0; i < 5; ++i) {
+      CanonicalEvent e;
+      e.event_id = derive_event_id("olist", std::to_string(i), EventType::payment_received, 1, "2026-01-01T00:00:00Z");
+      e.event_type = EventType::payment_received;
+      e.event_time = 1000 * (5 - i);
+      e.source = "olist";
+      e.source_entity_id = e.entity_id = std::to_string(i);
+      e.amount_minor = 100 * i;
+      e.currency = "USD";
+      e.data_quality_flags = {"flag_" + std::to_string(i)};
+      CHECK(writer.insert(e));
+    }
+    db.exec("INSERT INTO superseded_events(event_id, superseded_by_batch) SELECT event_id, 'b2' FROM events "
+            "ORDER BY rowid LIMIT 2");
+    before = event_rows(db);
+  }
+
+  MigrationReport report;
+  auto ws = Workspace::open(path, false, &report);
+  Database& db = ws->db();
+  CHECK(report.from_version == 2);
+  CHECK(report.to_version == latest_schema_version());
+  CHECK(event_rows(db) == before);  // same rows, same rowids, same order
+  CHECK(count_live_events(db) == 3);
+  CHECK(db.query_int("SELECT count(*) FROM superseded_events") == 2);
+  CHECK(db.query_int("PRAGMA foreign_keys") == 1);
+  Statement fk = db.prepare("PRAGMA foreign_key_check");
+  CHECK_FALSE(fk.step());
+
+  std::vector<std::string> indexes;
+  Statement idx = db.prepare("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='events' ORDER BY name");
+  while (idx.step()) indexes.push_back(idx.text(0));
+  CHECK(indexes == std::vector<std::string>{"idx_events_id", "idx_events_type_time"});
+
+  // Still immutable, and an id is still stored once.
+  CHECK_THROWS_WITH_AS(db.exec("UPDATE events SET amount_minor = 1"), doctest::Contains("append-only"), Error);
+  CHECK_THROWS_WITH_AS(db.exec("DELETE FROM events"), doctest::Contains("append-only"), Error);
+  CHECK_THROWS_AS(db.exec("INSERT INTO events SELECT * FROM events LIMIT 1"), Error);
+  CanonicalEvent again;
+  again.event_id = derive_event_id("olist", "0", EventType::payment_received, 1, "2026-01-01T00:00:00Z");
+  again.source = again.source_entity_id = again.entity_id = "x";
+  CHECK_FALSE(EventWriter(db, "b1").insert(again));
+  CHECK(count_events(db) == 5);
 }

@@ -28,6 +28,9 @@ class Statement {
   Statement& bind(int index, std::string_view v);  // bound as text, copied
   Statement& bind(int index, const char* v) { return bind(index, std::string_view(v)); }
   Statement& bind(int index, const std::string& v) { return bind(index, std::string_view(v)); }
+  // Bound without a copy: the text must stay alive and unchanged until the
+  // statement is stepped and reset (hot insert loops).
+  Statement& bind_static(int index, std::string_view v);
   Statement& bind_null(int index);
   Statement& bind(int index, std::optional<std::int64_t> v) { return v ? bind(index, *v) : bind_null(index); }
   Statement& bind(int index, std::optional<double> v) { return v ? bind(index, *v) : bind_null(index); }
@@ -35,6 +38,8 @@ class Statement {
   bool step();  // true while a row is available
   void run();   // step to completion, then reset
   void reset();
+  // Reset keeping the bindings, for loops that rebind every parameter anyway.
+  void rewind();
 
   bool is_null(int col) const;
   std::int64_t int64(int col) const;
