@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "bre/connect/qbo_push.h"
 #include "bre/core/error.h"
 #include "bre/core/time.h"
 #include "bre/ingest/seed.h"
@@ -14,6 +15,7 @@ void register_seed(Declarer& root) {
   static std::string out_dir, start;
   static int seed_value = 42, days = 182;
   static std::vector<std::string> scenarios;
+  static bool push = false;
   root.command(
       "seed", "write a realistic synthetic company: QBO API pages + supplemental operational events",
       [](Declarer& d) {
@@ -25,6 +27,9 @@ void register_seed(Declarer& root) {
                       "inject NAME[@DATE][:MAGNITUDE]; NAME is supplier_delay, refund_spike, order_surge, "
                       "support_failure or ar_aging (repeatable)",
                       false);
+        d.flag("--push", &push,
+               "also create the company's objects in the connected QuickBooks company (a sandbox; bre connect "
+               "quickbooks first)");
         d.formats({Format::json, Format::jsonl, Format::table, Format::md});
         d.footer(
             "Examples:\n"
@@ -62,6 +67,16 @@ void register_seed(Declarer& root) {
                                     {"window_end", format_date(s.window_end * 86400000LL)},
                                     {"magnitude", s.magnitude},
                                     {"target", s.target}});
+        if (push) {
+          std::vector<std::string> pages;
+          for (const seed::File& f : r.files)
+            if (f.path.rfind("qbo/", 0) == 0) pages.push_back(f.content);
+          std::string prefix = fmt::format("bre-seed|{}|{}|{}", seed_value, days, j["start"].get<std::string>());
+          for (const std::string& s : scenarios) prefix += "|" + s;
+          const connect::QboPushReport pushed = connect::push_qbo_pages(ctx.workspace(), pages, prefix, ctx.log());
+          j["pushed"] = pushed.created;
+          j["push_requests"] = pushed.requests;
+        }
         ctx.emit(j);
         return 0;
       });

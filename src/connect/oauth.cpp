@@ -306,15 +306,26 @@ void QboSession::refresh(const std::string& stale_access_token) {
             {{"realm_id", conn_.realm_id}, {"access_expires_at", format_iso8601(fresh.access_expires_at)}});
 }
 
-std::string QboSession::get(const std::string& path_and_query) {
+std::string QboSession::get(const std::string& path_and_query) { return send("GET", path_and_query, ""); }
+
+std::string QboSession::post(const std::string& path_and_query, const std::string& json_body) {
+  return send("POST", path_and_query, json_body);
+}
+
+std::string QboSession::send(const std::string& method, const std::string& path_and_query, const std::string& body) {
   if (tokens_.access_expires_at && tokens_.access_expires_at <= now_ms() + 30'000) refresh(tokens_.access_token);
   const std::string url = ep_.api_base + "/v3/company/" + url_encode(conn_.realm_id) + "/" + path_and_query;
   bool refreshed = false;
   std::mt19937_64 rng(std::random_device{}());
   for (int attempt = 1;; ++attempt) {
     HttpRequest req;
+    req.method = method;
     req.url = url;
     req.headers = {{"Authorization", "Bearer " + tokens_.access_token}, {"Accept", "application/json"}};
+    if (method == "POST") {
+      req.headers.emplace_back("Content-Type", "application/json");
+      req.body = body;
+    }
     HttpResponse r;
     bool transport_failed = false;
     try {

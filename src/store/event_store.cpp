@@ -53,7 +53,8 @@ EventWriter::EventWriter(Database& db, std::string batch_id)
       batch_id_(std::move(batch_id)) {}
 
 bool EventWriter::insert(const CanonicalEvent& e) {
-  flags_.assign("[");
+  flags_.clear();  // not assign("["): GCC 12 -O2 then warns falsely (-Wrestrict)
+  flags_.push_back('[');
   for (std::size_t i = 0; i < e.data_quality_flags.size(); ++i) {
     if (i) flags_.push_back(',');
     append_json_string(flags_, e.data_quality_flags[i]);

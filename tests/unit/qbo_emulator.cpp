@@ -144,6 +144,10 @@ QboEmulator::QboEmulator(std::string fixtures_dir, std::string client_id, std::s
     std::lock_guard<std::mutex> lock(mu_);
     if (admit(req, res)) serve_cdc(req, res);
   });
+  s.Post(R"(/v3/company/(\d+)/([a-z]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (admit(req, res)) serve_create(req, res);
+  });
   s.Get(R"(/v3/company/(\d+)/([a-z]+)/([^/?]+))", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard<std::mutex> lock(mu_);
     if (admit(req, res)) serve_read(req, res);
@@ -314,6 +318,41 @@ void QboEmulator::serve_read(const httplib::Request& req, httplib::Response& res
   res.set_content(fault("ValidationFault", "610", "Object Not Found"), "application/json");
 }
 
+void QboEmulator::serve_create(const httplib::Request& req, httplib::Response& res) {
+  const std::string kind = req.matches[2];
+  requests_.push_back("create " + kind);
+  std::string entity;
+  for (const char* e : kEntities)
+    if (lower(e) == kind) entity = e;
+  const auto body = Json::parse(req.body, nullptr, false);
+  if (entity.empty() || body.is_discarded() || !body.is_object() || body.contains("Id")) {
+    res.status = 400;
+    res.set_content(fault("ValidationFault", "2020", "Required param missing, need to supply the required value"),
+                    "application/json");
+    return;
+  }
+  // QBO's requestid: a repeated create answers with the object made the first time.
+  const std::string rid = req.get_param_value("requestid");
+  std::string id;
+  if (auto it = created_by_request_.find(rid); !rid.empty() && it != created_by_request_.end()) {
+    id = it->second;
+  } else {
+    Json o = body;
+    long next = 1;
+    for (const Json& x : company_->objects[entity]) next = std::max(next, std::stol(x["Id"].get<std::string>()) + 1);
+    o["Id"] = std::to_string(next);
+    o["SyncToken"] = "0";
+    o["MetaData"] = {{"CreateTime", now_text()}, {"LastUpdatedTime", now_text()}};
+    company_->objects[entity].push_back(o);
+    id = o["Id"].get<std::string>();
+    if (!rid.empty()) created_by_request_[rid] = id;
+  }
+  Json out;
+  out[entity] = *company_->find(entity, id);
+  out["time"] = now_text();
+  answer(res, out.dump());
+}
+
 std::string QboEmulator::now_text() const { return format_iso8601(clock()); }
 
 void QboEmulator::set_clock(std::int64_t utc_ms) {
@@ -360,6 +399,12 @@ void QboEmulator::void_transaction(const std::string& entity, const std::string&
     for (Json& line : o["Line"]) line["Amount"] = 0;
   o["PrivateNote"] = "Voided";
   put(entity, o.dump());
+}
+
+void QboEmulator::clear_company() {
+  std::lock_guard<std::mutex> lock(mu_);
+  company_->objects.clear();
+  company_->deleted.clear();
 }
 
 void QboEmulator::set_cdc_limit(int objects) {

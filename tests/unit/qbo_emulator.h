@@ -1,6 +1,6 @@
 // An in-process QuickBooks Online emulator for tests, on 127.0.0.1 at an
 // ephemeral port. It speaks the documented wire format: the OAuth token and
-// revoke endpoints, and for one company the query endpoint (STARTPOSITION /
+// revoke endpoints, and for one company creates (honouring `requestid`), the query endpoint (STARTPOSITION /
 // MAXRESULTS paging, `MetaData.LastUpdatedTime` filters, inactive name-list
 // records hidden unless `Active IN (true,false)`), single reads, and CDC
 // (30-day look-back, at most N objects per response across all types,
@@ -62,6 +62,7 @@ class QboEmulator {
   // Voids a transaction in place: amounts to zero, PrivateNote "Voided".
   void void_transaction(const std::string& entity, const std::string& id);
   void set_cdc_limit(int objects);
+  void clear_company();  // no objects at all (for pushes)
 
   // Observations.
   int token_requests() const;
@@ -70,7 +71,8 @@ class QboEmulator {
   int revocations() const;
   std::string latest_refresh_token() const;
   std::vector<std::string> queries() const;   // decoded query statements, in order
-  std::vector<std::string> requests() const;  // "query <stmt>", "cdc <entities> <since>", "read <Entity>/<id>"
+  // "query <stmt>", "cdc <entities> <since>", "read <entity>/<id>", "create <entity>"
+  std::vector<std::string> requests() const;
 
  private:
   bool admit(const httplib::Request& req, httplib::Response& res);  // auth, scripts, outages
@@ -78,6 +80,7 @@ class QboEmulator {
   void serve_query(const httplib::Request& req, httplib::Response& res);
   void serve_cdc(const httplib::Request& req, httplib::Response& res);
   void serve_read(const httplib::Request& req, httplib::Response& res);
+  void serve_create(const httplib::Request& req, httplib::Response& res);
   std::string now_text() const;
 
   std::string fixtures_;
@@ -102,6 +105,7 @@ class QboEmulator {
   std::unique_ptr<Company> company_;
   std::int64_t clock_ = 0;  // 0: the real clock
   int cdc_limit_ = 1000;
+  std::map<std::string, std::string> created_by_request_;  // requestid → Id
 };
 
 }  // namespace bre::test

@@ -82,12 +82,16 @@ class QboSession {
   // Retry-After. Non-2xx after that throws (77 on auth, 75 on throttling, 69
   // on server errors). Returns the 2xx body.
   std::string get(const std::string& path_and_query);
+  // The same for a create: POST a JSON body. Retried like a GET, so callers
+  // pass QBO's `requestid` parameter to make a repeat return the first result.
+  std::string post(const std::string& path_and_query, const std::string& json_body);
   // Refreshes now (serialised with BEGIN IMMEDIATE; skipped when another
   // process already replaced `stale_access_token`).
   void refresh(const std::string& stale_access_token);
   std::int64_t refreshes() const { return refreshes_; }
 
  private:
+  std::string send(const std::string& method, const std::string& path_and_query, const std::string& body);
   Workspace& ws_;
   TokenVault vault_;
   QboEndpoints ep_;
