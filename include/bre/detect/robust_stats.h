@@ -1,0 +1,26 @@
+// Robust location and scale for the detectors: the median, and the MAD
+// scaled to estimate a Gaussian standard deviation. One outlier moves neither,
+// which is why detection thresholds and default priors are built on them.
+#pragma once
+#include <span>
+
+namespace bre {
+
+// Median of the values (the mean of the two middle ones for an even count).
+// Throws a usage error when empty.
+double median(std::span<const double> values);
+
+// 1.4826 × median(|x − median(x)|): the standard deviation for Gaussian data.
+// Zero when more than half the values are equal.
+double mad_sigma(std::span<const double> values);
+
+// Noise level of a series whose mean may shift: the MAD sigma of the first
+// differences divided by √2 (a difference of two independent draws has twice
+// the variance; a mean shift changes only one difference, which the median
+// ignores). Zero for fewer than 3 values.
+double difference_noise_sigma(std::span<const double> series);
+
+// Throws INPUT_INVALID (data_invalid) naming `what` if a value is NaN or infinite.
+void require_finite(std::span<const double> values, const char* what);
+
+}  // namespace bre
