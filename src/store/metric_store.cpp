@@ -1,6 +1,9 @@
 #include "bre/store/metric_store.h"
 
+#include <algorithm>
+
 #include "bre/core/json_text.h"
+#include "bre/core/metric_catalog.h"
 
 namespace bre {
 
@@ -102,6 +105,26 @@ std::vector<MetricRow> read_current_metrics(Database& db) {
   std::vector<MetricRow> out;
   while (s.step()) out.push_back(row_from(s));
   return out;
+}
+
+DailyMetrics read_daily_metrics(Database& db) {
+  DailyMetrics m;
+  for (const MetricInfo& info : metric_catalog()) m.names.push_back(info.name);
+  m.values.resize(m.names.size());
+  Statement range = db.prepare("SELECT min(day), max(day) FROM metrics_daily");
+  if (!range.step() || range.is_null(0)) return m;
+  m.first_day = day_of(*parse_date(range.text_view(0)));
+  m.days = static_cast<std::size_t>(day_of(*parse_date(range.text_view(1))) - m.first_day + 1);
+  for (auto& v : m.values) v.assign(m.days, std::nullopt);
+  Statement s = db.prepare("SELECT metric, day, value FROM metrics_daily WHERE value IS NOT NULL");
+  while (s.step()) {
+    const std::string_view name = s.text_view(0);
+    auto it = std::find(m.names.begin(), m.names.end(), name);
+    if (it == m.names.end()) continue;
+    const DayNumber d = day_of(*parse_date(s.text_view(1)));
+    m.values[static_cast<std::size_t>(it - m.names.begin())][static_cast<std::size_t>(d - m.first_day)] = s.real(2);
+  }
+  return m;
 }
 
 }  // namespace bre

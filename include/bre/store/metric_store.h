@@ -31,4 +31,7 @@ std::vector<MetricRow> read_metric_history(Database& db, const std::string& metr
 // Every metric on the latest day that has rows.
 std::vector<MetricRow> read_current_metrics(Database& db);
 
+// Every daily row back as a DailyMetrics (days without rows stay null).
+DailyMetrics read_daily_metrics(Database& db);
+
 }  // namespace bre

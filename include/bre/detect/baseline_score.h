@@ -1,0 +1,57 @@
+// Layer 1: how unusual is one day of one metric against its own trailing
+// baseline. The design's modified z-score (0.6745·(x − median)/MAD), made to
+// survive real small-business data (docs/detection.md):
+// - weekly seasonality: daily flows are compared after dividing out a
+//   weekday profile, so a quiet Sunday is measured against Sundays;
+// - MAD = 0 (a flat baseline): the scaled mean absolute deviation, then a
+//   floor, so one odd day is not an infinite z;
+// - small counts: a Poisson tail probability turned into an equivalent z;
+// - a minimum practical effect, so a statistically odd but tiny change is
+//   not an incident.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bre/state/daily_metrics.h"
+
+namespace bre {
+
+struct BaselineRules {
+  int baseline_days = 30;        // trailing days before the scored day
+  int min_history_days = 14;     // fewer non-null baseline values: no score
+  int profile_days = 56;         // weekday profile window for daily flows
+  double poisson_below = 30;     // expected count under which counts use the Poisson test
+  double min_relative_effect = 0.25;  // |x − baseline| ≥ this × |baseline| ...
+};
+
+// Metric-specific knobs that follow from what the metric is.
+struct MetricTraits {
+  bool seasonal = false;    // a daily flow with a weekly pattern
+  bool count = false;       // integer counts (Poisson test applies)
+  double min_abs_effect = 0;  // ... and ≥ this, in the metric's unit
+  bool relative_effect = true;  // false for bounded scores, where 25 % of the level is most of the scale
+};
+MetricTraits metric_traits(std::string_view metric);
+
+struct BaselineScore {
+  double value = 0;
+  double baseline = 0;   // the expected value for this day (seasonally adjusted)
+  double scale = 0;      // robust sigma used
+  double z = 0;          // signed: > 0 above the baseline
+  int history = 0;       // baseline values used
+  std::string method;    // mad | mean_abs_dev | floor | poisson
+  bool seasonal = false;
+  bool practical = false;  // the change is at least the minimum effect
+};
+
+// nullopt when the day's value is null or the history is too short.
+std::optional<BaselineScore> score_day(std::string_view metric, const MetricValues& series, std::size_t day_index,
+                                       DayNumber first_day, const BaselineRules& rules = {});
+
+// Φ⁻¹(1 − p): the z whose upper tail is p (p clamped to [1e-300, 1)).
+double z_from_upper_tail(double p);
+// P(X ≥ k) for X ~ Poisson(lambda).
+double poisson_upper_tail(double k, double lambda);
+
+}  // namespace bre

@@ -1,0 +1,63 @@
+// The eight incident types of the design, detected on the gold metrics with
+// Layer 1 (baseline_score.h), grouped into windows, given a severity and,
+// where the other layers agree, a higher confidence (docs/detection.md).
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bre/detect/baseline_score.h"
+#include "bre/state/daily_metrics.h"
+
+namespace bre {
+
+inline constexpr const char* kDetectConfigVersion = "detect_v1";
+
+struct TriggerRule {
+  std::string metric;
+  int direction = +1;       // +1: rising is bad; -1: falling is bad
+  double z_threshold = 3.0;
+};
+
+struct IncidentRule {
+  std::string type;  // refund_spike, fulfillment_sla, ...
+  std::vector<TriggerRule> triggers;
+};
+const std::vector<IncidentRule>& incident_rules();
+
+struct DetectConfig {
+  BaselineRules baseline;
+  int cold_start_days = 14;       // no incident before this much history
+  int full_confidence_days = 30;  // below it, confidence is capped at low
+  int quiet_days_to_end = 3;      // an incident is over after this many quiet days
+  int reopen_days = 7;            // a re-fire within this many days of its end reopens it
+  double refund_critical_share = 0.10;  // CRITICAL refund spike: refunds > this share of trailing revenue
+  double trend_threshold = -0.1;        // satisfaction: review_score_trend below this fires too
+  bool changepoints = true;             // Layer 3 (BOCPD on the primary metric) raises confidence
+};
+
+struct MetricReading {
+  std::string metric;
+  double value = 0, baseline = 0, z = 0;
+  std::string method;
+  bool seasonal = false;
+};
+
+struct DetectedIncident {
+  std::string incident_id;  // inc_ + hash(type, window start): stable across re-runs
+  std::string incident_type;
+  DayNumber window_start = 0, window_end = 0;
+  DayNumber detected_day = 0;  // the first firing day; detected_at = its end
+  std::string severity;        // low | medium | high | critical
+  std::string confidence;      // low | medium | high | very_high
+  std::vector<std::string> detection_methods;
+  MetricReading primary;                 // the reading with the largest |z| in the window
+  std::vector<MetricReading> supporting;  // the other triggers on the primary's day
+  std::string state;                      // active | ended (as of the last computed day)
+  std::vector<std::string> notes;         // why severity/confidence are what they are
+};
+
+// Pure: the same metrics and config give the same incidents, ids included.
+std::vector<DetectedIncident> detect_incidents(const DailyMetrics& metrics, const DetectConfig& config = {});
+
+}  // namespace bre

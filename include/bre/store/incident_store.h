@@ -1,0 +1,36 @@
+// Incidents in the workspace: detection results upserted by their stable id
+// (a person's status survives re-runs), with the evidence event ids read from
+// live_events for each window.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bre/detect/incidents.h"
+#include "bre/store/sqlite.h"
+
+namespace bre {
+
+inline constexpr std::size_t kMaxEvidenceIds = 500;
+
+struct StoredIncidents {
+  std::int64_t written = 0;   // new or updated
+  std::int64_t withdrawn = 0; // open incidents this run no longer finds
+};
+
+// Replaces the detection results in the caller's transaction: each incident
+// keeps its status; open ones not detected again are removed.
+StoredIncidents store_incidents(Database& db, const std::vector<DetectedIncident>& incidents, DayNumber first_day,
+                                const std::string& run_id);
+
+struct IncidentFilter {
+  std::string type, severity, state, status;
+  std::string from, to;  // YYYY-MM-DD, on the window
+};
+// The stored JSON payloads (design's Incident fields), oldest window first.
+std::vector<std::string> list_incidents(Database& db, const IncidentFilter& filter);
+std::optional<std::string> find_incident(Database& db, const std::string& incident_id);
+// open | acknowledged | resolved; not_found for an unknown id.
+void set_incident_status(Database& db, const std::string& incident_id, const std::string& status);
+
+}  // namespace bre

@@ -1,0 +1,108 @@
+// bre detect, bre incidents list|show|status: incidents from the gold metrics.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "bre/core/error.h"
+#include "bre/detect/run_detect.h"
+#include "bre/store/incident_store.h"
+#include "command.h"
+#include "render.h"
+
+namespace bre::cli {
+
+namespace {
+
+// The columns a person reads first; the JSON has every field.
+nlohmann::ordered_json summary(const nlohmann::ordered_json& inc) {
+  return {{"incident_id", inc["incident_id"]},
+          {"type", inc["incident_type"]},
+          {"severity", inc["severity"]},
+          {"confidence", inc["confidence"]},
+          {"start", inc["incident_window_start"]},
+          {"end", inc["incident_window_end"]},
+          {"metric", inc["primary_metric"]},
+          {"z", inc["primary_metric_zscore"]},
+          {"state", inc["state"]},
+          {"status", inc["status"]}};
+}
+
+}  // namespace
+
+void register_detect(Declarer& root) {
+  root.command(
+      "detect", "detect incidents in the gold metrics (run bre build-state first)",
+      [](Declarer& d) {
+        d.footer("Examples:\n  bre build-state && bre detect\n  bre detect --format json\n"
+                 "Layer 1 (seasonal robust z-scores, Poisson for small counts) per incident type, with a\n"
+                 "change-point check for confidence; docs/detection.md.");
+      },
+      [](Context& ctx) {
+        const DetectRunResult r = run_detect(ctx.workspace(), ctx.log().run_id(), ctx.log());
+        nlohmann::ordered_json j;
+        j["run_id"] = ctx.log().run_id();
+        j["config_version"] = kDetectConfigVersion;
+        j["days"] = r.days;
+        j["incidents"] = r.incidents;
+        j["withdrawn"] = r.withdrawn;
+        j["by_type"] = r.by_type;
+        ctx.emit(j);
+        return 0;
+      });
+
+  static IncidentFilter filter;
+  static std::string incident_id, status;
+  root.command("incidents", "list, show and triage incidents", [](Declarer& g) {
+    g.command(
+        "list", "incidents, oldest window first",
+        [](Declarer& d) {
+          d.option("--type", &filter.type, "incident type", {"refund_spike", "fulfillment_sla", "support_surge",
+                                                             "churn_acceleration", "margin_compression",
+                                                             "liquidity_crunch", "supplier_failure", "satisfaction_drop"});
+          d.option("--severity", &filter.severity, "severity", {"low", "medium", "high", "critical"});
+          d.option("--state", &filter.state, "computed state", {"active", "ended"});
+          d.option("--status", &filter.status, "triage status", {"open", "acknowledged", "resolved"});
+          d.option("--from", &filter.from, "windows ending on or after this day, YYYY-MM-DD");
+          d.option("--to", &filter.to, "windows starting on or before this day, YYYY-MM-DD");
+          d.footer("Example:\n  bre incidents list --severity high --status open");
+        },
+        [](Context& ctx) {
+          nlohmann::ordered_json all = nlohmann::ordered_json::array();
+          for (const std::string& p : list_incidents(ctx.workspace().db(), filter))
+            all.push_back(nlohmann::ordered_json::parse(p));
+          ctx.emit(all, [&](Format f) {
+            nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+            for (const auto& inc : all) rows.push_back(summary(inc));
+            return render_table(rows, {"incident_id", "type", "severity", "confidence", "start", "end", "metric", "z",
+                                       "state", "status"},
+                                f == Format::md);
+          });
+          return 0;
+        });
+    g.command(
+        "show", "one incident with its evidence and explanation",
+        [](Declarer& d) {
+          d.positional("incident_id", &incident_id, "the incident", true);
+          d.footer("Example:\n  bre incidents show inc_3f2a... --format json");
+        },
+        [](Context& ctx) {
+          auto p = find_incident(ctx.workspace().db(), incident_id);
+          if (!p) throw Error(ErrorKind::not_found, "INCIDENT_NOT_FOUND", "no such incident", incident_id);
+          ctx.emit(nlohmann::ordered_json::parse(*p));
+          return 0;
+        });
+    g.command(
+        "status", "set an incident's triage status",
+        [](Declarer& d) {
+          d.positional("incident_id", &incident_id, "the incident", true);
+          d.positional("status", &status, "open, acknowledged or resolved", true);
+          d.footer("Example:\n  bre incidents status inc_3f2a... acknowledged");
+        },
+        [](Context& ctx) {
+          set_incident_status(ctx.workspace().db(), incident_id, status);
+          ctx.emit({{"incident_id", incident_id}, {"status", status}});
+          return 0;
+        });
+  }, nullptr);
+}
+
+}  // namespace bre::cli

@@ -1,0 +1,193 @@
+// Layer 1 scores with hand-computed values, and incident detection per type
+// on metric series built by hand: type, window, severity, ids, cold start.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "bre/core/metric_catalog.h"
+#include "bre/detect/baseline_score.h"
+#include "bre/detect/incidents.h"
+
+using namespace bre;
+
+namespace {
+
+const DayNumber kMonday = day_of(*parse_date("2026-03-02"));
+
+DailyMetrics empty_metrics(std::size_t days) {
+  DailyMetrics m;
+  m.first_day = kMonday;
+  m.days = days;
+  for (const MetricInfo& info : metric_catalog()) m.names.push_back(info.name);
+  m.values.assign(m.names.size(), MetricValues(days));
+  return m;
+}
+
+MetricValues& series(DailyMetrics& m, std::string_view name) {
+  return const_cast<MetricValues&>(*m.find(name));
+}
+
+// A steady level with deterministic noise of about ±4 %.
+void steady(MetricValues& v, double level) {
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = level * (1.0 + 0.04 * std::sin(static_cast<double>(i) * 1.7));
+}
+
+}  // namespace
+
+TEST_CASE("baseline score: the design's modified z-score on a trailing median and MAD") {
+  MetricValues v;
+  for (int i = 0; i < 30; ++i) v.push_back(i % 2 ? 12.0 : 10.0);  // median 11, MAD 1
+  v.push_back(20.0);
+  const auto s = score_day("avg_resolution_time", v, 30, kMonday);
+  REQUIRE(s);
+  CHECK(s->method == "mad");
+  CHECK(s->baseline == 11.0);
+  // 0.6745 · (20 − 11) / 1 = 6.07 (= 9 / 1.4826)
+  CHECK(s->z == doctest::Approx(0.6745 * 9.0).epsilon(1e-3));
+  CHECK(s->practical);
+  CHECK(s->history == 30);
+}
+
+TEST_CASE("baseline score: MAD 0 falls back to the scaled mean absolute deviation, then to a floor") {
+  MetricValues v;
+  for (int i = 0; i < 30; ++i) v.push_back(i < 20 ? 10.0 : 12.0);  // median 10, MAD 0, mean |dev| 20/30
+  v.push_back(14.0);
+  auto s = score_day("avg_resolution_time", v, 30, kMonday);
+  REQUIRE(s);
+  CHECK(s->method == "mean_abs_dev");
+  CHECK(s->z == doctest::Approx(4.0 / (1.2533 * 20.0 / 30.0)).epsilon(1e-6));
+
+  MetricValues flat(30, 10.0);
+  flat.push_back(13.0);
+  s = score_day("avg_resolution_time", flat, 30, kMonday);
+  REQUIRE(s);
+  CHECK(s->method == "floor");
+  // Floor = max(2/3, 0.05·10, 0.02·13) = 0.667 hours: z = 3 / 0.667 = 4.5.
+  CHECK(s->z == doctest::Approx(4.5));
+  MetricValues zero(30, 0.0);
+  zero.push_back(1e6);
+  s = score_day("ar_aging_amount", zero, 30, kMonday);
+  REQUIRE(s);
+  CHECK(s->z == doctest::Approx(50.0));  // leaving a flat zero line: bounded, not infinite
+}
+
+TEST_CASE("baseline score: small counts use a Poisson tail turned into z") {
+  CHECK(poisson_upper_tail(10, 3) == doctest::Approx(0.0011025).epsilon(1e-3));  // 1 − Σ_{k<10} e^-3 3^k/k!
+  CHECK(z_from_upper_tail(0.0013499) == doctest::Approx(3.0).epsilon(1e-3));
+  CHECK(z_from_upper_tail(0.5) == doctest::Approx(0.0).epsilon(1e-6));
+  MetricValues v(56, 3.0);
+  v.push_back(10.0);
+  const auto s = score_day("ticket_volume", v, 56, kMonday);
+  REQUIRE(s);
+  CHECK(s->method == "poisson");
+  CHECK(s->z == doctest::Approx(z_from_upper_tail(poisson_upper_tail(10, 3))));
+  CHECK(s->z > 3.0);
+  v.back() = 8.0;  // P(X ≥ 8 | 3) ≈ 0.012: not an incident by itself
+  CHECK(score_day("ticket_volume", v, 56, kMonday)->z < 3.0);
+}
+
+TEST_CASE("baseline score: daily flows are compared with the same weekday") {
+  MetricValues v;
+  for (int i = 0; i < 63; ++i) v.push_back((i % 7) < 5 ? 40.0 : 4.0);  // busy weekdays, quiet weekends
+  // Day 62 is a Sunday. A quiet Sunday is normal; a weekday-sized Sunday is not.
+  auto quiet = score_day("ticket_volume", v, 62, kMonday);
+  REQUIRE(quiet);
+  CHECK(quiet->seasonal);
+  CHECK(quiet->baseline == doctest::Approx(4.0));
+  CHECK(std::abs(quiet->z) < 1.0);
+  v[62] = 40.0;
+  auto busy = score_day("ticket_volume", v, 62, kMonday);
+  REQUIRE(busy);
+  CHECK(busy->z > 3.0);
+  CHECK(busy->practical);
+  CHECK_FALSE(score_day("ticket_volume", v, 10, kMonday));  // 10 days of history is too little
+}
+
+TEST_CASE("detection: each incident type fires on its trigger, with window, severity and a stable id") {
+  struct Case {
+    const char* type;
+    const char* metric;
+    double level;
+    double shifted;  // the anomalous value on days 60..62
+  };
+  const Case cases[] = {
+      {"refund_spike", "refund_rate", 0.02, 0.06},
+      {"fulfillment_sla", "delivery_delay_rate", 0.05, 0.20},
+      {"support_surge", "ticket_backlog", 40, 90},
+      {"churn_acceleration", "churn_proxy", 0.02, 0.05},
+      {"margin_compression", "margin_proxy", 0.40, 0.20},
+      {"liquidity_crunch", "net_cash_proxy", 50000, 20000},
+      {"supplier_failure", "supplier_delay_severity", 2.0, 6.0},
+      {"satisfaction_drop", "review_score_avg", 4.5, 3.6},
+  };
+  for (const Case& c : cases) {
+    const std::string type = c.type;
+    CAPTURE(type);
+    DailyMetrics m = empty_metrics(90);
+    MetricValues& v = series(m, c.metric);
+    steady(v, c.level);
+    for (std::size_t d = 60; d <= 62; ++d) v[d] = c.shifted;
+    const auto found = detect_incidents(m);
+    REQUIRE(found.size() == 1);
+    const DetectedIncident& inc = found.front();
+    CHECK(inc.incident_type == c.type);
+    CHECK(inc.window_start == kMonday + 60);
+    CHECK(inc.window_end == kMonday + 62);
+    CHECK(inc.primary.metric == c.metric);
+    CHECK(inc.state == "ended");
+    CHECK(inc.incident_id == detect_incidents(m).front().incident_id);
+    CHECK(inc.incident_id.rfind("inc_", 0) == 0);
+    // The severity bands: z in [t,4) low, [4,6) medium, [6,8) high, ≥ 8 critical.
+    const double z = std::abs(inc.primary.z);
+    const char* expected = z >= 8 ? "critical" : z >= 6 ? "high" : z >= 4 ? "medium" : "low";
+    if (std::string(c.type) == "refund_spike" && z >= 8) expected = "high";  // 6 % of revenue is not > 10 %
+    CHECK(inc.severity == expected);
+    CHECK(inc.detection_methods.front() == "mad_zscore");
+  }
+}
+
+TEST_CASE("detection: firing days close together are one incident, far apart two") {
+  DailyMetrics m = empty_metrics(120);
+  MetricValues& v = series(m, "refund_rate");
+  steady(v, 0.02);
+  v[60] = v[61] = v[68] = 0.08;  // 6 quiet days between: the same incident, reopened
+  v[100] = 0.08;                // 31 days later: a new one
+  const auto found = detect_incidents(m);
+  REQUIRE(found.size() == 2);
+  CHECK(found[0].window_start == kMonday + 60);
+  CHECK(found[0].window_end == kMonday + 68);
+  CHECK(found[1].window_start == kMonday + 100);
+  CHECK(found[1].state == "ended");
+  v[119] = 0.08;  // firing on the last day: active
+  CHECK(detect_incidents(m).back().state == "active");
+}
+
+TEST_CASE("detection: no incident in the first 14 days, low confidence before 30") {
+  DailyMetrics m = empty_metrics(60);
+  MetricValues& v = series(m, "refund_rate");
+  steady(v, 0.02);
+  v[10] = 0.10;
+  CHECK(detect_incidents(m).empty());
+  steady(v, 0.02);
+  v[22] = 0.10;
+  DetectConfig lax;
+  lax.baseline.min_history_days = 7;
+  const auto found = detect_incidents(m, lax);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].confidence == "low");
+  CHECK(std::any_of(found[0].notes.begin(), found[0].notes.end(),
+                    [](const std::string& n) { return n.find("30 days") != std::string::npos; }));
+}
+
+TEST_CASE("detection: liquidity is critical when both triggers fire on one day") {
+  DailyMetrics m = empty_metrics(90);
+  steady(series(m, "net_cash_proxy"), 50000);
+  steady(series(m, "ar_aging_amount"), 8000);
+  series(m, "net_cash_proxy")[70] = 35000;
+  series(m, "ar_aging_amount")[70] = 12000;
+  const auto found = detect_incidents(m);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].severity == "critical");
+  CHECK(found[0].supporting.size() == 1);
+}
