@@ -29,18 +29,33 @@ nlohmann::ordered_json summary(const nlohmann::ordered_json& inc) {
 }  // namespace
 
 void register_detect(Declarer& root) {
+  static std::string methods = "mad,iforest,changepoint";
   root.command(
       "detect", "detect incidents in the gold metrics (run bre build-state first)",
       [](Declarer& d) {
+        d.option("--methods", &methods,
+                 "layers to run, comma-separated: mad (always), iforest, changepoint (default: all three)");
         d.footer("Examples:\n  bre build-state && bre detect\n  bre detect --format json\n"
                  "Layer 1 (seasonal robust z-scores, Poisson for small counts) per incident type, with a\n"
                  "change-point check for confidence; docs/detection.md.");
       },
       [](Context& ctx) {
-        const DetectRunResult r = run_detect(ctx.workspace(), ctx.log().run_id(), ctx.log());
+        DetectConfig cfg;
+        cfg.isolation_forest = cfg.changepoints = false;
+        std::string rest = methods;
+        while (!rest.empty()) {
+          const auto comma = rest.find(',');
+          const std::string m = rest.substr(0, comma);
+          rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+          if (m == "iforest") cfg.isolation_forest = true;
+          else if (m == "changepoint") cfg.changepoints = true;
+          else if (m != "mad") throw_usage("--methods takes mad, iforest and changepoint, not '" + m + "'");
+        }
+        const DetectRunResult r = run_detect(ctx.workspace(), ctx.log().run_id(), ctx.log(), cfg);
         nlohmann::ordered_json j;
         j["run_id"] = ctx.log().run_id();
         j["config_version"] = kDetectConfigVersion;
+        j["methods"] = methods;
         j["days"] = r.days;
         j["incidents"] = r.incidents;
         j["withdrawn"] = r.withdrawn;

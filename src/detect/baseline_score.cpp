@@ -28,6 +28,13 @@ MetricTraits metric_traits(std::string_view m) {
   return t;
 }
 
+int metric_warmup_days(std::string_view metric, const BaselineRules& rules) {
+  const MetricEvidence ev = metric_evidence(metric, 10'000, 0);
+  const auto window = static_cast<int>(ev.to - ev.from + 1);
+  // Stocks and churn read all history: give them the time to fill up.
+  return window > 9'000 ? rules.stock_warmup_days : window - 1;
+}
+
 double poisson_upper_tail(double k, double lambda) {
   if (k <= 0) return 1.0;
   if (lambda <= 0) return 0.0;
@@ -82,13 +89,15 @@ std::vector<double> weekday_profile(const MetricValues& v, std::size_t i, DayNum
 std::optional<BaselineScore> score_day(std::string_view metric, const MetricValues& v, std::size_t i,
                                        DayNumber first_day, const BaselineRules& rules) {
   if (i >= v.size() || !v[i]) return std::nullopt;
+  const auto warmup = static_cast<std::size_t>(metric_warmup_days(metric, rules));
+  if (i < warmup) return std::nullopt;
   const MetricTraits traits = metric_traits(metric);
   std::vector<double> factor(7, 1.0);
   if (traits.seasonal) factor = weekday_profile(v, i, first_day, rules.profile_days);
   auto f = [&](std::size_t j) { return factor[static_cast<std::size_t>(weekday(first_day + static_cast<DayNumber>(j)))]; };
 
   std::vector<double> adjusted;
-  for (std::size_t j = i > static_cast<std::size_t>(rules.baseline_days) ? i - static_cast<std::size_t>(rules.baseline_days) : 0;
+  for (std::size_t j = std::max(warmup, i > static_cast<std::size_t>(rules.baseline_days) ? i - static_cast<std::size_t>(rules.baseline_days) : 0);
        j < i; ++j)
     if (v[j]) adjusted.push_back(*v[j] / f(j));
   if (static_cast<int>(adjusted.size()) < rules.min_history_days) return std::nullopt;
@@ -102,6 +111,16 @@ std::optional<BaselineScore> score_day(std::string_view metric, const MetricValu
   s.baseline = center * today;
   double sigma = mad_sigma(adjusted);
   s.method = "mad";
+  // Rolling and stock metrics move slowly, so 30 overlapping days can look
+  // calmer than the metric really is: the scale is the larger of the MAD of
+  // the baseline and of the longer history (rules.scale_days).
+  if (!traits.seasonal) {
+    std::vector<double> longer;
+    for (std::size_t j = std::max(warmup, i > static_cast<std::size_t>(rules.scale_days) ? i - static_cast<std::size_t>(rules.scale_days) : 0);
+         j < i; ++j)
+      if (v[j]) longer.push_back(*v[j]);
+    if (longer.size() > adjusted.size()) sigma = std::max(sigma, mad_sigma(longer));
+  }
   if (sigma <= 0) {
     double mean_abs = 0;
     for (double x : adjusted) mean_abs += std::abs(x - center);

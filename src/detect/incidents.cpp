@@ -8,7 +8,9 @@
 #include <map>
 
 #include "bre/core/hash.h"
+#include "bre/core/metric_catalog.h"
 #include "bre/detect/bocpd.h"
+#include "bre/detect/isolation_forest.h"
 
 namespace bre {
 
@@ -63,12 +65,61 @@ bool changepoint_near(const MetricValues& series, std::size_t from, std::size_t 
   return false;
 }
 
+// Layer 2: is day i an outlier among its domain's trailing days? Each row is
+// the domain's metrics on one day; a null is replaced by the metric's median
+// over the window (trees split on order, so the scale of each metric does
+// not matter). Cached per domain and day: several incidents ask the same.
+class DomainForest {
+ public:
+  DomainForest(const DailyMetrics& m, const DetectConfig& cfg) : m_(m), cfg_(cfg) {}
+
+  bool flags(Domain domain, std::size_t day) {
+    const auto key = std::make_pair(static_cast<int>(domain), day);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    return cache_[key] = compute(domain, day);
+  }
+
+ private:
+  bool compute(Domain domain, std::size_t day) const {
+    const std::size_t span = static_cast<std::size_t>(cfg_.forest_days);
+    if (day + 1 < 30) return false;
+    const std::size_t from = day + 1 > span ? day + 1 - span : 0;
+    std::vector<std::vector<double>> columns;
+    for (const MetricInfo& info : metric_catalog()) {
+      if (info.domain != domain) continue;
+      const MetricValues& v = *m_.find(info.name);
+      std::vector<double> present;
+      for (std::size_t j = from; j <= day; ++j)
+        if (v[j]) present.push_back(*v[j]);
+      if (present.size() < (day + 1 - from) / 2) continue;  // mostly undefined: leave it out
+      std::nth_element(present.begin(), present.begin() + static_cast<long>(present.size() / 2), present.end());
+      const double fill = present[present.size() / 2];
+      std::vector<double> column;
+      for (std::size_t j = from; j <= day; ++j) column.push_back(v[j] ? *v[j] : fill);
+      columns.push_back(std::move(column));
+    }
+    if (columns.empty()) return false;
+    std::vector<std::vector<double>> rows(day + 1 - from, std::vector<double>(columns.size()));
+    for (std::size_t c = 0; c < columns.size(); ++c)
+      for (std::size_t r = 0; r < rows.size(); ++r) rows[r][c] = columns[c][r];
+    IsolationForestParams p;
+    p.seed = cfg_.forest_seed;
+    const IsolationForest forest = IsolationForest::fit(rows, p);
+    return forest.is_anomaly(rows.back());
+  }
+
+  const DailyMetrics& m_;
+  const DetectConfig& cfg_;
+  std::map<std::pair<int, std::size_t>, bool> cache_;
+};
+
 }  // namespace
 
 std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const DetectConfig& cfg) {
   std::vector<DetectedIncident> out;
   if (m.days == 0) return out;
   const std::size_t last = m.days - 1;
+  DomainForest forest(m, cfg);
   for (const IncidentRule& rule : incident_rules()) {
     std::vector<FiringDay> firing;
     for (std::size_t i = static_cast<std::size_t>(cfg.cold_start_days); i < m.days; ++i) {
@@ -124,6 +175,12 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
       }
 
       int level = severity_level(inc.primary.z, threshold);
+      // A weak signal on a single day is the commonest false alarm on small
+      // businesses' data: a low-severity incident must fire on several days.
+      if (level == 0 && static_cast<int>(b - a + 1) < cfg.min_days_weak) {
+        a = b + 1;
+        continue;
+      }
       if (rule.type == "refund_spike" && level == 3 && inc.primary.value <= cfg.refund_critical_share) {
         level = 2;
         inc.notes.push_back("critical needs refunds above 10% of revenue; capped at high");
@@ -139,9 +196,19 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
       inc.severity = kSeverities[level];
 
       inc.detection_methods = {"mad_zscore"};
+      if (cfg.isolation_forest) {
+        const Domain domain = find_metric(inc.primary.metric)->domain;
+        for (std::size_t k = a; k <= b; ++k)
+          if (forest.flags(domain, firing[k].index)) {
+            inc.detection_methods.push_back("isolation_forest");
+            break;
+          }
+      }
       if (cfg.changepoints && changepoint_near(*m.find(inc.primary.metric), firing[a].index, firing[b].index))
         inc.detection_methods.push_back("changepoint");
-      inc.confidence = inc.detection_methods.size() > 1 ? "high" : "medium";
+      // Fusion (cli.md §4a): layer 1 alone medium, with layer 2 or 3 high, all three very high.
+      const std::size_t layers = inc.detection_methods.size();
+      inc.confidence = layers == 3 ? "very_high" : layers == 2 ? "high" : "medium";
       if (firing[a].index < static_cast<std::size_t>(cfg.full_confidence_days)) {
         inc.confidence = "low";
         inc.notes.push_back("fewer than 30 days of history before it: confidence capped at low");

@@ -21,6 +21,8 @@ struct BaselineRules {
   int baseline_days = 30;        // trailing days before the scored day
   int min_history_days = 14;     // fewer non-null baseline values: no score
   int profile_days = 56;         // weekday profile window for daily flows
+  int scale_days = 90;
+  int stock_warmup_days = 45;    // stocks and churn: days before the metric means anything (see metric_warmup_days)           // non-flow metrics: the scale is at least the MAD over this longer history
   double poisson_below = 30;     // expected count under which counts use the Poisson test
   double min_relative_effect = 0.25;  // |x − baseline| ≥ this × |baseline| ...
 };
@@ -44,6 +46,11 @@ struct BaselineScore {
   bool seasonal = false;
   bool practical = false;  // the change is at least the minimum effect
 };
+
+// Days at the start of the data when a metric is still filling its own
+// window (a 30-day sum is not yet 30 days of data, overdue receivables need
+// invoices to fall due first); they are neither scored nor used as baseline.
+int metric_warmup_days(std::string_view metric, const BaselineRules& rules = {});
 
 // nullopt when the day's value is null or the history is too short.
 std::optional<BaselineScore> score_day(std::string_view metric, const MetricValues& series, std::size_t day_index,

@@ -2,6 +2,7 @@
 // Layer 1 (baseline_score.h), grouped into windows, given a severity and,
 // where the other layers agree, a higher confidence (docs/detection.md).
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,9 +32,13 @@ struct DetectConfig {
   int full_confidence_days = 30;  // below it, confidence is capped at low
   int quiet_days_to_end = 3;      // an incident is over after this many quiet days
   int reopen_days = 7;            // a re-fire within this many days of its end reopens it
+  int min_days_weak = 2;          // an incident whose peak |z| < 4 (low severity) needs this many firing days
   double refund_critical_share = 0.10;  // CRITICAL refund spike: refunds > this share of trailing revenue
   double trend_threshold = -0.1;        // satisfaction: review_score_trend below this fires too
+  bool isolation_forest = true;         // Layer 2 (per-domain Isolation Forest) raises confidence
   bool changepoints = true;             // Layer 3 (BOCPD on the primary metric) raises confidence
+  int forest_days = 90;                 // Layer 2 trains on the trailing days of its domain
+  std::uint64_t forest_seed = 0;
 };
 
 struct MetricReading {
