@@ -65,11 +65,17 @@ TEST_CASE("baseline score: MAD 0 falls back to the scaled mean absolute deviatio
   CHECK(s->method == "floor");
   // Floor = max(2/3, 0.05·10, 0.02·13) = 0.667 hours: z = 3 / 0.667 = 4.5.
   CHECK(s->z == doctest::Approx(4.5));
-  MetricValues zero(30, 0.0);
+  MetricValues zero(80, 0.0);
   zero.push_back(1e6);
-  s = score_day("ar_aging_amount", zero, 30, kMonday);
+  s = score_day("ar_aging_amount", zero, 80, kMonday);
   REQUIRE(s);
   CHECK(s->z == doctest::Approx(50.0));  // leaving a flat zero line: bounded, not infinite
+  // A stock is not scored while it fills up (45 days), nor are those days its baseline.
+  CHECK(metric_warmup_days("ar_aging_amount") == 45);
+  CHECK(metric_warmup_days("refund_rate") == 6);
+  CHECK(metric_warmup_days("order_volume") == 0);
+  CHECK_FALSE(score_day("ar_aging_amount", zero, 44, kMonday));
+  CHECK_FALSE(score_day("ar_aging_amount", zero, 50, kMonday));  // only 5 baseline days after the warm-up
 }
 
 TEST_CASE("baseline score: small counts use a Poisson tail turned into z") {
@@ -152,25 +158,45 @@ TEST_CASE("detection: firing days close together are one incident, far apart two
   MetricValues& v = series(m, "refund_rate");
   steady(v, 0.02);
   v[60] = v[61] = v[68] = 0.08;  // 6 quiet days between: the same incident, reopened
-  v[100] = 0.08;                // 31 days later: a new one
+  v[100] = v[101] = 0.08;       // 31 days later: a new one
   const auto found = detect_incidents(m);
   REQUIRE(found.size() == 2);
   CHECK(found[0].window_start == kMonday + 60);
   CHECK(found[0].window_end == kMonday + 68);
   CHECK(found[1].window_start == kMonday + 100);
   CHECK(found[1].state == "ended");
-  v[119] = 0.08;  // firing on the last day: active
+  v[118] = v[119] = 0.08;  // firing on the last days: active
   CHECK(detect_incidents(m).back().state == "active");
+}
+
+TEST_CASE("detection: a weak signal on a single day is not an incident, a strong one is") {
+  DailyMetrics m = empty_metrics(90);
+  MetricValues& v = series(m, "delivery_delay_rate");
+  steady(v, 0.05);
+  // z ≈ 3.5 on one day: low severity, dropped; on two days: kept.
+  const auto weak = [&](std::size_t d) {
+    const auto s = score_day("delivery_delay_rate", v, d, kMonday);
+    return s->baseline + 3.5 * s->scale;
+  };
+  v[70] = std::max(weak(70), 0.05 * 1.26);
+  CHECK(detect_incidents(m).empty());
+  v[71] = std::max(weak(71), 0.05 * 1.26);
+  REQUIRE(detect_incidents(m).size() == 1);
+  CHECK(detect_incidents(m).front().severity == "low");
+  steady(v, 0.05);
+  v[70] = 0.5;  // one strong day
+  REQUIRE(detect_incidents(m).size() == 1);
+  CHECK(detect_incidents(m).front().severity != "low");
 }
 
 TEST_CASE("detection: no incident in the first 14 days, low confidence before 30") {
   DailyMetrics m = empty_metrics(60);
   MetricValues& v = series(m, "refund_rate");
   steady(v, 0.02);
-  v[10] = 0.10;
+  v[10] = v[11] = 0.10;  // two days: only the cold start keeps it out
   CHECK(detect_incidents(m).empty());
   steady(v, 0.02);
-  v[22] = 0.10;
+  v[22] = v[23] = 0.10;
   DetectConfig lax;
   lax.baseline.min_history_days = 7;
   const auto found = detect_incidents(m, lax);
