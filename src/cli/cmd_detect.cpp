@@ -4,6 +4,7 @@
 
 #include "bre/core/error.h"
 #include "bre/detect/run_detect.h"
+#include "bre/detect/scan.h"
 #include "bre/store/incident_store.h"
 #include "command.h"
 #include "render.h"
@@ -28,8 +29,50 @@ nlohmann::ordered_json summary(const nlohmann::ordered_json& inc) {
 
 }  // namespace
 
+namespace {
+
+DetectConfig config_for(const std::string& methods) {
+  DetectConfig cfg;
+  cfg.isolation_forest = cfg.changepoints = false;
+  std::string rest = methods;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string m = rest.substr(0, comma);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    if (m == "iforest") cfg.isolation_forest = true;
+    else if (m == "changepoint") cfg.changepoints = true;
+    else if (m != "mad") throw_usage("--methods takes mad, iforest and changepoint, not '" + m + "'");
+  }
+  return cfg;
+}
+
+}  // namespace
+
 void register_detect(Declarer& root) {
   static std::string methods = "mad,iforest,changepoint";
+  static std::string run_id;
+  root.command(
+      "scan", "one reliability scan: build-state, then detect; records the run manifest",
+      [](Declarer& d) {
+        d.option("--methods", &methods, "detection layers, as for bre detect (default: all three)");
+        d.footer("Examples:\n  bre scan\n  bre manifest $(bre --format json scan | jq -r .run_id)\n"
+                 "  0 6 * * * cd /srv/bre && bre ingest qbo && bre scan     (cron, daily at 06:00)");
+      },
+      [](Context& ctx) {
+        const ScanResult r = run_scan(ctx.workspace(), ctx.log().run_id(), config_for(methods), ctx.log());
+        ctx.emit(nlohmann::ordered_json::parse(r.manifest));
+        return 0;
+      });
+  root.command(
+      "manifest", "the manifest of a run: inputs, versions, parameters, outputs",
+      [](Declarer& d) {
+        d.positional("run_id", &run_id, "the run (bre scan prints it)", true);
+        d.footer("Example:\n  bre manifest run_20261127T031500Z_1a2b3c4d --format json");
+      },
+      [](Context& ctx) {
+        ctx.emit(nlohmann::ordered_json::parse(read_manifest(ctx.workspace().db(), run_id)));
+        return 0;
+      });
   root.command(
       "detect", "detect incidents in the gold metrics (run bre build-state first)",
       [](Declarer& d) {
@@ -40,18 +83,7 @@ void register_detect(Declarer& root) {
                  "change-point check for confidence; docs/detection.md.");
       },
       [](Context& ctx) {
-        DetectConfig cfg;
-        cfg.isolation_forest = cfg.changepoints = false;
-        std::string rest = methods;
-        while (!rest.empty()) {
-          const auto comma = rest.find(',');
-          const std::string m = rest.substr(0, comma);
-          rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
-          if (m == "iforest") cfg.isolation_forest = true;
-          else if (m == "changepoint") cfg.changepoints = true;
-          else if (m != "mad") throw_usage("--methods takes mad, iforest and changepoint, not '" + m + "'");
-        }
-        const DetectRunResult r = run_detect(ctx.workspace(), ctx.log().run_id(), ctx.log(), cfg);
+        const DetectRunResult r = run_detect(ctx.workspace(), ctx.log().run_id(), ctx.log(), config_for(methods));
         nlohmann::ordered_json j;
         j["run_id"] = ctx.log().run_id();
         j["config_version"] = kDetectConfigVersion;

@@ -4,17 +4,26 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "bre/ingest/ingest.h"
 #include "bre/ingest/qbo.h"
 #include "bre/ingest/seed.h"
+#include "bre/detect/scan.h"
 #include "bre/state/build_state.h"
+#include "bre/store/incident_store.h"
 #include "bre/store/metric_store.h"
 #include "test_support.h"
 
 using namespace bre;
 
 namespace {
+
+std::string text(Workspace& ws, const std::string& sql) {
+  Statement s = ws.db().prepare(sql);
+  REQUIRE(s.step());
+  return s.text(0);
+}
 
 // Every daily row except run_id, in a fixed order.
 std::vector<std::string> daily_rows(Workspace& ws) {
@@ -88,4 +97,39 @@ TEST_CASE("build-state: an incremental build after a later batch equals a full r
   CHECK(hist[0].schema_version == kMetricSchemaVersion);
   CHECK(hist[0].evidence.find("\"refund_issued\"") != std::string::npos);
   CHECK(read_current_metrics(a->db()).size() == 27);
+}
+
+TEST_CASE("scan: metrics and incidents in one run, with a manifest that records inputs and outputs") {
+  TempDir dir;
+  seed::Options opt;
+  opt.seed = 21;
+  opt.days = 90;
+  opt.scenarios.push_back(seed::parse_scenario("ar_aging@2026-03-10:1.5"));
+  seed::write_files(seed::generate(opt), dir.file("company"));
+  Logger log;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  ingest_seed(*ws, dir.file("company"), log);
+
+  const ScanResult first = run_scan(*ws, "run-scan-1", DetectConfig{}, log);
+  const auto m = nlohmann::json::parse(first.manifest);
+  CHECK(m["run_id"] == "run-scan-1");
+  CHECK(m["events"]["count"] == ws->db().query_int("SELECT count(*) FROM live_events"));
+  CHECK(m["versions"]["metric_schema"] == kMetricSchemaVersion);
+  CHECK(m["config"]["version"] == kDetectConfigVersion);
+  CHECK(m["methods_run"].size() == 3);
+  CHECK(m["produced"]["state_mode"] == "full");
+  CHECK(m["produced"]["incidents"] == ws->db().query_int("SELECT count(*) FROM incidents"));
+  CHECK(m["produced"]["incidents_by_type"].contains("liquidity_crunch"));  // the injected overdue invoices
+  CHECK(nlohmann::json::parse(read_manifest(ws->db(), "run-scan-1")) == m);
+
+  // A person acknowledges one; the next scan over the same events says so and keeps it.
+  const std::string id = text(*ws, "SELECT incident_id FROM incidents ORDER BY incident_id LIMIT 1");
+  set_incident_status(ws->db(), id, "acknowledged");
+  const auto again = nlohmann::json::parse(run_scan(*ws, "run-scan-2", DetectConfig{}, log).manifest);
+  CHECK(again["events"]["content_hash"] == m["events"]["content_hash"]);
+  CHECK(again["produced"]["state_mode"] == "up_to_date");
+  CHECK(again["human_inputs"].size() == 1);
+  CHECK(again["human_inputs"][0]["incident_id"] == id);
+  CHECK(text(*ws, "SELECT status FROM incidents WHERE incident_id = '" + id + "'") == "acknowledged");
+  CHECK(again["produced"]["incidents"] == m["produced"]["incidents"]);
 }
