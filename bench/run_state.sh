@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Times `bre build-state` (full) and `bre detect` over a workspace holding
+# N canonical events (default 10^6, from bench/gen_events.py, reused from
+# bench/out/ when present). Prints a Markdown table.
+# Usage: bench/run_state.sh            BRE=/path/to/bre N=100000 bench/run_state.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bre=${BRE:-$here/../build/bre}
+n=${N:-1000000}
+mkdir -p "$here/out"
+events="$here/out/events_${n}_s42.jsonl"
+[ -f "$events" ] || python3 "$here/gen_events.py" --count "$n" --seed 42 --out "$events"
+ws=$(mktemp -d)/bench.sqlite
+"$bre" --workspace "$ws" init --currency USD >/dev/null
+"$bre" --workspace "$ws" ingest file "$events" --source events >/dev/null
+measure() {  # label, command...
+  local label=$1; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$ws.time" "$@" >/dev/null
+  read -r wall user sys rss <"$ws.time"
+  printf '| %s | %s | %.2f | %.2f | %d |\n' "$label" "$n" "$wall" "$(awk "BEGIN { print $user + $sys }")" "$((rss / 1024))"
+}
+echo "| step | events | wall s | CPU s | max RSS MB |"
+echo "|---|---|---|---|---|"
+measure "build-state --full" "$bre" --workspace "$ws" build-state --full
+measure "detect (3 layers)" "$bre" --workspace "$ws" detect
+measure "detect --methods mad" "$bre" --workspace "$ws" detect --methods mad
+rm -rf "$(dirname "$ws")"
