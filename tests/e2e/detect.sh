@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# bre detect end to end: a seeded refund spike is found in its window, its
+# bre detect end to end: a seeded supplier delay is found in its window, its
 # evidence ids are real events, triage survives a second detect with the same
 # ids, the filters work, and an unknown incident is "not found" (66).
 source "$(dirname "$0")/lib.bash"
 D="$WORK/company"
-# Seed 7 is one where layer 1 finds this spike (z about 4.5); seed 3 at 03-12
-# is missed even at magnitude 2, a known weakness while detection is tuned.
-SPIKE=2026-03-01 SPIKE_END=2026-03-05   # refund_spike lasts 5 days (docs/seed.md)
+# A supplier delay, which every evaluation run finds (docs/evaluation.md);
+# refund spikes are the weak family and would make this test about tuning.
+SPIKE=2026-03-01 SPIKE_END=2026-03-07   # supplier_delay lasts 7 days (docs/seed.md)
 json() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
 
-run seed --out "$D" --seed 7 --days 90 --scenario "refund_spike@$SPIKE"
+run seed --out "$D" --seed 7 --days 90 --scenario "supplier_delay@$SPIKE"
 expect_eq "$RC" 0 "bre seed ($ERR)"
 run init --currency USD
 run ingest qbo --from-dir "$D/qbo"
@@ -27,10 +27,10 @@ expect_eq "$RC" 0 "detect ($ERR)"
 run incidents list --format json
 expect_eq "$RC" 0 "incidents list ($ERR)"
 LIST1=$OUT
-# The refund spike whose window overlaps the injected one.
-ID=$(json "next((i['incident_id'] for i in d if i['incident_type'] == 'refund_spike'
+# The supplier failure whose window overlaps the injected delay.
+ID=$(json "next((i['incident_id'] for i in d if i['incident_type'] == 'supplier_failure'
              and i['incident_window_start'] <= '$SPIKE_END' and i['incident_window_end'] >= '$SPIKE'), '')" <<<"$LIST1")
-[ -n "$ID" ] || { fail "no refund_spike overlapping $SPIKE..$SPIKE_END in: $LIST1"; finish; }
+[ -n "$ID" ] || { fail "no supplier_failure overlapping $SPIKE..$SPIKE_END in: $LIST1"; finish; }
 
 run incidents show "$ID" --format json
 expect_eq "$RC" 0 "incidents show ($ERR)"
@@ -42,8 +42,8 @@ n_ids=$(grep -c . <<<"$ids" || true)
 in_list=$(sed "s/.*/'&'/" <<<"$ids" | paste -sd, -)
 expect_eq "$(sql "SELECT count(*) FROM events WHERE event_id IN ($in_list)")" "$n_ids" "evidence ids in the events table"
 expect_eq "$(sql "SELECT count(DISTINCT event_type) FROM events WHERE event_id IN ($in_list)
-                  AND event_type NOT IN ('refund_issued', 'credit_memo_issued', 'payment_received')")" 0 \
-  "refund_spike evidence is refunds and revenue"
+                  AND event_type NOT IN ('shipment_delayed', 'purchase_order_placed')")" 0 \
+  "supplier_failure evidence is delayed shipments and purchase orders"
 
 # Triage survives a re-run; the ids do not change.
 run incidents status "$ID" acknowledged
@@ -65,12 +65,12 @@ run incidents status "$ID" closed
 expect_eq "$RC" 2 "an unknown status is a usage error"
 
 # Filters: --type keeps only that type, --severity only that severity.
-run incidents list --type refund_spike --format json
-expect_eq "$(json 'sorted({i["incident_type"] for i in d})' <<<"$OUT")" "['refund_spike']" "--type refund_spike"
+run incidents list --type supplier_failure --format json
+expect_eq "$(json 'sorted({i["incident_type"] for i in d})' <<<"$OUT")" "['supplier_failure']" "--type supplier_failure"
 sev=$(json 'd["severity"]' <<<"$SHOW")
 run incidents list --severity "$sev" --format json
 expect_eq "$(json "sorted({i['severity'] for i in d})" <<<"$OUT")" "['$sev']" "--severity $sev"
-expect_contains "$(ids_of "$OUT")" "$ID" "--severity $sev keeps the spike"
+expect_contains "$(ids_of "$OUT")" "$ID" "--severity $sev keeps the incident"
 run incidents list --status acknowledged --format json
 expect_eq "$(ids_of "$OUT")" "$ID" "--status acknowledged"
 run incidents list --type satisfaction_drop --severity critical --from 2099-01-01 --format json
