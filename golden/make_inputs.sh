@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates golden/*/events.jsonl from `bre seed`, deterministically: the
+# Regenerates golden/*/events.jsonl.gz from `bre seed`, deterministically: the
 # seed options come from each scenario.json, bre seed writes the same bytes
 # for the same options, and export_events.py sorts and formats canonically.
 # Each export is checked by ingesting it back (`bre ingest file --source
@@ -37,14 +37,16 @@ for k in ("seed", "days", "start", "scenario"):
   "$BRE" --workspace "$ws" init --currency USD >/dev/null
   "$BRE" --workspace "$ws" ingest qbo --from-dir "$co/qbo" >/dev/null 2>&1
   "$BRE" --workspace "$ws" ingest file "$co/supplemental/operations.jsonl" --source events >/dev/null 2>&1
-  python3 "$HERE/export_events.py" "$ws" "$dir/events.jsonl"
+  python3 "$HERE/export_events.py" "$ws" "$TMP/$name.jsonl"
+  # Committed compressed; -n leaves name and time out, so the bytes are reproducible.
+  gzip -9 -n -c "$TMP/$name.jsonl" >"$dir/events.jsonl.gz"
   # The round trip: the committed file must give back exactly these events.
   "$BRE" --workspace "$back" init --currency USD >/dev/null
-  "$BRE" --workspace "$back" ingest file "$dir/events.jsonl" --source events >/dev/null 2>&1
+  gzip -dc "$dir/events.jsonl.gz" | "$BRE" --workspace "$back" ingest file - --source events >/dev/null 2>&1
   if ! cmp -s <(dump_events "$ws") <(dump_events "$back"); then
     echo "make_inputs: $name: events.jsonl does not re-ingest into the same events" >&2
     diff <(dump_events "$ws") <(dump_events "$back") | head -20 >&2
     exit 1
   fi
-  echo "$name: $(wc -l <"$dir/events.jsonl") events, $(du -k "$dir/events.jsonl" | cut -f1) KiB (${args[*]})"
+  echo "$name: $(wc -l <"$TMP/$name.jsonl") events, $(du -k "$dir/events.jsonl.gz" | cut -f1) KiB compressed (${args[*]})"
 done
