@@ -32,12 +32,12 @@ namespace {
 
 const char* const kSeverities[] = {"low", "medium", "high", "critical"};
 
-int severity_level(double z, double threshold) {
+// Every incident fired at its threshold, so the bands start at low.
+int severity_level(double z) {
   z = std::abs(z);
   if (z >= 8) return 3;
   if (z >= 6) return 2;
   if (z >= 4) return 1;
-  (void)threshold;  // bands start at the trigger threshold: anything that fired is at least low
   return 0;
 }
 
@@ -149,7 +149,6 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
       inc.detected_day = inc.window_start;
       inc.incident_id = "inc_" + sha256_hex(rule.type + "|" + format_day(inc.window_start)).substr(0, 16);
       inc.state = last - firing[b].index < static_cast<std::size_t>(cfg.quiet_days_to_end) ? "active" : "ended";
-      double threshold = rule.triggers.front().z_threshold;
       std::size_t peak_day = firing[a].index;
       bool both_liquidity = false, resolution_slow = false;
       for (std::size_t k = a; k <= b; ++k) {
@@ -165,8 +164,6 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
                 s && s->practical && s->z >= 3)
               resolution_slow = true;
       }
-      for (const TriggerRule& t : rule.triggers)
-        if (t.metric == inc.primary.metric) threshold = t.z_threshold;
       for (const TriggerRule& t : rule.triggers) {
         if (t.metric == inc.primary.metric) continue;
         if (const MetricValues* series = m.find(t.metric))
@@ -174,7 +171,7 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
             inc.supporting.push_back(reading(t.metric, *s));
       }
 
-      int level = severity_level(inc.primary.z, threshold);
+      int level = severity_level(inc.primary.z);
       // A weak signal on a single day is the commonest false alarm on small
       // businesses' data: a low-severity incident must fire on several days.
       if (level == 0 && static_cast<int>(b - a + 1) < cfg.min_days_weak) {

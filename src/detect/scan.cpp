@@ -7,6 +7,8 @@
 #include "bre/core/event.h"
 #include "bre/core/hash.h"
 #include "bre/core/json_text.h"
+#include "bre/detect/bocpd.h"
+#include "bre/detect/isolation_forest.h"
 #include "bre/detect/run_detect.h"
 #include "bre/state/build_state.h"
 #include "bre/store/runs.h"
@@ -61,22 +63,24 @@ std::string config_json(const DetectConfig& c) {
 }
 
 std::string models_json(const DetectConfig& c) {
+  const IsolationForestParams forest;
+  const BocpdParams bocpd;
   std::string out = "[";
   if (c.isolation_forest)
     out += JsonObjectWriter()
                .string("name", "isolation_forest")
                .string("scope", "per domain, trailing window ending on each firing day")
                .integer("training_window_days", c.forest_days)
-               .integer("n_estimators", 100)
-               .integer("max_samples", 256)
-               .number("contamination", 0.05)
+               .integer("n_estimators", static_cast<std::int64_t>(forest.n_estimators))
+               .integer("max_samples", static_cast<std::int64_t>(forest.max_samples))
+               .number("contamination", forest.contamination)
                .integer("seed", static_cast<std::int64_t>(c.forest_seed))
                .str();
   if (c.changepoints)
     out += std::string(out.size() > 1 ? "," : "") + JsonObjectWriter()
                                                         .string("name", "bocpd")
-                                                        .number("hazard_lambda", 100)
-                                                        .integer("window", 14)
+                                                        .number("hazard_lambda", bocpd.hazard_lambda)
+                                                        .integer("window", static_cast<std::int64_t>(bocpd.window))
                                                         .number("threshold", 0.9)
                                                         .str();
   return out + "]";

@@ -14,10 +14,6 @@ namespace {
 
 using EntityKey = std::pair<std::string, std::string>;  // (type, Id)
 
-bool token_less(const std::string& a, const std::string& b) {
-  return a.size() != b.size() ? a.size() < b.size() : a < b;
-}
-
 // QBO voids in place: the record stays, its amounts drop to zero and the
 // PrivateNote starts with "Voided".
 bool is_voided(const QboObject& o) {
@@ -58,7 +54,7 @@ void map_qbo_objects(const std::vector<QboObject>& objects, TimeMs as_of, MapCon
       continue;
     }
     auto [it, fresh] = latest.emplace(key, i);
-    if (!fresh && token_less(objects[it->second].sync_token, o.sync_token)) it->second = i;
+    if (!fresh && qbo::sync_token_less(objects[it->second].sync_token, o.sync_token)) it->second = i;
   }
   for (const auto& [key, i] : latest)
     if (is_voided(objects[i])) gone.insert(key);

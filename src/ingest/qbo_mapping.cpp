@@ -29,11 +29,6 @@ std::int64_t day_number(TimeMs t) { return t >= 0 ? t / kMsPerDay : -((-t + kMsP
 
 namespace {
 
-// SyncTokens are decimal counters: compare by length, then text.
-bool token_less(const std::string& a, const std::string& b) {
-  return a.size() != b.size() ? a.size() < b.size() : a < b;
-}
-
 bool same(const JNode& a, const JNode& b) {
   return a.kind == b.kind && a.text == b.text && a.keys == b.keys &&
          std::equal(a.items.begin(), a.items.end(), b.items.begin(), b.items.end(), same);
@@ -351,7 +346,7 @@ void Mapper::run() {
       continue;
     }
     std::stable_sort(e.versions.begin(), e.versions.end(), [&](std::size_t a, std::size_t b) {
-      return token_less(objects_[a].sync_token, objects_[b].sync_token);
+      return sync_token_less(objects_[a].sync_token, objects_[b].sync_token);
     });
     // The same version fetched twice (a query page and a CDC response) counts once.
     e.versions.erase(std::unique(e.versions.begin(), e.versions.end(),

@@ -13,6 +13,11 @@
 namespace bre::qbo {
 
 // One entity's versions, oldest first; `latest` is the one that is mapped.
+// SyncTokens are decimal counters: compare by length, then text.
+inline bool sync_token_less(const std::string& a, const std::string& b) {
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
 struct Entity {
   std::vector<std::size_t> versions;  // indexes into the objects vector
   std::vector<JNode> trees;           // parsed payloads, parallel to versions
