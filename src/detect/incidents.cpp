@@ -7,10 +7,7 @@
 #include <cmath>
 #include <map>
 
-#include "bre/core/hash.h"
-#include "bre/core/metric_catalog.h"
-#include "bre/detect/bocpd.h"
-#include "bre/detect/isolation_forest.h"
+#include "detection_layers.h"
 
 namespace bre {
 
@@ -30,87 +27,11 @@ const std::vector<IncidentRule>& incident_rules() {
 
 namespace {
 
-const char* const kSeverities[] = {"low", "medium", "high", "critical"};
-
-// Every incident fired at its threshold, so the bands start at low.
-int severity_level(double z) {
-  z = std::abs(z);
-  if (z >= 8) return 3;
-  if (z >= 6) return 2;
-  if (z >= 4) return 1;
-  return 0;
-}
-
-MetricReading reading(const std::string& metric, const BaselineScore& s) {
-  return {metric, s.value, s.baseline, s.z, s.method, s.seasonal};
-}
+using namespace detail;
 
 struct FiringDay {
   std::size_t index;
   std::vector<MetricReading> fired;
-};
-
-// A change-point in the primary metric near the window (Layer 3).
-bool changepoint_near(const MetricValues& series, std::size_t from, std::size_t to) {
-  std::vector<double> values;
-  std::vector<std::size_t> at;
-  for (std::size_t j = 0; j <= to && j < series.size(); ++j)
-    if (series[j]) values.push_back(*series[j]), at.push_back(j);
-  if (values.size() < 45) return false;  // the prior needs its 30 days and the window some more
-  for (double v : values)
-    if (!std::isfinite(v)) return false;
-  const std::vector<BocpdStep> steps = bocpd(values);
-  for (std::size_t cp : bocpd_change_points(steps))
-    if (cp < at.size() && at[cp] + 3 >= from && at[cp] <= to) return true;
-  return false;
-}
-
-// Layer 2: is day i an outlier among its domain's trailing days? Each row is
-// the domain's metrics on one day; a null is replaced by the metric's median
-// over the window (trees split on order, so the scale of each metric does
-// not matter). Cached per domain and day: several incidents ask the same.
-class DomainForest {
- public:
-  DomainForest(const DailyMetrics& m, const DetectConfig& cfg) : m_(m), cfg_(cfg) {}
-
-  bool flags(Domain domain, std::size_t day) {
-    const auto key = std::make_pair(static_cast<int>(domain), day);
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-    return cache_[key] = compute(domain, day);
-  }
-
- private:
-  bool compute(Domain domain, std::size_t day) const {
-    const std::size_t span = static_cast<std::size_t>(cfg_.forest_days);
-    if (day + 1 < 30) return false;
-    const std::size_t from = day + 1 > span ? day + 1 - span : 0;
-    std::vector<std::vector<double>> columns;
-    for (const MetricInfo& info : metric_catalog()) {
-      if (info.domain != domain) continue;
-      const MetricValues& v = *m_.find(info.name);
-      std::vector<double> present;
-      for (std::size_t j = from; j <= day; ++j)
-        if (v[j]) present.push_back(*v[j]);
-      if (present.size() < (day + 1 - from) / 2) continue;  // mostly undefined: leave it out
-      std::nth_element(present.begin(), present.begin() + static_cast<long>(present.size() / 2), present.end());
-      const double fill = present[present.size() / 2];
-      std::vector<double> column;
-      for (std::size_t j = from; j <= day; ++j) column.push_back(v[j] ? *v[j] : fill);
-      columns.push_back(std::move(column));
-    }
-    if (columns.empty()) return false;
-    std::vector<std::vector<double>> rows(day + 1 - from, std::vector<double>(columns.size()));
-    for (std::size_t c = 0; c < columns.size(); ++c)
-      for (std::size_t r = 0; r < rows.size(); ++r) rows[r][c] = columns[c][r];
-    IsolationForestParams p;
-    p.seed = cfg_.forest_seed;
-    const IsolationForest forest = IsolationForest::fit(rows, p);
-    return forest.is_anomaly(rows.back());
-  }
-
-  const DailyMetrics& m_;
-  const DetectConfig& cfg_;
-  std::map<std::pair<int, std::size_t>, bool> cache_;
 };
 
 }  // namespace
@@ -124,30 +45,21 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
     std::vector<FiringDay> firing;
     for (std::size_t i = static_cast<std::size_t>(cfg.cold_start_days); i < m.days; ++i) {
       FiringDay day{i, {}};
-      for (const TriggerRule& t : rule.triggers) {
-        const MetricValues* series = m.find(t.metric);
-        if (!series) continue;
-        const auto s = score_day(t.metric, *series, i, m.first_day, cfg.baseline);
-        if (!s) continue;
-        bool fires = s->practical && t.direction * s->z >= t.z_threshold;
-        // The design's second satisfaction trigger is absolute: a slope below -0.1 a day.
-        if (t.metric == "review_score_trend") fires = s->value < cfg.trend_threshold && s->practical;
-        if (fires) day.fired.push_back(reading(t.metric, *s));
-      }
+      for (const TriggerRule& t : rule.triggers)
+        if (const MetricValues* series = m.find(t.metric))
+          if (auto s = strongest_reading(t, *series, i, m.first_day, cfg); s && layer1_fires(t, *s, cfg))
+            day.fired.push_back(reading(t.metric, *s));
       if (!day.fired.empty()) firing.push_back(std::move(day));
     }
-    // Firing days become windows: an incident ends after quiet_days_to_end
-    // quiet days, and a re-fire within reopen_days of that end reopens it.
-    const auto max_gap = static_cast<std::size_t>(cfg.quiet_days_to_end + cfg.reopen_days);
-    for (std::size_t a = 0; a < firing.size();) {
-      std::size_t b = a;
-      while (b + 1 < firing.size() && firing[b + 1].index - firing[b].index <= max_gap) ++b;
+    std::vector<std::size_t> days;
+    for (const FiringDay& d : firing) days.push_back(d.index);
+    for (const auto& [a, b] : group_windows(days, cfg)) {
       DetectedIncident inc;
       inc.incident_type = rule.type;
       inc.window_start = m.day(firing[a].index);
       inc.window_end = m.day(firing[b].index);
       inc.detected_day = inc.window_start;
-      inc.incident_id = "inc_" + sha256_hex(rule.type + "|" + format_day(inc.window_start)).substr(0, 16);
+      inc.incident_id = incident_id(rule.type, inc.window_start);
       inc.state = last - firing[b].index < static_cast<std::size_t>(cfg.quiet_days_to_end) ? "active" : "ended";
       std::size_t peak_day = firing[a].index;
       bool both_liquidity = false, resolution_slow = false;
@@ -164,20 +76,13 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
                 s && s->practical && s->z >= 3)
               resolution_slow = true;
       }
-      for (const TriggerRule& t : rule.triggers) {
-        if (t.metric == inc.primary.metric) continue;
-        if (const MetricValues* series = m.find(t.metric))
-          if (auto s = score_day(t.metric, *series, peak_day, m.first_day, cfg.baseline))
-            inc.supporting.push_back(reading(t.metric, *s));
-      }
+      // A weak signal that does not last is the commonest false alarm on
+      // small businesses' data: below strong_z an incident must fire on
+      // min_days_weak days.
+      if (std::abs(inc.primary.z) < cfg.strong_z && static_cast<int>(b - a + 1) < cfg.min_days_weak) continue;
+      add_supporting(inc, rule, m, peak_day, cfg);
 
       int level = severity_level(inc.primary.z);
-      // A weak signal on a single day is the commonest false alarm on small
-      // businesses' data: a low-severity incident must fire on several days.
-      if (level == 0 && static_cast<int>(b - a + 1) < cfg.min_days_weak) {
-        a = b + 1;
-        continue;
-      }
       if (rule.type == "refund_spike" && level == 3 && inc.primary.value <= cfg.refund_critical_share) {
         level = 2;
         inc.notes.push_back("critical needs refunds above 10% of revenue; capped at high");
@@ -190,7 +95,7 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
         ++level;
         inc.notes.push_back("resolution time was anomalous too: severity raised one level");
       }
-      inc.severity = kSeverities[level];
+      inc.severity = severity_name(level);
 
       inc.detection_methods = {"mad_zscore"};
       if (cfg.isolation_forest) {
@@ -210,14 +115,11 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
         inc.confidence = "low";
         inc.notes.push_back("fewer than 30 days of history before it: confidence capped at low");
       }
-      if (inc.primary.seasonal) inc.notes.push_back("compared with the same weekday (weekly profile)");
-      if (inc.primary.method == "poisson") inc.notes.push_back("small counts: Poisson test, p-value as z");
-      if (inc.primary.method == "floor" || inc.primary.method == "mean_abs_dev")
-        inc.notes.push_back("flat baseline (MAD 0): scale from " + inc.primary.method);
+      explain_reading(inc);
       out.push_back(std::move(inc));
-      a = b + 1;
     }
   }
+  for (DetectedIncident& w : weak_incidents(m, cfg, forest, out)) out.push_back(std::move(w));
   std::sort(out.begin(), out.end(), [](const DetectedIncident& x, const DetectedIncident& y) {
     return std::tie(x.window_start, x.incident_type) < std::tie(y.window_start, y.incident_type);
   });

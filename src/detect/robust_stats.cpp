@@ -30,6 +30,25 @@ double mad_sigma(std::span<const double> values) {
   return kGaussianConsistency * median(deviations);
 }
 
+double tail_sigma(std::span<const double> values, double q) {
+  // The quantile must leave at least two values above it, or the very
+  // outliers being scored would set the scale.
+  if (static_cast<double>(values.size()) * (1 - q) < 2 - 1e-9) return 0;
+  const double centre = median(values);
+  std::vector<double> deviations;
+  deviations.reserve(values.size());
+  for (double x : values) deviations.push_back(std::fabs(x - centre));
+  const auto k = std::min(deviations.size() - 1, static_cast<std::size_t>(q * static_cast<double>(deviations.size())));
+  std::nth_element(deviations.begin(), deviations.begin() + static_cast<std::ptrdiff_t>(k), deviations.end());
+  // P(|Z| ≤ z) = q  ⇔  z = √2 · erf⁻¹(q); found by bisection on erf.
+  double lo = 0, hi = 10;
+  for (int i = 0; i < 100; ++i) {
+    const double mid = (lo + hi) / 2;
+    (std::erf(mid / std::sqrt(2.0)) < q ? lo : hi) = mid;
+  }
+  return deviations[k] / ((lo + hi) / 2);
+}
+
 double difference_noise_sigma(std::span<const double> series) {
   if (series.size() < 3) return 0;
   std::vector<double> diffs;

@@ -8,6 +8,7 @@
 #include "bre/core/metric_catalog.h"
 #include "bre/detect/baseline_score.h"
 #include "bre/detect/incidents.h"
+#include "bre/detect/robust_stats.h"
 
 using namespace bre;
 
@@ -49,11 +50,19 @@ TEST_CASE("baseline score: the design's modified z-score on a trailing median an
   CHECK(s->history == 30);
 }
 
-TEST_CASE("baseline score: MAD 0 falls back to the scaled mean absolute deviation, then to a floor") {
+TEST_CASE("baseline score: MAD 0 falls back to the tail, the scaled mean absolute deviation, then a floor") {
   MetricValues v;
   for (int i = 0; i < 30; ++i) v.push_back(i < 20 ? 10.0 : 12.0);  // median 10, MAD 0, mean |dev| 20/30
   v.push_back(14.0);
+  // The 90 % tail: the 27th of 30 sorted |dev| is 2; 2 / Φ⁻¹(0.95) = 2 / 1.6449 = 1.2159; z = 4 / 1.2159.
   auto s = score_day("avg_resolution_time", v, 30, kMonday);
+  REQUIRE(s);
+  CHECK(s->method == "tail");
+  CHECK(s->z == doctest::Approx(4.0 / (2.0 / 1.644854)).epsilon(1e-5));
+  // Without the tail rule: the scaled mean absolute deviation.
+  BaselineRules no_tail;
+  no_tail.tail_quantile = 0;
+  s = score_day("avg_resolution_time", v, 30, kMonday, no_tail);
   REQUIRE(s);
   CHECK(s->method == "mean_abs_dev");
   CHECK(s->z == doctest::Approx(4.0 / (1.2533 * 20.0 / 30.0)).epsilon(1e-6));
@@ -65,17 +74,65 @@ TEST_CASE("baseline score: MAD 0 falls back to the scaled mean absolute deviatio
   CHECK(s->method == "floor");
   // Floor = max(2/3, 0.05·10, 0.02·13) = 0.667 hours: z = 3 / 0.667 = 4.5.
   CHECK(s->z == doctest::Approx(4.5));
-  MetricValues zero(80, 0.0);
-  zero.push_back(1e6);
-  s = score_day("ar_aging_amount", zero, 80, kMonday);
-  REQUIRE(s);
-  CHECK(s->z == doctest::Approx(50.0));  // leaving a flat zero line: bounded, not infinite
-  // A stock is not scored while it fills up (45 days), nor are those days its baseline.
   CHECK(metric_warmup_days("ar_aging_amount") == 45);
   CHECK(metric_warmup_days("refund_rate") == 6);
   CHECK(metric_warmup_days("order_volume") == 0);
-  CHECK_FALSE(score_day("ar_aging_amount", zero, 44, kMonday));
-  CHECK_FALSE(score_day("ar_aging_amount", zero, 50, kMonday));  // only 5 baseline days after the warm-up
+}
+
+TEST_CASE("baseline score: the tail sigma needs two values above its quantile") {
+  std::vector<double> nine(19, 1.0);
+  nine.back() = 5.0;
+  CHECK(tail_sigma(nine) == 0.0);  // 19 × 10 % < 2: the outlier would set its own scale
+  std::vector<double> twenty;
+  for (int i = 0; i < 20; ++i) twenty.push_back(i);  // median 9.5; |dev| 0.5 .. 10.5, the 18th sorted is 9.5
+  CHECK(tail_sigma(twenty) == doctest::Approx(9.5 / 1.644854).epsilon(1e-5));
+}
+
+TEST_CASE("baseline score: a trending stock is scored by its weekly log change") {
+  // Overdue receivables growing 1 % a day with a ±0.5 % wobble, then a jump of 60 % on day 80.
+  MetricValues v(81);
+  for (std::size_t i = 0; i < 80; ++i) v[i] = 1000.0 * std::pow(1.01, static_cast<double>(i)) * (i % 2 ? 1.005 : 0.995);
+  v[80] = *v[79] * 1.6;
+  const auto s = score_day("ar_aging_amount", v, 80, kMonday);
+  REQUIRE(s);
+  CHECK(s->method.find("log_change") != std::string::npos);
+  // Weekly log changes (days 52..79: after the 45-day stock warm-up and a week) alternate
+  // 7·ln 1.01 ± ln(1.005/0.995); the floor ln 1.25 / 3 = 0.0744 sets the scale:
+  // z = (ln(v80 / v73) − their median) / 0.0744.
+  std::vector<double> changes;
+  for (std::size_t j = 45 + 7; j < 80; ++j) changes.push_back(std::log(*v[j] / *v[j - 7]));
+  const double center = median(changes);
+  CHECK(s->z == doctest::Approx((std::log(*v[80] / *v[73]) - center) / (std::log(1.25) / 3)).epsilon(1e-9));
+  CHECK(s->baseline == doctest::Approx(*v[73] * std::exp(center)));
+  CHECK(s->z > 3);
+  // The steady climb itself is not unusual.
+  const auto climb = score_day("ar_aging_amount", v, 79, kMonday);
+  REQUIRE(climb);
+  CHECK(std::abs(climb->z) < 1);
+  // Before the stock has filled (14 days after its first non-zero value) nothing is scored.
+  MetricValues late(60, 0.0);
+  for (std::size_t i = 40; i < 60; ++i) late[i] = 500.0;
+  CHECK_FALSE(score_day("ar_aging_amount", late, 50, kMonday));
+}
+
+TEST_CASE("baseline score: a sustained shift is found by the mean of the last days") {
+  // Tickets in the backlog: 2 a day for 60 days (with a ±1 wobble), then 4 a day for a week.
+  MetricValues v(67);
+  for (std::size_t i = 0; i < 60; ++i) v[i] = i % 3 == 0 ? 3.0 : i % 3 == 1 ? 1.0 : 2.0;
+  for (std::size_t i = 60; i < 67; ++i) v[i] = 4.0;
+  const auto day = score_day("ticket_backlog", v, 66, kMonday);
+  const auto span = score_sustained("ticket_backlog", v, 66, kMonday);
+  REQUIRE(day);
+  REQUIRE(span);
+  // Earlier 7-day means are all 2 (± 1/7): median 2; the MAD of means of a period-3 pattern is 1/7 · 1.4826, the
+  // tail 1/7 / 1.6449 is smaller; the floor max(2/3 / √7, 0.05 · 2) = 0.252 wins: z = (4 − 2) / 0.252.
+  CHECK(span->span == 7);
+  CHECK(span->value == doctest::Approx(4.0));
+  CHECK(span->baseline == doctest::Approx(2.0));
+  CHECK(span->z == doctest::Approx(2.0 / (2.0 / 3.0 / std::sqrt(7.0))).epsilon(1e-6));
+  CHECK(span->z > day->z);
+  // Not for rolling windows: they are already means.
+  CHECK_FALSE(score_sustained("refund_rate", v, 66, kMonday));
 }
 
 TEST_CASE("baseline score: small counts use a Poisson tail turned into z") {

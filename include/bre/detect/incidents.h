@@ -12,7 +12,7 @@
 
 namespace bre {
 
-inline constexpr const char* kDetectConfigVersion = "detect_v1";
+inline constexpr const char* kDetectConfigVersion = "detect_v2";
 
 struct TriggerRule {
   std::string metric;
@@ -32,11 +32,16 @@ struct DetectConfig {
   int full_confidence_days = 30;  // below it, confidence is capped at low
   int quiet_days_to_end = 3;      // an incident is over after this many quiet days
   int reopen_days = 7;            // a re-fire within this many days of its end reopens it
-  int min_days_weak = 2;          // an incident whose peak |z| < 4 (low severity) needs this many firing days
+  int min_days_weak = 3;          // an incident whose peak |z| < strong_z needs this many firing days
+  double strong_z = 5;
+  double sustained_day_z = 1;     // a sustained-mean reading counts only when the day itself is this far off the bad way
   double refund_critical_share = 0.10;  // CRITICAL refund spike: refunds > this share of trailing revenue
   double trend_threshold = -0.1;        // satisfaction: review_score_trend below this fires too
   bool isolation_forest = true;         // Layer 2 (per-domain Isolation Forest) raises confidence
   bool changepoints = true;             // Layer 3 (BOCPD on the primary metric) raises confidence
+  // Layer 2 or 3 alone opens a low-confidence incident when the domain's (or
+  // the metric's) most deviant trigger moved at least this far the bad way.
+  double weak_z = 2.5;
   int forest_days = 90;                 // Layer 2 trains on the trailing days of its domain
   std::uint64_t forest_seed = 0;
 };
@@ -46,6 +51,7 @@ struct MetricReading {
   double value = 0, baseline = 0, z = 0;
   std::string method;
   bool seasonal = false;
+  int span = 1;  // days averaged (1, or the sustained span)
 };
 
 struct DetectedIncident {

@@ -13,6 +13,11 @@ double median(std::span<const double> values);
 // 1.4826 × median(|x − median(x)|): the standard deviation for Gaussian data.
 // Zero when more than half the values are equal.
 double mad_sigma(std::span<const double> values);
+// Sigma from the tail: the q-quantile of |x − median| divided by the normal
+// quantile with the same two-sided coverage. Equal to the MAD's sigma on
+// Gaussian data, larger on lumpy or overdispersed data whose tails the MAD
+// does not see. 0 when fewer than 2 values lie above the quantile.
+double tail_sigma(std::span<const double> values, double q = 0.9);
 
 // Noise level of a series whose mean may shift: the MAD sigma of the first
 // differences divided by √2 (a difference of two independent draws has twice

@@ -1,0 +1,171 @@
+#include "detection_layers.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "bre/core/hash.h"
+#include "bre/detect/bocpd.h"
+#include "bre/detect/isolation_forest.h"
+
+namespace bre::detail {
+
+int severity_level(double z) {
+  z = std::abs(z);
+  if (z >= 8) return 3;
+  if (z >= 6) return 2;
+  if (z >= 4) return 1;
+  return 0;
+}
+
+const char* severity_name(int level) {
+  static const char* const names[] = {"low", "medium", "high", "critical"};
+  return names[std::clamp(level, 0, 3)];
+}
+
+MetricReading reading(const std::string& metric, const BaselineScore& s) {
+  return {metric, s.value, s.baseline, s.z, s.method, s.seasonal, s.span};
+}
+
+std::optional<BaselineScore> strongest_reading(const TriggerRule& t, const MetricValues& series, std::size_t i,
+                                               DayNumber first_day, const DetectConfig& cfg) {
+  const auto day = score_day(t.metric, series, i, first_day, cfg.baseline);
+  std::optional<BaselineScore> best;
+  if (day && day->practical) best = day;
+  // A sustained shift counts on days that are themselves off the bad way,
+  // so a short spike does not drag the window on while it leaves the mean.
+  if (day && t.direction * day->z >= cfg.sustained_day_z)
+    if (auto span = score_sustained(t.metric, series, i, first_day, cfg.baseline);
+        span && span->practical && (!best || t.direction * span->z > t.direction * best->z))
+      best = span;
+  return best;
+}
+
+bool layer1_fires(const TriggerRule& t, const BaselineScore& s, const DetectConfig& cfg) {
+  // The design's second satisfaction trigger is absolute: a slope below -0.1 a day.
+  if (t.metric == "review_score_trend") return s.value < cfg.trend_threshold;
+  return t.direction * s.z >= t.z_threshold;
+}
+
+bool DomainForest::flags(Domain domain, std::size_t day) {
+  const auto key = std::make_pair(static_cast<int>(domain), day);
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  return cache_[key] = compute(domain, day);
+}
+
+bool DomainForest::compute(Domain domain, std::size_t day) const {
+  const std::size_t span = static_cast<std::size_t>(cfg_.forest_days);
+  if (day + 1 < 30) return false;
+  const std::size_t from = day + 1 > span ? day + 1 - span : 0;
+  std::vector<std::vector<double>> columns;
+  for (const MetricInfo& info : metric_catalog()) {
+    if (info.domain != domain) continue;
+    const MetricValues& v = *m_.find(info.name);
+    std::vector<double> present;
+    for (std::size_t j = from; j <= day; ++j)
+      if (v[j]) present.push_back(*v[j]);
+    if (present.size() < (day + 1 - from) / 2) continue;  // mostly undefined: leave it out
+    std::nth_element(present.begin(), present.begin() + static_cast<long>(present.size() / 2), present.end());
+    const double fill = present[present.size() / 2];
+    std::vector<double> column;
+    for (std::size_t j = from; j <= day; ++j) column.push_back(v[j] ? *v[j] : fill);
+    columns.push_back(std::move(column));
+  }
+  if (columns.empty()) return false;
+  std::vector<std::vector<double>> rows(day + 1 - from, std::vector<double>(columns.size()));
+  for (std::size_t c = 0; c < columns.size(); ++c)
+    for (std::size_t r = 0; r < rows.size(); ++r) rows[r][c] = columns[c][r];
+  IsolationForestParams p;
+  p.seed = cfg_.forest_seed;
+  const IsolationForest forest = IsolationForest::fit(rows, p);
+  return forest.is_anomaly(rows.back());
+}
+
+namespace {
+
+// The defined values of the series up to day `upto`, with their day
+// indices; nullopt when BOCPD cannot run (its prior needs 30 days and the
+// window some more) or a value is not finite.
+struct Present {
+  std::vector<double> values;
+  std::vector<std::size_t> at;
+};
+std::optional<Present> bocpd_input(const MetricValues& series, std::size_t upto) {
+  Present p;
+  for (std::size_t j = 0; j <= upto && j < series.size(); ++j)
+    if (series[j]) {
+      if (!std::isfinite(*series[j])) return std::nullopt;
+      p.values.push_back(*series[j]), p.at.push_back(j);
+    }
+  if (p.values.size() < 45) return std::nullopt;
+  return p;
+}
+
+}  // namespace
+
+bool changepoint_near(const MetricValues& series, std::size_t from, std::size_t to) {
+  const auto p = bocpd_input(series, to);
+  if (!p) return false;
+  for (std::size_t cp : bocpd_change_points(bocpd(p->values)))
+    if (cp < p->at.size() && p->at[cp] + 3 >= from && p->at[cp] <= to) return true;
+  return false;
+}
+
+std::vector<MeanShift> mean_shifts(const MetricValues& series, std::size_t days) {
+  std::vector<MeanShift> out;
+  const auto p = bocpd_input(series, series.size());
+  if (!p) return out;
+  const std::vector<double>& v = p->values;
+  for (std::size_t cp : bocpd_change_points(bocpd(v))) {
+    if (cp < 3 || cp + 3 > v.size()) continue;
+    const std::size_t lo = cp > days ? cp - days : 0, hi = std::min(v.size(), cp + days);
+    double before = 0, after = 0;
+    for (std::size_t j = lo; j < cp; ++j) before += v[j];
+    for (std::size_t j = cp; j < hi; ++j) after += v[j];
+    out.push_back({p->at[cp], before / static_cast<double>(cp - lo), after / static_cast<double>(hi - cp)});
+  }
+  return out;
+}
+
+std::string incident_id(const std::string& type, DayNumber window_start) {
+  return "inc_" + sha256_hex(type + "|" + format_day(window_start)).substr(0, 16);
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> group_windows(const std::vector<std::size_t>& days,
+                                                               const DetectConfig& cfg) {
+  const auto max_gap = static_cast<std::size_t>(cfg.quiet_days_to_end + cfg.reopen_days);
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (std::size_t a = 0; a < days.size();) {
+    std::size_t b = a;
+    while (b + 1 < days.size() && days[b + 1] - days[b] <= max_gap) ++b;
+    out.emplace_back(a, b);
+    a = b + 1;
+  }
+  return out;
+}
+
+void add_supporting(DetectedIncident& inc, const IncidentRule& rule, const DailyMetrics& m, std::size_t day,
+                    const DetectConfig& cfg) {
+  for (const TriggerRule& t : rule.triggers) {
+    if (t.metric == inc.primary.metric) continue;
+    if (const MetricValues* series = m.find(t.metric))
+      if (auto s = score_day(t.metric, *series, day, m.first_day, cfg.baseline))
+        inc.supporting.push_back(reading(t.metric, *s));
+  }
+}
+
+void explain_reading(DetectedIncident& inc) {
+  const std::string& method = inc.primary.method;
+  auto has = [&](std::string_view part) { return method.find(part) != std::string::npos; };
+  if (inc.primary.seasonal) inc.notes.push_back("compared with the same weekday (weekly profile)");
+  if (inc.primary.span > 1)
+    inc.notes.push_back("a sustained shift: the mean of the last " + std::to_string(inc.primary.span) +
+                        " days against earlier spans of as many days");
+  if (has("poisson")) inc.notes.push_back("small counts: Poisson test, p-value as z");
+  if (has("log_change")) inc.notes.push_back("a stock that trends: its weekly change (log ratio) against earlier weekly changes");
+  if (has("tail")) inc.notes.push_back("a lumpy metric: scale from the 90th percentile of its deviations, not the MAD");
+  if (has("floor") || has("mean_abs_dev"))
+    inc.notes.push_back(std::string("flat baseline (MAD 0): scale from the ") +
+                        (has("floor") ? "floor" : "mean absolute deviation"));
+}
+
+}  // namespace bre::detail

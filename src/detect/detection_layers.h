@@ -1,0 +1,78 @@
+// Internal to src/detect: what the incident builder (incidents.cpp) and the
+// layer-2/3-only incidents (weak_incidents.cpp) share.
+#pragma once
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bre/core/metric_catalog.h"
+#include "bre/detect/incidents.h"
+
+namespace bre::detail {
+
+// The design's bands on |z|: low below 4, medium, high from 6, critical from 8.
+int severity_level(double z);
+const char* severity_name(int level);
+
+MetricReading reading(const std::string& metric, const BaselineScore& s);
+
+// The trigger metric's reading on day i that deviates most in the bad
+// direction among those with a practical effect: the day itself, and for
+// daily metrics the mean of the last sustained_days.
+std::optional<BaselineScore> strongest_reading(const TriggerRule& t, const MetricValues& series, std::size_t i,
+                                               DayNumber first_day, const DetectConfig& cfg);
+// Layer 1: does that reading cross the trigger's threshold?
+bool layer1_fires(const TriggerRule& t, const BaselineScore& s, const DetectConfig& cfg);
+
+// Layer 2: is day i an outlier among its domain's trailing days? Each row is
+// the domain's metrics on one day; a null is replaced by the metric's median
+// over the window (trees split on order, so the scale of each metric does
+// not matter). Cached per domain and day: several incidents ask the same.
+class DomainForest {
+ public:
+  DomainForest(const DailyMetrics& m, const DetectConfig& cfg) : m_(m), cfg_(cfg) {}
+  bool flags(Domain domain, std::size_t day);
+
+ private:
+  bool compute(Domain domain, std::size_t day) const;
+  const DailyMetrics& m_;
+  const DetectConfig& cfg_;
+  std::map<std::pair<int, std::size_t>, bool> cache_;
+};
+
+// Layer 3: a BOCPD change point in the series within [from − 3, to].
+bool changepoint_near(const MetricValues& series, std::size_t from, std::size_t to);
+
+// A change point with the means of the days before and after it (up to
+// `days` each side, at least 3 after).
+struct MeanShift {
+  std::size_t index;
+  double before, after;
+};
+std::vector<MeanShift> mean_shifts(const MetricValues& series, std::size_t days = 14);
+
+// Incidents that only layer 2 or 3 saw (cli.md §4a: confidence low), on days
+// that no layer-1 incident of the same type already covers.
+std::vector<DetectedIncident> weak_incidents(const DailyMetrics& m, const DetectConfig& cfg, DomainForest& forest,
+                                             const std::vector<DetectedIncident>& layer1);
+
+std::string incident_id(const std::string& type, DayNumber window_start);
+
+// Firing day indices (ascending) grouped into windows, as index pairs into
+// `days`: an incident ends after quiet_days_to_end quiet days, and a re-fire
+// within reopen_days of that end reopens it.
+std::vector<std::pair<std::size_t, std::size_t>> group_windows(const std::vector<std::size_t>& days,
+                                                               const DetectConfig& cfg);
+
+// The other triggers of the rule, read on the primary's day.
+void add_supporting(DetectedIncident& inc, const IncidentRule& rule, const DailyMetrics& m, std::size_t day,
+                    const DetectConfig& cfg);
+
+// Notes that say how the primary reading was scored (weekday profile, tail
+// scale, sustained mean, Poisson test, relative change, flat baseline).
+void explain_reading(DetectedIncident& inc);
+
+}  // namespace bre::detail
