@@ -417,7 +417,11 @@ class StreamBuilder {
   }
   int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
   bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
-  double amount(double lo, double hi) { return s_.fractional ? pick(static_cast<int>(lo * 10), static_cast<int>(hi * 10)) / 10.0 : pick(static_cast<int>(lo), static_cast<int>(hi)); }
+  // lo..hi, in tenths when the shape is fractional, else whole.
+  double amount(double lo, double hi) {
+    const int scale = s_.fractional ? 10 : 1;
+    return pick(static_cast<int>(lo * scale), static_cast<int>(hi * scale)) / static_cast<double>(scale);
+  }
   bool in_spike(int d) const { return d >= s_.spike_start && d < s_.spike_start + s_.spike_length; }
   static std::string customer(int c) { return "c" + std::to_string(c); }
   std::string id(const char* prefix) { return prefix + std::to_string(next_entity_++); }
@@ -451,7 +455,9 @@ class StreamBuilder {
     const int sec = pick(7 * 3600, 20 * 3600);
     const std::string cu = customer(pick(0, kCustomers - 1));
     switch (f) {
-      case revenue: add(EventType::payment_received, EntityType::payment, id("p"), d, sec, related(cu), pick(2'000, 80'000)); break;
+      case revenue:
+        add(EventType::payment_received, EntityType::payment, id("p"), d, sec, related(cu), pick(2'000, 80'000));
+        break;
       case invoices: {
         const std::string inv = id("i");
         const std::int64_t minor = pick(5'000, 100'000);
@@ -499,8 +505,8 @@ class StreamBuilder {
         const double hours = amount(0.5, 120);
         const int closed = sec + static_cast<int>(hours * 3600);
         if (chance(0.95) && d + closed / 86400 < s_.days)
-          add(EventType::support_ticket_closed, EntityType::ticket, ticket, d + closed / 86400, closed % 86400, related(cu),
-              std::nullopt, JsonObjectWriter().number("resolution_time_hours", hours).str());
+          add(EventType::support_ticket_closed, EntityType::ticket, ticket, d + closed / 86400, closed % 86400,
+              related(cu), std::nullopt, JsonObjectWriter().number("resolution_time_hours", hours).str());
         break;
       }
       case reviews: {
@@ -528,7 +534,10 @@ class StreamBuilder {
 
   void overdue(const std::string& inv, const std::string& cu, int day, std::int64_t minor) {
     add(bre::EventType::invoice_overdue, bre::EntityType::invoice, inv, day, 6 * 3600, related(cu), minor,
-        bre::JsonObjectWriter().number("balance_remaining", static_cast<double>(minor) / 100).integer("days_overdue", 0).str());
+        bre::JsonObjectWriter()
+            .number("balance_remaining", static_cast<double>(minor) / 100)
+            .integer("days_overdue", 0)
+            .str());
   }
 
   StreamShape s_;
@@ -580,14 +589,16 @@ bool check_cases(const std::string& description, int max_cases, Testable&& testa
   return result.template is<rc::detail::SuccessResult>();
 }
 
-// The rows build-state and detect wrote, minus nothing: values in hex.
+// Every row build-state and detect wrote, values in hex (exact).
 std::vector<std::string> workspace_results(bre::Workspace& ws) {
   std::vector<std::string> out;
   for (const char* table : {"metrics_daily", "metrics_weekly"}) {
     const std::string day = std::string(table) == "metrics_daily" ? "day" : "week_start";
-    bre::Statement s = ws.db().prepare(fmt::format("SELECT metric, {0}, value FROM {1} ORDER BY metric, {0}", day, table));
+    bre::Statement s =
+        ws.db().prepare(fmt::format("SELECT metric, {0}, value FROM {1} ORDER BY metric, {0}", day, table));
     while (s.step())
-      out.push_back(fmt::format("{} {} {} {}", table, s.text(0), s.text(1), s.is_null(2) ? "null" : fmt::format("{:a}", s.real(2))));
+      out.push_back(fmt::format("{} {} {} {}", table, s.text(0), s.text(1),
+                                s.is_null(2) ? "null" : fmt::format("{:a}", s.real(2))));
   }
   bre::Statement s = ws.db().prepare("SELECT incident_id, payload FROM incidents ORDER BY incident_id");
   while (s.step()) out.push_back(s.text(0) + " " + s.text(1));
@@ -679,7 +690,8 @@ TEST_CASE("properties: the order of ingestion changes no metric row and no incid
       bre::run_detect(*ws, "run-1", bre::Logger{});
       results.push_back(workspace_results(*ws));
     }
-    const bool found = std::any_of(results[0].begin(), results[0].end(), [](const std::string& r) { return r.rfind("inc_", 0) == 0; });
+    const bool found = std::any_of(results[0].begin(), results[0].end(),
+                                   [](const std::string& r) { return r.rfind("inc_", 0) == 0; });
     RC_TAG(found ? "incidents" : "no incident");
     with_incidents += found ? 1 : 0;
     RC_ASSERT(!results[0].empty());
