@@ -25,7 +25,7 @@ void register_seed(Declarer& root) {
         d.option("--start", &start, "first day of the period, YYYY-MM-DD (default 2026-01-01)");
         d.positionals("--scenario", &scenarios,
                       "inject NAME[@DATE][:MAGNITUDE]; NAME is supplier_delay, refund_spike, order_surge, "
-                      "support_failure or ar_aging (repeatable)",
+                      "support_failure, ar_aging or expense_drift (repeatable)",
                       false);
         d.flag("--push", &push,
                "also create the company's objects in the connected QuickBooks company (a sandbox; bre connect "

@@ -29,6 +29,22 @@ double det_exp(double x) {
   return std::ldexp(sum, k);
 }
 
+double det_log(double x) {
+  if (!(x > 0)) return -745.0;
+  // Halley's iteration y += 2 (x - e^y) / (x + e^y), from a guess by halving/doubling x into [0.5, 2).
+  constexpr double kLn2 = 0.6931471805599453;
+  int k = 0;
+  double m = x;
+  for (; m >= 2; ++k) m /= 2;
+  for (; m < 0.5; --k) m *= 2;
+  double y = m - 1;
+  for (int i = 0; i < 8; ++i) {
+    const double e = det_exp(y);
+    y += 2 * (m - e) / (m + e);
+  }
+  return y + k * kLn2;
+}
+
 double Rng::normal() {
   double s = 0;
   for (int i = 0; i < 12; ++i) s += uniform();
@@ -90,13 +106,14 @@ std::string_view to_string(ScenarioKind k) {
     case ScenarioKind::order_surge: return "order_surge";
     case ScenarioKind::support_failure: return "support_failure";
     case ScenarioKind::ar_aging: return "ar_aging";
+    case ScenarioKind::expense_drift: return "expense_drift";
   }
   return "refund_spike";
 }
 
 std::optional<ScenarioKind> parse_scenario_kind(std::string_view s) {
   for (ScenarioKind k : {ScenarioKind::supplier_delay, ScenarioKind::refund_spike, ScenarioKind::order_surge,
-                         ScenarioKind::support_failure, ScenarioKind::ar_aging})
+                         ScenarioKind::support_failure, ScenarioKind::ar_aging, ScenarioKind::expense_drift})
     if (to_string(k) == s) return k;
   return std::nullopt;
 }
@@ -117,7 +134,7 @@ Scenario parse_scenario(std::string_view text) {
   auto kind = parse_scenario_kind(rest);
   if (!kind)
     throw_usage(fmt::format("--scenario: unknown scenario '{}' (supplier_delay, refund_spike, order_surge, "
-                            "support_failure, ar_aging)", rest));
+                            "support_failure, ar_aging, expense_drift)", rest));
   s.kind = *kind;
   if (!date.empty()) {
     auto t = parse_date(date);
@@ -144,8 +161,17 @@ std::int64_t window_length(ScenarioKind k) {
     case ScenarioKind::order_surge: return 3;
     case ScenarioKind::support_failure: return 14;
     case ScenarioKind::ar_aging: return 1;
+    case ScenarioKind::expense_drift: return kExpenseDriftDays;
   }
   return 1;
+}
+
+// The service vendor with the most business (the first of equals).
+std::string largest_service_vendor(const Company& c) {
+  const Vendor* best = nullptr;
+  for (const Vendor& v : c.vendors)
+    if (!v.supplier && (!best || v.weight > best->weight)) best = &v;
+  return best ? best->id : c.vendors.back().id;
 }
 
 }  // namespace
@@ -170,6 +196,7 @@ Result generate(const Options& options) {
   build_reference(c, rng);
   for (auto& s : c.scenarios)
     if (s.kind == ScenarioKind::supplier_delay) s.target = c.vendors[0].id;  // the main supplier
+    else if (s.kind == ScenarioKind::expense_drift) s.target = largest_service_vendor(c);
   build_finance(c);
   build_operations(c);
   assign_ids(c);

@@ -159,6 +159,57 @@ void invoices(Company& c) {
   }
 }
 
+// A BillPayment by the due date (88 %), else 1-15 days late; none after the period.
+void pay_bill(Company& c, Rng& rng, int bill_index) {
+  const Txn b = c.txns[static_cast<std::size_t>(bill_index)];
+  std::int64_t day = rng.chance(0.88) ? b.due_day - rng.integer(0, 7) : b.due_day + rng.integer(1, 15);
+  day = std::max(day, b.day + 1);
+  if (day > c.end) return;
+  Txn p;
+  p.type = "BillPayment";
+  p.day = p.updated_day = day;
+  p.second = p.updated_second = random_time(rng);
+  p.party = b.party;
+  p.total = b.total;
+  p.links = {bill_index};
+  p.method = rng.chance(0.6) ? "Check" : "CreditCard";
+  const auto pi = static_cast<int>(c.txns.size());
+  c.txns.push_back(p);
+  Txn& bb = c.txns[static_cast<std::size_t>(bill_index)];
+  bb.balance = 0;
+  bb.sync = 1;
+  bb.links.push_back(pi);
+  bb.updated_day = day;
+  bb.updated_second = p.second;
+}
+
+// A Bill on the vendor's terms (linked to its purchase order when po >= 0), and its payment.
+void add_bill(Company& c, Rng& rng, int vendor, std::int64_t day, std::vector<Line> lines, int po) {
+  const Vendor& v = c.vendors[static_cast<std::size_t>(vendor)];
+  Txn b;
+  b.type = "Bill";
+  b.day = b.updated_day = day;
+  b.second = b.updated_second = random_time(rng);
+  b.party = vendor;
+  b.lines = std::move(lines);
+  b.total = b.balance = sum(b.lines);
+  b.due_day = day + v.terms;
+  if (po >= 0) b.links = {po};
+  const auto bi = static_cast<int>(c.txns.size());
+  c.txns.push_back(b);
+  pay_bill(c, rng, bi);
+}
+
+// One account-based expense line at the vendor's own expense account.
+Line service_line(const Vendor& v, Cents amount) {
+  Line l;
+  l.amount = amount;
+  l.description = v.account;
+  l.account_id = v.account_id;
+  l.account = v.account;
+  return l;
+}
+
 void bills(Company& c) {
   Rng rng(c.options.seed, 3);
   const auto f = day_factors(c, rng, 0.2);
@@ -167,43 +218,6 @@ void bills(Company& c) {
   std::vector<double> cum;
   double acc = 0;
   for (const Vendor& v : c.vendors) cum.push_back(acc += v.weight);
-  auto pay_bill = [&](int bill_index) {
-    const Txn b = c.txns[static_cast<std::size_t>(bill_index)];
-    std::int64_t day = rng.chance(0.88) ? b.due_day - rng.integer(0, 7) : b.due_day + rng.integer(1, 15);
-    day = std::max(day, b.day + 1);
-    if (day > c.end) return;
-    Txn p;
-    p.type = "BillPayment";
-    p.day = p.updated_day = day;
-    p.second = p.updated_second = random_time(rng);
-    p.party = b.party;
-    p.total = b.total;
-    p.links = {bill_index};
-    p.method = rng.chance(0.6) ? "Check" : "CreditCard";
-    const auto pi = static_cast<int>(c.txns.size());
-    c.txns.push_back(p);
-    Txn& bb = c.txns[static_cast<std::size_t>(bill_index)];
-    bb.balance = 0;
-    bb.sync = 1;
-    bb.links.push_back(pi);
-    bb.updated_day = day;
-    bb.updated_second = p.second;
-  };
-  auto add_bill = [&](int vendor, std::int64_t day, std::vector<Line> lines, int po) {
-    const Vendor& v = c.vendors[static_cast<std::size_t>(vendor)];
-    Txn b;
-    b.type = "Bill";
-    b.day = b.updated_day = day;
-    b.second = b.updated_second = random_time(rng);
-    b.party = vendor;
-    b.lines = std::move(lines);
-    b.total = b.balance = sum(b.lines);
-    b.due_day = day + v.terms;
-    if (po >= 0) b.links = {po};
-    const auto bi = static_cast<int>(c.txns.size());
-    c.txns.push_back(b);
-    pay_bill(bi);
-  };
   auto goods_lines = [&](int vendor) {
     std::vector<Line> lines;
     for (std::size_t i = 0; i < c.items.size(); ++i) {
@@ -236,14 +250,9 @@ void bills(Company& c) {
       if (v.supplier && vi < 4) {
         lines = goods_lines(vi);
       } else {
-        Line l;
-        l.amount = static_cast<Cents>(rng.lognormal(v.supplier ? 350 : 220, 0.7) * 100);
-        l.description = v.account;
-        l.account_id = v.account_id;
-        l.account = v.account;
-        lines.push_back(l);
+        lines.push_back(service_line(v, static_cast<Cents>(rng.lognormal(v.supplier ? 350 : 220, 0.7) * 100)));
       }
-      add_bill(vi, d, std::move(lines), -1);
+      add_bill(c, rng, vi, d, std::move(lines), -1);
     }
     // Purchase orders to the four stocking suppliers, billed on receipt.
     if (weekday(d) < 5 && rng.chance(c.options.bills * po_share / 182.0 / (5.0 / 7.0) * 0.95)) {
@@ -266,7 +275,7 @@ void bills(Company& c) {
         c.txns[static_cast<std::size_t>(poi)].updated_day = received;
         const auto lines = c.txns[static_cast<std::size_t>(poi)].lines;
         const auto bill_index = static_cast<int>(c.txns.size());
-        add_bill(vi, received, lines, poi);
+        add_bill(c, rng, vi, received, lines, poi);
         c.txns[static_cast<std::size_t>(poi)].links = {bill_index};
       } else {
         c.txns[static_cast<std::size_t>(poi)].note = "Open";
@@ -332,12 +341,48 @@ void refunds(Company& c) {
   }
 }
 
+// expense_drift: from the scenario date the company's costs compound upward,
+// to (1 + 0.4 M) times their normal level on the window's last day. The extra
+// is billed by one service vendor (the scenario's target) as one bill each
+// weekday, sized on the normal level: the expenses of the 28 days before the
+// date (which the scenario does not touch) per weekday in them, so five extra
+// bills add the factor's excess to a week's expenses. Its own stream, and
+// ids after all the others, so every other object stays byte for byte as it was.
+void expense_drift(Company& c) {
+  const std::size_t first_extra = c.txns.size();
+  for (const ResolvedScenario* s : c.all(ScenarioKind::expense_drift)) {
+    Rng sr(c.options.seed, kExpenseDriftStream + static_cast<std::uint64_t>(s->day));
+    const std::int64_t from = std::max(c.start, s->day - 28);
+    Cents before = 0;
+    int weekdays = 0;
+    for (const Txn& t : c.txns)
+      if (t.type == "Bill" && t.day >= from && t.day < s->day) before += t.total;
+    for (std::int64_t d = from; d < s->day; ++d) weekdays += weekday(d) < 5 ? 1 : 0;
+    const double level = static_cast<double>(before) / std::max(1, weekdays);
+    int vendor = -1;
+    for (std::size_t i = 0; i < c.vendors.size(); ++i)
+      if (c.vendors[i].id == s->target) vendor = static_cast<int>(i);
+    for (std::int64_t d = s->day; d <= s->window_end; ++d) {
+      if (weekday(d) >= 5) continue;
+      const double extra = level * (expense_drift_factor(s->magnitude, d - s->day) - 1.0) * sr.lognormal(1.0, 0.1);
+      const Vendor& v = c.vendors[static_cast<std::size_t>(vendor)];
+      add_bill(c, sr, vendor, d, {service_line(v, static_cast<Cents>(extra + 0.5))}, -1);
+    }
+  }
+  for (std::size_t i = first_extra; i < c.txns.size(); ++i) c.txns[i].late_id = true;
+}
+
 }  // namespace
+
+double expense_drift_factor(double magnitude, std::int64_t t) {
+  return det_exp(det_log(1.0 + 0.4 * magnitude) * static_cast<double>(t + 1) / kExpenseDriftDays);
+}
 
 void build_finance(Company& c) {
   invoices(c);
   bills(c);
   refunds(c);
+  expense_drift(c);
 }
 
 }  // namespace bre::seed

@@ -33,6 +33,14 @@ class Rng {
 };
 
 double det_exp(double x);  // exp() from + - * / only
+double det_log(double x);  // log() of x > 0 by Newton steps on det_exp
+
+// expense_drift: its window, its random stream (apart from every other
+// stream), and the factor on the normal expense level t days into the window:
+// compounding daily, (1 + 0.4 M) on the last day.
+inline constexpr std::int64_t kExpenseDriftDays = 21;
+inline constexpr std::uint64_t kExpenseDriftStream = 0x4544'0000'0000ULL;
+double expense_drift_factor(double magnitude, std::int64_t t);
 
 using Cents = std::int64_t;
 
@@ -84,6 +92,7 @@ struct Txn {  // one QBO transaction of any type
   int sync = 0;
   std::string note, method;
   std::string id;  // assigned in date order once everything exists
+  bool late_id = false;  // numbered after all the others (expense_drift's bills), so theirs stay as they were
 };
 
 struct OpsEvent {
@@ -127,7 +136,7 @@ std::string qbo_time(std::int64_t day, int second);  // 2026-03-04T09:15:00-08:0
 void build_reference(Company& c, Rng& rng);  // customers, vendors, items (seed_finance.cpp)
 void build_finance(Company& c);              // invoices, payments, bills, refunds, POs
 void build_operations(Company& c);           // orders, shipments, tickets, reviews, churn (seed_ops.cpp)
-void assign_ids(Company& c);                 // transaction ids in date order
+void assign_ids(Company& c);                 // transaction ids in date order (late_id ones last)
 std::vector<File> qbo_pages(const Company& c);  // seed_qbo.cpp
 File operations_file(const Company& c);
 

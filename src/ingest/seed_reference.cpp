@@ -156,6 +156,7 @@ void assign_ids(Company& c) {
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     const Txn &x = c.txns[a], &y = c.txns[b];
+    if (x.late_id != y.late_id) return y.late_id;
     return x.day != y.day ? x.day < y.day : x.second < y.second;
   });
   int next = 2001;

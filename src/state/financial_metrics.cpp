@@ -50,7 +50,8 @@ void ar_aging(const MetricEvents& in, const Frame& f, std::vector<double>& amoun
 void financial_metrics(const MetricEvents& in, const Frame& f, const StateWindows& w, Output& out) {
   const double scale = std::pow(10.0, in.currency_digits);
   std::vector<double> revenue = f.zeros(), expenses = f.zeros(), refunds = f.zeros();
-  std::vector<double> days_to_pay = f.zeros(), paid = f.zeros(), days_payable = f.zeros(), bills_paid = f.zeros();
+  std::vector<double> paid = f.zeros(), days_payable = f.zeros(), bills_paid = f.zeros();
+  DaySums days_to_pay(f);
   std::map<std::uint32_t, DayNumber> posted;  // expense entity → day posted
   for (const MetricEvent& e : in.events)
     if (e.type == EventType::expense_posted) {
@@ -67,7 +68,7 @@ void financial_metrics(const MetricEvents& in, const Frame& f, const StateWindow
       case EventType::refund_issued:
       case EventType::credit_memo_issued: refunds[i] += amount; break;
       case EventType::invoice_paid:
-        if (!std::isnan(e.value)) days_to_pay[i] += e.value, paid[i] += 1;
+        if (!std::isnan(e.value)) days_to_pay.add(i, e.value), paid[i] += 1;
         break;
       case EventType::expense_paid:
         for (std::uint32_t k = 0; k < e.link_count; ++k) {
@@ -97,7 +98,7 @@ void financial_metrics(const MetricEvents& in, const Frame& f, const StateWindow
   out.emplace_back("net_cash_proxy", plain(rolling_sum(net, w.cash_days), scale));
   out.emplace_back("expense_ratio", ratio(exp7, rev7));
   out.emplace_back("margin_proxy", ratio(margin7, rev7));
-  out.emplace_back("dso_proxy", ratio(rolling_sum(days_to_pay, w.ratio_days), rolling_sum(paid, w.ratio_days)));
+  out.emplace_back("dso_proxy", ratio(rolling_sum(days_to_pay.sums(), w.ratio_days), rolling_sum(paid, w.ratio_days)));
   out.emplace_back("ar_aging_amount", plain(aging, scale));
   out.emplace_back("ar_overdue_count", plain(overdue));
   out.emplace_back("dpo_proxy", ratio(rolling_sum(days_payable, w.ratio_days), rolling_sum(bills_paid, w.ratio_days)));

@@ -34,9 +34,10 @@ MetricValues daily_average(const std::vector<double>& sum, const std::vector<dou
 }  // namespace
 
 void operational_metrics(const MetricEvents& in, const Frame& f, const StateWindows& w, Output& out) {
-  std::vector<double> placed = f.zeros(), delivered = f.zeros(), late = f.zeros(), days_late = f.zeros();
-  std::vector<double> pos = f.zeros(), delayed = f.zeros(), days_delayed = f.zeros();
-  std::vector<double> opened = f.zeros(), closed = f.zeros(), hours = f.zeros(), timed = f.zeros();
+  std::vector<double> placed = f.zeros(), delivered = f.zeros(), late = f.zeros();
+  std::vector<double> pos = f.zeros(), delayed = f.zeros();
+  std::vector<double> opened = f.zeros(), closed = f.zeros(), timed = f.zeros();
+  DaySums days_late(f), days_delayed(f), hours(f);
   for (const MetricEvent& e : in.events) {
     if (!f.contains(e.day)) continue;
     const std::size_t i = f.at(e.day);
@@ -46,17 +47,17 @@ void operational_metrics(const MetricEvents& in, const Frame& f, const StateWind
       case EventType::order_delivered: delivered[i] += 1; break;
       case EventType::order_late:
         late[i] += 1;
-        if (measured) days_late[i] += e.value;
+        if (measured) days_late.add(i, e.value);
         break;
       case EventType::purchase_order_placed: pos[i] += 1; break;
       case EventType::shipment_delayed:
         delayed[i] += 1;
-        if (measured) days_delayed[i] += e.value;
+        if (measured) days_delayed.add(i, e.value);
         break;
       case EventType::support_ticket_opened: opened[i] += 1; break;
       case EventType::support_ticket_closed:
         closed[i] += 1;
-        if (measured) hours[i] += e.value, timed[i] += 1;
+        if (measured) hours.add(i, e.value), timed[i] += 1;
         break;
       default: break;
     }
@@ -67,14 +68,14 @@ void operational_metrics(const MetricEvents& in, const Frame& f, const StateWind
   out.emplace_back("delivery_delay_rate", ratio(rolling_sum(late, w.ratio_days), rolling_sum(delivered, w.ratio_days)));
   out.emplace_back("fulfillment_backlog",
                    plain(backlog(in, f, w.backlog_days, EventType::order_placed, EventType::order_delivered)));
-  out.emplace_back("avg_delivery_delay_days", daily_average(days_late, late));
+  out.emplace_back("avg_delivery_delay_days", daily_average(days_late.sums(), late));
   out.emplace_back("supplier_delay_rate", ratio(rolling_sum(delayed, w.ratio_days), rolling_sum(pos, w.ratio_days)));
-  out.emplace_back("supplier_delay_severity", daily_average(days_delayed, delayed));
+  out.emplace_back("supplier_delay_severity", daily_average(days_delayed.sums(), delayed));
   out.emplace_back("ticket_volume", plain(opened));
   out.emplace_back("ticket_close_volume", plain(closed));
   out.emplace_back("ticket_backlog",
                    plain(backlog(in, f, w.backlog_days, EventType::support_ticket_opened, EventType::support_ticket_closed)));
-  out.emplace_back("avg_resolution_time", daily_average(hours, timed));
+  out.emplace_back("avg_resolution_time", daily_average(hours.sums(), timed));
 }
 
 }  // namespace bre::state

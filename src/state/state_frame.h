@@ -59,6 +59,27 @@ inline std::vector<double> running(const std::vector<double>& diff) {
   return out;
 }
 
+// Per-day sums of measured values (hours, days late, days to pay) that do not
+// depend on the order the events come in: floating-point addition is not
+// associative, so each day's values are added in ascending order. The same
+// events ingested in any order then give the same bits (property-tested).
+class DaySums {
+ public:
+  explicit DaySums(const Frame& f) : values_(f.n) {}
+  void add(std::size_t day, double v) { values_[day].push_back(v); }
+  std::vector<double> sums() {
+    std::vector<double> out(values_.size(), 0.0);
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+      std::sort(values_[i].begin(), values_[i].end());
+      for (double v : values_[i]) out[i] += v;
+    }
+    return out;
+  }
+
+ private:
+  std::vector<std::vector<double>> values_;
+};
+
 using Output = std::vector<std::pair<std::string_view, MetricValues>>;
 
 void financial_metrics(const MetricEvents& in, const Frame& f, const StateWindows& w, Output& out);

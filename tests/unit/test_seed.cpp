@@ -3,6 +3,7 @@
 // baseline run with the same seed.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -194,4 +195,97 @@ TEST_CASE("seed: every scenario changes its window against the baseline") {
     CHECK(ops_count(r, "support_ticket_opened", day, day + 13) > ops_count(base, "support_ticket_opened", day, day + 13));
     CHECK(ops_count(r, "customer_churned", day + 7, day + 23) >= ops_count(base, "customer_churned", day + 7, day + 23) + 5);
   }
+}
+
+TEST_CASE("seed: expense_drift compounds the expenses to +40 % x M over 21 days and changes nothing else") {
+  seed::Options base_options;
+  base_options.seed = 3;
+  const auto base = seed::generate(base_options);
+  const std::int64_t day = base.start_day + 182 * 2 / 3;
+  struct Bill {
+    std::string date, vendor;
+    double total;
+  };
+  auto bills = [](const seed::Result& r) {
+    std::vector<Bill> out;
+    for (const QboObject& o : qbo_objects(r, {"Bill"})) {
+      auto j = nlohmann::json::parse(o.payload);
+      out.push_back({j["TxnDate"], j["VendorRef"]["value"], j["TotalAmt"].get<double>()});
+    }
+    return out;
+  };
+  auto total = [](const std::vector<Bill>& list, std::int64_t first, std::int64_t last) {
+    double t = 0;
+    for (const Bill& b : list)
+      if (b.date >= day_text(first) && b.date <= day_text(last)) t += b.total;
+    return t;
+  };
+  // The normal level: the 28 days before the window per weekday in them (20).
+  const auto base_bills = bills(base);
+  const double weekday_level = total(base_bills, day - 28, day - 1) / 20;
+  // Design: costs at (1 + 0.4 M) ^ ((t + 1) / 21) times normal on day t of the window.
+  auto intended = [&](double magnitude, std::int64_t first_t, std::int64_t last_t) {
+    double extra = 0;
+    for (std::int64_t t = first_t; t <= last_t; ++t)
+      if (((day + t) % 7 + 10) % 7 < 5) extra += weekday_level * (std::pow(1 + 0.4 * magnitude, (t + 1) / 21.0) - 1);
+    return extra;
+  };
+
+  std::map<double, double> last_week_share;
+  for (const double magnitude : {1.0, 0.5}) {
+    CAPTURE(magnitude);
+    auto o = with(seed::ScenarioKind::expense_drift);
+    o.scenarios[0].magnitude = magnitude;
+    const auto r = seed::generate(o);
+    REQUIRE(r.scenarios.size() == 1);
+    CHECK(r.scenarios[0].day == day);
+    CHECK(r.scenarios[0].window_end == day + 20);
+    const std::string target = r.scenarios[0].target;
+    CHECK(std::stoi(target) >= 512);  // a service vendor
+
+    // Every object of the baseline run is still there, byte for byte, in the same order;
+    // what is new is the target's bills in the window and their payments. Operations are unchanged.
+    // (The text of a page's last object runs to the page's closing bracket: compare it trimmed.)
+    auto text = [](const QboObject& o) {
+      const auto last = o.payload.find_last_not_of(" \n\r\t");
+      return o.entity_type + " " + o.payload.substr(0, last == std::string::npos ? 0 : last + 1);
+    };
+    std::vector<std::string> before;
+    for (const QboObject& o : qbo_objects(base)) before.push_back(text(o));
+    std::size_t k = 0, added_bills = 0;
+    for (const QboObject& o : qbo_objects(r)) {
+      if (k < before.size() && text(o) == before[k]) {
+        ++k;
+        continue;
+      }
+      auto j = nlohmann::json::parse(o.payload);
+      CHECK(j["VendorRef"]["value"] == target);
+      if (o.entity_type == "Bill") {
+        ++added_bills;
+        CHECK(j["TxnDate"] >= day_text(day));
+        CHECK(j["TxnDate"] <= day_text(day + 20));
+      } else {
+        CHECK(o.entity_type == "BillPayment");
+        CHECK(j["TxnDate"] > day_text(day));
+      }
+    }
+    CHECK(k == before.size());
+    CHECK(added_bills == 15);  // one a weekday
+    CHECK(file(r, "supplemental/operations.jsonl").content == file(base, "supplemental/operations.jsonl").content);
+    const auto drift_bills = bills(r);
+    CHECK(total(drift_bills, base.start_day, day - 1) == total(base_bills, base.start_day, day - 1));
+    CHECK(total(drift_bills, day + 21, base.end_day) == total(base_bills, day + 21, base.end_day));
+
+    // The window's extra expenses are what the design asks for (the bills carry ±10 % noise).
+    const double extra = total(drift_bills, day, day + 20) - total(base_bills, day, day + 20);
+    CHECK(extra == doctest::Approx(intended(magnitude, 0, 20)).epsilon(0.08));
+    const double last_week = total(drift_bills, day + 14, day + 20) - total(base_bills, day + 14, day + 20);
+    CHECK(last_week == doctest::Approx(intended(magnitude, 14, 20)).epsilon(0.1));
+    // A normal week is 5 weekday levels: the last week runs about 30-40 % (M = 1) above it.
+    last_week_share[magnitude] = last_week / (5 * weekday_level);
+  }
+  CHECK(last_week_share[1.0] > 0.28);
+  CHECK(last_week_share[1.0] < 0.42);
+  CHECK(last_week_share[0.5] == doctest::Approx(last_week_share[1.0] / 2).epsilon(0.2));
+  CHECK(seed::parse_scenario("expense_drift@2026-04-02:0.5").kind == seed::ScenarioKind::expense_drift);
 }

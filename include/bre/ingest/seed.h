@@ -14,7 +14,7 @@
 
 namespace bre::seed {
 
-enum class ScenarioKind { supplier_delay, refund_spike, order_surge, support_failure, ar_aging };
+enum class ScenarioKind { supplier_delay, refund_spike, order_surge, support_failure, ar_aging, expense_drift };
 std::string_view to_string(ScenarioKind k);
 std::optional<ScenarioKind> parse_scenario_kind(std::string_view s);
 
@@ -46,7 +46,7 @@ struct ResolvedScenario {
   std::int64_t day;  // start of the injected window
   std::int64_t window_end;  // last day the injection touches (inclusive)
   double magnitude;
-  std::string target;  // vendor id for supplier_delay, else ""
+  std::string target;  // vendor id for supplier_delay and expense_drift, else ""
 };
 
 struct File {
