@@ -84,10 +84,26 @@ std::vector<double> weekday_profile(const MetricValues& v, std::size_t i, DayNum
   return factor;
 }
 
+// The series with the metric's excluded days other than day i made null, so
+// no history below sees them; empty when nothing is excluded.
+MetricValues without_excluded(std::string_view metric, const MetricValues& v, std::size_t i, DayNumber first_day,
+                              const BaselineRules& rules) {
+  const auto it = rules.excluded_days.find(metric);
+  if (it == rules.excluded_days.end() || i >= v.size()) return {};
+  MetricValues out(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i + 1));  // score_day reads no further
+  const DayNumber scored = first_day + static_cast<DayNumber>(i);
+  for (const DayRange& r : it->second)
+    for (DayNumber d = std::max(r.from, first_day); d <= r.to && d < scored; ++d)
+      out[static_cast<std::size_t>(d - first_day)].reset();
+  return out;
+}
+
 }  // namespace
 
-std::optional<BaselineScore> score_day(std::string_view metric, const MetricValues& v, std::size_t i,
+std::optional<BaselineScore> score_day(std::string_view metric, const MetricValues& series, std::size_t i,
                                        DayNumber first_day, const BaselineRules& rules) {
+  const MetricValues masked = without_excluded(metric, series, i, first_day, rules);
+  const MetricValues& v = masked.empty() ? series : masked;
   if (i >= v.size() || !v[i]) return std::nullopt;
   const auto warmup = static_cast<std::size_t>(metric_warmup_days(metric, rules));
   if (i < warmup) return std::nullopt;

@@ -9,13 +9,20 @@
 // - a minimum practical effect, so a statistically odd but tiny change is
 //   not an incident.
 #pragma once
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bre/state/daily_metrics.h"
 
 namespace bre {
+
+struct DayRange {
+  DayNumber from = 0, to = 0;  // inclusive
+};
 
 struct BaselineRules {
   int baseline_days = 30;        // trailing days before the scored day
@@ -25,6 +32,11 @@ struct BaselineRules {
   int stock_warmup_days = 45;    // stocks and churn: days before the metric means anything (see metric_warmup_days)           // non-flow metrics: the scale is at least the MAD over this longer history
   double poisson_below = 30;     // expected count under which counts use the Poisson test
   double min_relative_effect = 0.25;  // |x − baseline| ≥ this × |baseline| ...
+  // Per metric, days left out of every history score_day gathers (baseline,
+  // weekday profile, scale), though still scored themselves: the windows a
+  // person labelled expected or not_anomaly. An input, not a threshold: not
+  // part of the versioned config (detect_config.h).
+  std::map<std::string, std::vector<DayRange>, std::less<>> excluded_days;
 };
 
 // Metric-specific knobs that follow from what the metric is.
