@@ -4,6 +4,7 @@
 #include "bre/detect/incidents.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -33,11 +34,11 @@ namespace {
 const char* const kSeverities[] = {"low", "medium", "high", "critical"};
 
 // Every incident fired at its threshold, so the bands start at low.
-int severity_level(double z) {
+int severity_level(double z, const std::array<double, 3>& bands) {
   z = std::abs(z);
-  if (z >= 8) return 3;
-  if (z >= 6) return 2;
-  if (z >= 4) return 1;
+  if (z >= bands[2]) return 3;
+  if (z >= bands[1]) return 2;
+  if (z >= bands[0]) return 1;
   return 0;
 }
 
@@ -161,7 +162,7 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
         if (rule.type == "support_surge")
           if (const MetricValues* rt = m.find("avg_resolution_time"))
             if (auto s = score_day("avg_resolution_time", *rt, firing[k].index, m.first_day, cfg.baseline);
-                s && s->practical && s->z >= 3)
+                s && s->practical && s->z >= cfg.resolution_upgrade_z)
               resolution_slow = true;
       }
       for (const TriggerRule& t : rule.triggers) {
@@ -171,7 +172,7 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
             inc.supporting.push_back(reading(t.metric, *s));
       }
 
-      int level = severity_level(inc.primary.z);
+      int level = severity_level(inc.primary.z, cfg.severity_bands);
       // A weak signal on a single day is the commonest false alarm on small
       // businesses' data: a low-severity incident must fire on several days.
       if (level == 0 && static_cast<int>(b - a + 1) < cfg.min_days_weak) {

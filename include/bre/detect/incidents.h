@@ -2,6 +2,7 @@
 // Layer 1 (baseline_score.h), grouped into windows, given a severity and,
 // where the other layers agree, a higher confidence (docs/detection.md).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,6 +36,8 @@ struct DetectConfig {
   int min_days_weak = 2;          // an incident whose peak |z| < 4 (low severity) needs this many firing days
   double refund_critical_share = 0.10;  // CRITICAL refund spike: refunds > this share of trailing revenue
   double trend_threshold = -0.1;        // satisfaction: review_score_trend below this fires too
+  std::array<double, 3> severity_bands = {4, 6, 8};  // peak |z| from which medium, high, critical (below: low)
+  double resolution_upgrade_z = 3;      // support_surge: avg_resolution_time z ≥ this raises severity one level
   bool isolation_forest = true;         // Layer 2 (per-domain Isolation Forest) raises confidence
   bool changepoints = true;             // Layer 3 (BOCPD on the primary metric) raises confidence
   int forest_days = 90;                 // Layer 2 trains on the trailing days of its domain
