@@ -1,8 +1,9 @@
-// bre detect, bre incidents list|show|status: incidents from the gold metrics.
+// bre detect, bre incidents list|show|status|label: incidents from the gold metrics.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "bre/core/error.h"
+#include "bre/detect/detect_config.h"
 #include "bre/detect/run_detect.h"
 #include "bre/detect/scan.h"
 #include "bre/store/incident_store.h"
@@ -24,7 +25,8 @@ nlohmann::ordered_json summary(const nlohmann::ordered_json& inc) {
           {"metric", inc["primary_metric"]},
           {"z", inc["primary_metric_zscore"]},
           {"state", inc["state"]},
-          {"status", inc["status"]}};
+          {"status", inc["status"]},
+          {"label", inc["label"]}};
 }
 
 }  // namespace
@@ -83,11 +85,14 @@ void register_detect(Declarer& root) {
                  "change-point check for confidence; docs/detection.md.");
       },
       [](Context& ctx) {
-        const DetectRunResult r = run_detect(ctx.workspace(), ctx.log().run_id(), ctx.log(), config_for(methods));
+        const DetectConfig cfg = config_for(methods);
+        const DetectRunResult r = run_detect_recorded(ctx.workspace(), ctx.log().run_id(), ctx.log(), cfg);
         nlohmann::ordered_json j;
         j["run_id"] = ctx.log().run_id();
         j["config_version"] = kDetectConfigVersion;
+        j["config_hash"] = detect_config_hash(cfg);
         j["methods"] = methods;
+        j["labelled_windows_excluded"] = r.excluded_windows;
         j["days"] = r.days;
         j["incidents"] = r.incidents;
         j["withdrawn"] = r.withdrawn;
@@ -97,7 +102,7 @@ void register_detect(Declarer& root) {
       });
 
   static IncidentFilter filter;
-  static std::string incident_id, status;
+  static std::string incident_id, status, label, note;
   root.command("incidents", "list, show and triage incidents", [](Declarer& g) {
     g.command(
         "list", "incidents, oldest window first",
@@ -120,7 +125,7 @@ void register_detect(Declarer& root) {
             nlohmann::ordered_json rows = nlohmann::ordered_json::array();
             for (const auto& inc : all) rows.push_back(summary(inc));
             return render_table(rows, {"incident_id", "type", "severity", "confidence", "start", "end", "metric", "z",
-                                       "state", "status"},
+                                       "state", "status", "label"},
                                 f == Format::md);
           });
           return 0;
@@ -147,6 +152,26 @@ void register_detect(Declarer& root) {
         [](Context& ctx) {
           set_incident_status(ctx.workspace().db(), incident_id, status);
           ctx.emit({{"incident_id", incident_id}, {"status", status}});
+          return 0;
+        });
+    g.command(
+        "label", "record whether an incident was a real anomaly (feedback for later baselines)",
+        [](Declarer& d) {
+          d.positional("incident_id", &incident_id, "the incident", true);
+          d.positional("label", &label, "anomaly, expected or not_anomaly", true);
+          d.option("--note", &note, "why, in a few words (kept with the label)");
+          d.footer("Examples:\n  bre incidents label inc_3f2a... expected --note \"Black Friday promotion\"\n"
+                   "  bre incidents label inc_3f2a... anomaly\n"
+                   "The latest label counts. The window of an expected or not_anomaly incident is left out of\n"
+                   "the baselines of its trigger metrics from the next bre detect or bre scan on.");
+        },
+        [](Context& ctx) {
+          const TimeMs at = now_ms();
+          label_incident(ctx.workspace().db(), incident_id, label, note, at);
+          ctx.emit({{"incident_id", incident_id},
+                    {"label", label},
+                    {"label_note", note.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(note)},
+                    {"labelled_at", format_iso8601(at)}});
           return 0;
         });
   }, nullptr);

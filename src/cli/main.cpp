@@ -132,6 +132,7 @@ int run_main(int argc, char** argv) {
   register_connect(root);
   register_state(root);
   register_detect(root);
+  register_config(root);
   register_serve(root);
 
   // Every runnable command's --help says which formats it takes.

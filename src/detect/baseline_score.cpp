@@ -91,6 +91,20 @@ std::vector<double> weekday_profile(const MetricValues& v, std::size_t i, DayNum
   return factor;
 }
 
+// The series with the metric's excluded days other than day i made null, so
+// no history below sees them; empty when nothing is excluded.
+MetricValues without_excluded(std::string_view metric, const MetricValues& v, std::size_t i, DayNumber first_day,
+                              const BaselineRules& rules) {
+  const auto it = rules.excluded_days.find(metric);
+  if (it == rules.excluded_days.end() || i >= v.size()) return {};
+  MetricValues out(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i + 1));  // scoring reads no further
+  const DayNumber scored = first_day + static_cast<DayNumber>(i);
+  for (const DayRange& r : it->second)
+    for (DayNumber d = std::max(r.from, first_day); d <= r.to && d < scored; ++d)
+      out[static_cast<std::size_t>(d - first_day)].reset();
+  return out;
+}
+
 // Sigma of the baseline values around their centre: the MAD, else the scaled
 // mean absolute deviation; never below a floor borrowed from the metric's unit,
 // the baseline level and the day itself, so that leaving a flat line scores at
@@ -116,7 +130,9 @@ std::pair<double, const char*> robust_sigma(const std::vector<double>& values, d
 // fill_days past its first non-zero value.
 std::optional<std::size_t> first_scored_day(std::string_view metric, const MetricValues& v, std::size_t i,
                                             const MetricTraits& traits, const BaselineRules& rules) {
-  auto warmup = static_cast<std::size_t>(metric_warmup_days(metric, rules));
+  // A trending stock is scored by its changes, so it needs only its own
+  // fill-up, not the level warm-up of stocks.
+  auto warmup = traits.trending_stock ? std::size_t{0} : static_cast<std::size_t>(metric_warmup_days(metric, rules));
   if (traits.fill_days > 0) {
     std::size_t first = 0;
     while (first <= i && !(v[first] && *v[first] != 0)) ++first;
@@ -182,18 +198,20 @@ std::optional<BaselineScore> score_level(const MetricValues& v, std::size_t i, s
   s.baseline = center * today;
   const double floor =
       std::max({traits.min_abs_effect / 3.0, 0.05 * std::abs(center), 0.02 * std::abs(*v[i] / today), 1e-9});
-  auto [sigma, method] = robust_sigma(adjusted, center, floor, rules.tail_quantile);
+  // The tail is read on the longer history below, where a few days of the
+  // anomaly being scored are too small a share to set the scale.
+  auto [sigma, method] = robust_sigma(adjusted, center, floor, 0);
   // Rolling and stock metrics move slowly, so 30 overlapping days can look
-  // calmer than the metric really is: the scale is the larger of the MAD of
-  // the baseline and of the longer history (rules.scale_days).
-  if (!traits.seasonal) {
-    std::vector<double> longer;
-    for (std::size_t j = window_begin(i, rules.scale_days, warmup); j < i; ++j)
-      if (v[j]) longer.push_back(*v[j]);
-    if (longer.size() > adjusted.size())
-      if (const double wide = std::max(mad_sigma(longer), rules.tail_quantile > 0 ? tail_sigma(longer, rules.tail_quantile) : 0.0);
-          wide > sigma)
-        sigma = wide, method = "tail";
+  // calmer than the metric really is, and lumpy metrics have tails the MAD
+  // does not see: the scale is the largest of the MAD of the baseline and the
+  // MAD and tail sigma of the longer history (rules.scale_days).
+  std::vector<double> longer;
+  for (std::size_t j = window_begin(i, rules.scale_days, warmup); j < i; ++j)
+    if (v[j]) longer.push_back(*v[j] / f(j));
+  if (longer.size() >= adjusted.size()) {
+    if (const double mad = mad_sigma(longer); mad > sigma) sigma = mad, method = "mad";
+    if (rules.tail_quantile > 0)
+      if (const double tail = tail_sigma(longer, rules.tail_quantile); tail > sigma) sigma = tail, method = "tail";
   }
   s.method = method;
   s.scale = sigma * today;
@@ -210,8 +228,10 @@ std::optional<BaselineScore> score_level(const MetricValues& v, std::size_t i, s
 
 }  // namespace
 
-std::optional<BaselineScore> score_sustained(std::string_view metric, const MetricValues& v, std::size_t i,
+std::optional<BaselineScore> score_sustained(std::string_view metric, const MetricValues& series, std::size_t i,
                                              DayNumber first_day, const BaselineRules& rules) {
+  const MetricValues masked = without_excluded(metric, series, i, first_day, rules);
+  const MetricValues& v = masked.empty() ? series : masked;
   const MetricTraits traits = metric_traits(metric);
   const auto span = static_cast<std::size_t>(rules.sustained_days);
   if (!traits.sustained || span < 2 || i >= v.size() || !v[i]) return std::nullopt;
@@ -266,8 +286,10 @@ std::optional<BaselineScore> score_sustained(std::string_view metric, const Metr
   return s;
 }
 
-std::optional<BaselineScore> score_day(std::string_view metric, const MetricValues& v, std::size_t i,
+std::optional<BaselineScore> score_day(std::string_view metric, const MetricValues& series, std::size_t i,
                                        DayNumber first_day, const BaselineRules& rules) {
+  const MetricValues masked = without_excluded(metric, series, i, first_day, rules);
+  const MetricValues& v = masked.empty() ? series : masked;
   if (i >= v.size() || !v[i]) return std::nullopt;
   const MetricTraits traits = metric_traits(metric);
   const auto warmup = first_scored_day(metric, v, i, traits, rules);

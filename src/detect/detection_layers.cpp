@@ -9,11 +9,11 @@
 
 namespace bre::detail {
 
-int severity_level(double z) {
+int severity_level(double z, const std::array<double, 3>& bands) {
   z = std::abs(z);
-  if (z >= 8) return 3;
-  if (z >= 6) return 2;
-  if (z >= 4) return 1;
+  if (z >= bands[2]) return 3;
+  if (z >= bands[1]) return 2;
+  if (z >= bands[0]) return 1;
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // Internal to src/detect: what the incident builder (incidents.cpp) and the
 // layer-2/3-only incidents (weak_incidents.cpp) share.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -13,8 +14,9 @@
 
 namespace bre::detail {
 
-// The design's bands on |z|: low below 4, medium, high from 6, critical from 8.
-int severity_level(double z);
+// The design's bands on |z| (config: 4, 6, 8): low below the first, then
+// medium, high, critical.
+int severity_level(double z, const std::array<double, 3>& bands);
 const char* severity_name(int level);
 
 MetricReading reading(const std::string& metric, const BaselineScore& s);

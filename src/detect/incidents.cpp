@@ -4,6 +4,7 @@
 #include "bre/detect/incidents.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -73,7 +74,7 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
         if (rule.type == "support_surge")
           if (const MetricValues* rt = m.find("avg_resolution_time"))
             if (auto s = score_day("avg_resolution_time", *rt, firing[k].index, m.first_day, cfg.baseline);
-                s && s->practical && s->z >= 3)
+                s && s->practical && s->z >= cfg.resolution_upgrade_z)
               resolution_slow = true;
       }
       // A weak signal that does not last is the commonest false alarm on
@@ -82,7 +83,7 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
       if (std::abs(inc.primary.z) < cfg.strong_z && static_cast<int>(b - a + 1) < cfg.min_days_weak) continue;
       add_supporting(inc, rule, m, peak_day, cfg);
 
-      int level = severity_level(inc.primary.z);
+      int level = severity_level(inc.primary.z, cfg.severity_bands);
       if (rule.type == "refund_spike" && level == 3 && inc.primary.value <= cfg.refund_critical_share) {
         level = 2;
         inc.notes.push_back("critical needs refunds above 10% of revenue; capped at high");

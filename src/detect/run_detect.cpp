@@ -1,24 +1,109 @@
 #include "bre/detect/run_detect.h"
 
-#include "bre/store/incident_store.h"
+#include "bre/core/event.h"
+#include "bre/detect/detect_config.h"
 #include "bre/store/metric_store.h"
+#include "bre/store/runs.h"
 
 namespace bre {
+
+namespace {
+
+std::string exclusions_json(const std::vector<LabelledWindow>& windows) {
+  std::string out = "[";
+  for (const LabelledWindow& w : windows) {
+    std::string metrics = "[";
+    for (const IncidentRule& rule : incident_rules())
+      if (rule.type == w.incident_type)
+        for (const TriggerRule& t : rule.triggers) metrics += (metrics.size() > 1 ? "," : "") + json_string(t.metric);
+    out += (out.size() > 1 ? "," : "") + JsonObjectWriter()
+                                             .string("incident_id", w.incident_id)
+                                             .string("incident_type", w.incident_type)
+                                             .string("label", w.label)
+                                             .string("from", format_day(w.from))
+                                             .string("to", format_day(w.to))
+                                             .raw("metrics", metrics + "]")
+                                             .str();
+  }
+  return out + "]";
+}
+
+}  // namespace
+
+void exclude_labelled_windows(DetectConfig& cfg, const std::vector<LabelledWindow>& windows) {
+  for (const LabelledWindow& w : windows)
+    for (const IncidentRule& rule : incident_rules())
+      if (rule.type == w.incident_type)
+        for (const TriggerRule& t : rule.triggers) cfg.baseline.excluded_days[t.metric].push_back({w.from, w.to});
+}
 
 DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logger& log, const DetectConfig& cfg) {
   ScopedTimer timer(log, "detect", "detect");
   Database& db = ws.db();
   Transaction tx(db);
+  DetectRunResult r;
+  r.human_inputs = human_inputs_json(db);
+  const std::vector<LabelledWindow> labelled = windows_labelled_normal(db);
+  r.baseline_exclusions = exclusions_json(labelled);
+  r.excluded_windows = static_cast<std::int64_t>(labelled.size());
+  DetectConfig with_feedback = cfg;
+  exclude_labelled_windows(with_feedback, labelled);
   const DailyMetrics m = read_daily_metrics(db);
-  const std::vector<DetectedIncident> found = detect_incidents(m, cfg);
+  const std::vector<DetectedIncident> found = detect_incidents(m, with_feedback);
   const StoredIncidents stored = store_incidents(db, found, m.first_day, run_id);
   tx.commit();
-  DetectRunResult r;
   r.days = static_cast<std::int64_t>(m.days);
   r.incidents = stored.written;
   r.withdrawn = stored.withdrawn;
   for (const DetectedIncident& i : found) ++r.by_type[i.incident_type];
-  log.info("detect", "incidents_detected", {{"days", r.days}, {"incidents", r.incidents}, {"withdrawn", r.withdrawn}});
+  log.info("detect", "incidents_detected",
+           {{"days", r.days}, {"incidents", r.incidents}, {"withdrawn", r.withdrawn}, {"excluded_windows", r.excluded_windows}});
+  return r;
+}
+
+std::string run_versions_json(Database& db) {
+  return JsonObjectWriter()
+      .string("bre", BRE_VERSION)
+      .integer("workspace_schema", db.query_int("PRAGMA user_version"))
+      .string("canonical_schema", std::string(kCanonicalSchemaVersion))
+      .integer("metric_schema", kMetricSchemaVersion)
+      .string("detect_config", kDetectConfigVersion)
+      .str();
+}
+
+void add_detect_inputs(JsonObjectWriter& m, const DetectConfig& cfg, const DetectRunResult& r) {
+  m.string("config_hash", detect_config_hash(cfg))
+      .raw("config", detect_config_json(cfg))
+      .raw("human_inputs", r.human_inputs)
+      .raw("baseline_exclusions", r.baseline_exclusions);
+}
+
+void add_detect_outputs(JsonObjectWriter& produced, const DetectRunResult& r) {
+  std::string by_type = "{";
+  for (const auto& [type, n] : r.by_type)
+    by_type += (by_type.size() > 1 ? "," : "") + json_string(type) + ":" + std::to_string(n);
+  produced.integer("days", r.days)
+      .integer("incidents", r.incidents)
+      .integer("incidents_withdrawn", r.withdrawn)
+      .raw("incidents_by_type", by_type + "}");
+}
+
+DetectRunResult run_detect_recorded(Workspace& ws, const std::string& run_id, const Logger& log,
+                                    const DetectConfig& cfg) {
+  const TimeMs started = now_ms();
+  DetectRunResult r = run_detect(ws, run_id, log, cfg);
+  const TimeMs finished = now_ms();
+  JsonObjectWriter m, produced;
+  m.string("run_id", run_id)
+      .string("command", "detect")
+      .string("started_at", format_iso8601(started))
+      .string("finished_at", format_iso8601(finished))
+      .raw("versions", run_versions_json(ws.db()));
+  add_detect_inputs(m, cfg, r);
+  add_detect_outputs(produced, r);
+  m.raw("produced", produced.str());
+  r.manifest = m.str();
+  record_run(ws.db(), {run_id, "detect", started, finished, "succeeded", r.manifest});
   return r;
 }
 

@@ -110,7 +110,7 @@ std::vector<DetectedIncident> weak_incidents(const DailyMetrics& m, const Detect
       std::sort(inc.detection_methods.begin(), inc.detection_methods.end(),
                 [](const std::string& x, const std::string& y) { return (x == "changepoint") < (y == "changepoint"); });
       add_supporting(inc, *rule, m, peak, cfg);
-      inc.severity = severity_name(severity_level(inc.primary.z));
+      inc.severity = severity_name(severity_level(inc.primary.z, cfg.severity_bands));
       inc.confidence = "low";
       const char* layers = inc.detection_methods.size() == 2            ? "layers 2 and 3"
                            : inc.detection_methods[0] == "changepoint" ? "layer 3"

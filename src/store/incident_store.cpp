@@ -1,6 +1,10 @@
 #include "bre/store/incident_store.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "bre/core/error.h"
 #include "bre/core/json_text.h"
@@ -95,34 +99,61 @@ StoredIncidents store_incidents(Database& db, const std::vector<DetectedIncident
     up.bind(8, detected_at).bind(9, p.str()).bind(10, run_id).run();
     ++r.written;
   }
-  Statement stale = db.prepare("DELETE FROM incidents WHERE status = 'open' AND (run_id IS NULL OR run_id <> ?)");
+  // A label is a person's input too: a labelled incident is kept like a triaged one.
+  Statement stale = db.prepare(
+      "DELETE FROM incidents WHERE status = 'open' AND (run_id IS NULL OR run_id <> ?) "
+      "AND NOT EXISTS (SELECT 1 FROM incident_feedback f WHERE f.incident_id = incidents.incident_id)");
   stale.bind(1, run_id).run();
   r.withdrawn = db.changes();
   return r;
 }
 
+namespace {
+
+// Incidents i with their latest label f (NULL columns when unlabelled): the
+// newest feedback row of kind label, the later row on the same millisecond.
+constexpr const char* kWithLabel =
+    " FROM incidents i LEFT JOIN incident_feedback f ON f.feedback_id = (SELECT g.feedback_id FROM "
+    "incident_feedback g WHERE g.incident_id = i.incident_id AND g.kind = 'label' "
+    "ORDER BY g.created_at DESC, g.feedback_id DESC LIMIT 1) ";
+// Columns from `col` on: status, label, note, labelled at.
+constexpr const char* kTriageColumns = "i.status, f.value, f.note, f.created_at";
+
+std::string text_or_null(const Statement& s, int col) { return s.is_null(col) ? "null" : json_string(s.text_view(col)); }
+
+// The person-set fields of a row selected with kTriageColumns from `col` on.
+std::string triage_fields(const Statement& s, int col) {
+  return ",\"status\":" + json_string(s.text_view(col)) + ",\"label\":" + text_or_null(s, col + 1) +
+         ",\"label_note\":" + text_or_null(s, col + 2) + ",\"labelled_at\":" +
+         (s.is_null(col + 3) ? "null" : json_string(format_iso8601(s.int64(col + 3))));
+}
+
+// The stored payload with the person-set fields added.
+std::string payload_with_triage(const Statement& s) {
+  std::string payload = s.text(0);
+  payload.insert(payload.size() - 1, triage_fields(s, 1));
+  return payload;
+}
+
+}  // namespace
+
 std::vector<std::string> list_incidents(Database& db, const IncidentFilter& f) {
-  Statement s = db.prepare(
-      "SELECT payload, status FROM incidents WHERE (?1 = '' OR incident_type = ?1) AND (?2 = '' OR severity = ?2) "
-      "AND (?3 = '' OR state = ?3) AND (?4 = '' OR status = ?4) AND (?5 = '' OR window_end >= ?5) "
-      "AND (?6 = '' OR window_start <= ?6) ORDER BY window_start, incident_type");
+  Statement s = db.prepare(fmt::format(
+      "SELECT i.payload, {}{}WHERE (?1 = '' OR i.incident_type = ?1) AND (?2 = '' OR i.severity = ?2) "
+      "AND (?3 = '' OR i.state = ?3) AND (?4 = '' OR i.status = ?4) AND (?5 = '' OR i.window_end >= ?5) "
+      "AND (?6 = '' OR i.window_start <= ?6) ORDER BY i.window_start, i.incident_type",
+      kTriageColumns, kWithLabel));
   s.bind(1, f.type).bind(2, f.severity).bind(3, f.state).bind(4, f.status).bind(5, f.from).bind(6, f.to);
   std::vector<std::string> out;
-  while (s.step()) {
-    std::string payload = s.text(0);
-    payload.insert(payload.size() - 1, ",\"status\":" + json_string(s.text_view(1)));
-    out.push_back(std::move(payload));
-  }
+  while (s.step()) out.push_back(payload_with_triage(s));
   return out;
 }
 
 std::optional<std::string> find_incident(Database& db, const std::string& incident_id) {
-  Statement s = db.prepare("SELECT payload, status FROM incidents WHERE incident_id = ?");
+  Statement s = db.prepare(fmt::format("SELECT i.payload, {}{}WHERE i.incident_id = ?", kTriageColumns, kWithLabel));
   s.bind(1, incident_id);
   if (!s.step()) return std::nullopt;
-  std::string payload = s.text(0);
-  payload.insert(payload.size() - 1, ",\"status\":" + json_string(s.text_view(1)));
-  return payload;
+  return payload_with_triage(s);
 }
 
 void set_incident_status(Database& db, const std::string& incident_id, const std::string& status) {
@@ -131,6 +162,44 @@ void set_incident_status(Database& db, const std::string& incident_id, const std
   Statement s = db.prepare("UPDATE incidents SET status = ? WHERE incident_id = ?");
   s.bind(1, status).bind(2, incident_id).run();
   if (db.changes() == 0) throw Error(ErrorKind::not_found, "INCIDENT_NOT_FOUND", "no such incident", incident_id);
+}
+
+void label_incident(Database& db, const std::string& incident_id, const std::string& label, const std::string& note,
+                    TimeMs at) {
+  if (std::find(std::begin(kIncidentLabels), std::end(kIncidentLabels), label) == std::end(kIncidentLabels))
+    throw Error(ErrorKind::usage, "BAD_LABEL",
+                fmt::format("label must be {}, not '{}'", fmt::join(kIncidentLabels, ", "), label));
+  Statement exists = db.prepare("SELECT 1 FROM incidents WHERE incident_id = ?");
+  exists.bind(1, incident_id);
+  if (!exists.step()) throw Error(ErrorKind::not_found, "INCIDENT_NOT_FOUND", "no such incident", incident_id);
+  Statement s = db.prepare("INSERT INTO incident_feedback(incident_id, kind, value, note, created_at) VALUES(?, 'label', ?, ?, ?)");
+  s.bind(1, incident_id).bind(2, label);
+  if (note.empty()) s.bind_null(3);
+  else s.bind(3, note);
+  s.bind(4, at).run();
+}
+
+std::vector<LabelledWindow> windows_labelled_normal(Database& db) {
+  Statement s = db.prepare(std::string("SELECT i.incident_id, i.incident_type, f.value, i.window_start, i.window_end") +
+                           kWithLabel + "WHERE f.value IN ('expected', 'not_anomaly') ORDER BY i.incident_id");
+  std::vector<LabelledWindow> out;
+  while (s.step()) {
+    const auto from = parse_date(s.text_view(3)), to = parse_date(s.text_view(4));
+    if (!from || !to) throw_internal("incident " + s.text(0) + " has a malformed window");
+    out.push_back({s.text(0), s.text(1), s.text(2), day_of(*from), day_of(*to)});
+  }
+  return out;
+}
+
+std::string human_inputs_json(Database& db) {
+  Statement s = db.prepare(fmt::format("SELECT i.incident_id, {}{}WHERE i.status <> 'open' OR f.value IS NOT NULL "
+                                       "ORDER BY i.incident_id",
+                                       kTriageColumns, kWithLabel));
+  std::string out = "[";
+  while (s.step())
+    out += (out.size() > 1 ? ",{\"incident_id\":" : "{\"incident_id\":") + json_string(s.text_view(0)) +
+           triage_fields(s, 1) + "}";
+  return out + "]";
 }
 
 }  // namespace bre

@@ -9,13 +9,7 @@ D="$WORK/company"
 SPIKE=2026-03-01 SPIKE_END=2026-03-07   # supplier_delay lasts 7 days (docs/seed.md)
 json() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
 
-run seed --out "$D" --seed 7 --days 90 --scenario "supplier_delay@$SPIKE"
-expect_eq "$RC" 0 "bre seed ($ERR)"
-run init --currency USD
-run ingest qbo --from-dir "$D/qbo"
-expect_eq "$RC" 0 "ingest qbo ($ERR)"
-run ingest file "$D/supplemental/operations.jsonl" --source events
-expect_eq "$RC" 0 "ingest operations ($ERR)"
+seeded_company "$D" "supplier_delay@$SPIKE"
 
 run build-state --format json
 expect_eq "$RC" 0 "build-state ($ERR)"

@@ -12,3 +12,14 @@ expect_contains() { case "$1" in *"$2"*) ;; *) fail "$3: '$2' not in: $1";; esac
 run() { set +e; OUT=$("$BRE" "$@" 2>"$WORK/stderr"); RC=$?; ERR=$(cat "$WORK/stderr"); set -e; }
 finish() { [ "$failures" -eq 0 ] && echo "ok" || { echo "$failures failure(s)" >&2; exit 1; }; }
 sql() { sqlite3 "$BRE_WORKSPACE" "$1"; }
+# A seeded 90-day company (seed 7) in DIR, with SCENARIO, ingested into a new
+# workspace: seeded_company DIR SCENARIO.
+seeded_company() {
+  run seed --out "$1" --seed 7 --days 90 --scenario "$2"
+  expect_eq "$RC" 0 "bre seed ($ERR)"
+  run init --currency USD
+  run ingest qbo --from-dir "$1/qbo"
+  expect_eq "$RC" 0 "ingest qbo ($ERR)"
+  run ingest file "$1/supplemental/operations.jsonl" --source events
+  expect_eq "$RC" 0 "ingest operations ($ERR)"
+}

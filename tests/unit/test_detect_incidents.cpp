@@ -96,11 +96,11 @@ TEST_CASE("baseline score: a trending stock is scored by its weekly log change")
   const auto s = score_day("ar_aging_amount", v, 80, kMonday);
   REQUIRE(s);
   CHECK(s->method.find("log_change") != std::string::npos);
-  // Weekly log changes (days 52..79: after the 45-day stock warm-up and a week) alternate
+  // Weekly log changes (days 45..79: from the end of the 45-day stock warm-up) alternate
   // 7·ln 1.01 ± ln(1.005/0.995); the floor ln 1.25 / 3 = 0.0744 sets the scale:
   // z = (ln(v80 / v73) − their median) / 0.0744.
   std::vector<double> changes;
-  for (std::size_t j = 45 + 7; j < 80; ++j) changes.push_back(std::log(*v[j] / *v[j - 7]));
+  for (std::size_t j = 45; j < 80; ++j) changes.push_back(std::log(*v[j] / *v[j - 7]));
   const double center = median(changes);
   CHECK(s->z == doctest::Approx((std::log(*v[80] / *v[73]) - center) / (std::log(1.25) / 3)).epsilon(1e-9));
   CHECK(s->baseline == doctest::Approx(*v[73] * std::exp(center)));

@@ -9,13 +9,20 @@
 // - a minimum practical effect, so a statistically odd but tiny change is
 //   not an incident.
 #pragma once
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bre/state/daily_metrics.h"
 
 namespace bre {
+
+struct DayRange {
+  DayNumber from = 0, to = 0;  // inclusive
+};
 
 struct BaselineRules {
   int baseline_days = 30;        // trailing days before the scored day
@@ -28,6 +35,11 @@ struct BaselineRules {
   double tail_quantile = 0.9;    // the scale is at least the tail sigma at this quantile (0: MAD only)
   int sustained_days = 7;        // daily metrics are also scored as the mean of this many days (0: off)
   int change_days = 7;           // trending stocks: the change scored is over this many days
+  // Per metric, days left out of every history score_day gathers (baseline,
+  // weekday profile, scale), though still scored themselves: the windows a
+  // person labelled expected or not_anomaly. An input, not a threshold: not
+  // part of the versioned config (detect_config.h).
+  std::map<std::string, std::vector<DayRange>, std::less<>> excluded_days;
 };
 
 // Metric-specific knobs that follow from what the metric is.

@@ -2,6 +2,7 @@
 // Layer 1 (baseline_score.h), grouped into windows, given a severity and,
 // where the other layers agree, a higher confidence (docs/detection.md).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,6 +38,8 @@ struct DetectConfig {
   double sustained_day_z = 1;     // a sustained-mean reading counts only when the day itself is this far off the bad way
   double refund_critical_share = 0.10;  // CRITICAL refund spike: refunds > this share of trailing revenue
   double trend_threshold = -0.1;        // satisfaction: review_score_trend below this fires too
+  std::array<double, 3> severity_bands = {4, 6, 8};  // peak |z| from which medium, high, critical (below: low)
+  double resolution_upgrade_z = 3;      // support_surge: avg_resolution_time z ≥ this raises severity one level
   bool isolation_forest = true;         // Layer 2 (per-domain Isolation Forest) raises confidence
   bool changepoints = true;             // Layer 3 (BOCPD on the primary metric) raises confidence
   // Layer 2 or 3 alone opens a low-confidence incident when the domain's (or

@@ -2,9 +2,12 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
+#include "bre/core/json_text.h"
 #include "bre/core/log.h"
 #include "bre/detect/incidents.h"
+#include "bre/store/incident_store.h"
 #include "bre/store/workspace.h"
 
 namespace bre {
@@ -13,8 +16,29 @@ struct DetectRunResult {
   std::int64_t days = 0;
   std::int64_t incidents = 0, withdrawn = 0;
   std::map<std::string, std::int64_t> by_type;
+  std::string human_inputs;         // JSON array: statuses and labels people set, read before detecting
+  std::string baseline_exclusions;  // JSON array: the labelled windows left out of the baselines
+  std::int64_t excluded_windows = 0;
+  std::string manifest;             // run_detect_recorded: the run's manifest as recorded
 };
 
+// Feedback into the baselines: each window labelled expected or not_anomaly
+// is left out of the baseline history of its type's trigger metrics.
+void exclude_labelled_windows(DetectConfig& config, const std::vector<LabelledWindow>& windows);
+
+// Detects with `config` plus the workspace's labelled windows, in one transaction.
 DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logger& log, const DetectConfig& cfg = {});
+
+// What bre detect's and bre scan's manifests share: the versions of bre, the
+// workspace, event and metric schemas and the detection config; the inputs
+// (config_hash, config, human_inputs, baseline_exclusions); and in `produced`
+// days, incidents, incidents_withdrawn, incidents_by_type.
+std::string run_versions_json(Database& db);
+void add_detect_inputs(JsonObjectWriter& manifest, const DetectConfig& cfg, const DetectRunResult& r);
+void add_detect_outputs(JsonObjectWriter& produced, const DetectRunResult& r);
+
+// `bre detect` on its own: run_detect, recorded in `runs` with its manifest.
+DetectRunResult run_detect_recorded(Workspace& ws, const std::string& run_id, const Logger& log,
+                                    const DetectConfig& cfg = {});
 
 }  // namespace bre

@@ -33,4 +33,24 @@ std::optional<std::string> find_incident(Database& db, const std::string& incide
 // open | acknowledged | resolved; not_found for an unknown id.
 void set_incident_status(Database& db, const std::string& incident_id, const std::string& status);
 
+// A person's verdict on an incident, kept in incident_feedback with its time;
+// the latest one counts. expected and not_anomaly windows are left out of the
+// baselines of later detections (run_detect.h).
+inline constexpr const char* kIncidentLabels[] = {"anomaly", "expected", "not_anomaly"};
+// Usage error for another label, not_found for an unknown id; an empty note is none.
+void label_incident(Database& db, const std::string& incident_id, const std::string& label, const std::string& note,
+                    TimeMs at);
+
+// Incidents whose latest label is expected or not_anomaly, with their windows.
+struct LabelledWindow {
+  std::string incident_id, incident_type, label;
+  DayNumber from = 0, to = 0;
+};
+std::vector<LabelledWindow> windows_labelled_normal(Database& db);
+
+// What people set that a run reads: every incident with a status other than
+// open or a label, as the JSON array run manifests record (incident_id,
+// status, label, label_note, labelled_at).
+std::string human_inputs_json(Database& db);
+
 }  // namespace bre
