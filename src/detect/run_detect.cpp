@@ -2,6 +2,8 @@
 
 #include "bre/core/event.h"
 #include "bre/detect/detect_config.h"
+#include "bre/detect/entity_upgrades.h"
+#include "bre/store/entity_facts.h"
 #include "bre/store/metric_store.h"
 #include "bre/store/runs.h"
 
@@ -49,7 +51,13 @@ DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logge
   DetectConfig with_feedback = cfg;
   exclude_labelled_windows(with_feedback, labelled);
   const DailyMetrics m = read_daily_metrics(db);
-  const std::vector<DetectedIncident> found = detect_incidents(m, with_feedback);
+  std::vector<DetectedIncident> found = detect_incidents(m, with_feedback);
+  for (DetectedIncident& inc : found) {
+    if (inc.incident_type == "supplier_failure")
+      apply_supplier_upgrade(inc, supplier_facts(db, inc.window_start, inc.window_end), cfg);
+    if (inc.incident_type == "churn_acceleration")  // churn_proxy counts the churns of the last 30 days
+      apply_churn_upgrade(inc, churn_facts(db, inc.window_start - 29, inc.window_end, cfg.top_customer_share), cfg);
+  }
   const StoredIncidents stored = store_incidents(db, found, m.first_day, run_id);
   tx.commit();
   r.days = static_cast<std::int64_t>(m.days);

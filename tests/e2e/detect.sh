@@ -38,6 +38,10 @@ expect_eq "$(sql "SELECT count(*) FROM events WHERE event_id IN ($in_list)")" "$
 expect_eq "$(sql "SELECT count(DISTINCT event_type) FROM events WHERE event_id IN ($in_list)
                   AND event_type NOT IN ('shipment_delayed', 'purchase_order_placed')")" 0 \
   "supplier_failure evidence is delayed shipments and purchase orders"
+# The delays are the main supplier's: the vendor-concentration upgrade names it.
+VENDOR=$(sql "SELECT display_name FROM entities WHERE kind = 'vendor' AND entity_id = '500'")
+expect_contains "$(json '" ".join(d["explanation"])' <<<"$SHOW")" "from $VENDOR, who supplies" \
+  "the explanation names the vendor the delays concentrate on"
 
 # Triage survives a re-run; the ids do not change.
 run incidents status "$ID" acknowledged

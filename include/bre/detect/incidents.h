@@ -40,6 +40,14 @@ struct DetectConfig {
   double trend_threshold = -0.1;        // satisfaction: review_score_trend below this fires too
   std::array<double, 3> severity_bands = {4, 6, 8};  // peak |z| from which medium, high, critical (below: low)
   double resolution_upgrade_z = 3;      // support_surge: avg_resolution_time z ≥ this raises severity one level
+  // Entity upgrades (entity_upgrades.h): one vendor causing at least this
+  // share of a supplier failure's delays, and supplying at least this share
+  // of purchase orders; at least this many churned customers among the top
+  // share of customers by revenue.
+  double vendor_concentration_share = 0.5;
+  double vendor_supply_share = 0.15;
+  double top_customer_share = 0.10;
+  int top_customers_churned = 1;
   bool isolation_forest = true;         // Layer 2 (per-domain Isolation Forest) raises confidence
   bool changepoints = true;             // Layer 3 (BOCPD on the primary metric) raises confidence
   // Layer 2 or 3 alone opens a low-confidence incident when the domain's (or
