@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "bre/core/hash.h"
 #include "bre/detect/bocpd.h"
 #include "bre/detect/isolation_forest.h"
@@ -100,30 +102,41 @@ std::optional<Present> bocpd_input(const MetricValues& series, std::size_t upto)
   return p;
 }
 
+// The means of up to `days` defined values before and from position cp.
+MeanShift shift_at(const Present& p, std::size_t cp, std::size_t days) {
+  const std::vector<double>& v = p.values;
+  const std::size_t lo = cp > days ? cp - days : 0, hi = std::min(v.size(), cp + days);
+  double before = 0, after = 0;
+  for (std::size_t j = lo; j < cp; ++j) before += v[j];
+  for (std::size_t j = cp; j < hi; ++j) after += v[j];
+  return {p.at[cp], before / static_cast<double>(cp - lo), after / static_cast<double>(hi - cp)};
+}
+
 }  // namespace
 
-bool changepoint_near(const MetricValues& series, std::size_t from, std::size_t to) {
+std::optional<MeanShift> changepoint_near(const MetricValues& series, std::size_t from, std::size_t to) {
+  // Found online, on the values up to the window end; the means it reports
+  // use the days after it that are known by now.
   const auto p = bocpd_input(series, to);
-  if (!p) return false;
+  if (!p) return std::nullopt;
   for (std::size_t cp : bocpd_change_points(bocpd(p->values)))
-    if (cp < p->at.size() && p->at[cp] + 3 >= from && p->at[cp] <= to) return true;
-  return false;
+    if (cp > 0 && cp < p->at.size() && p->at[cp] + 3 >= from && p->at[cp] <= to)
+      return shift_at(*bocpd_input(series, series.size()), cp, 14);
+  return std::nullopt;
 }
 
 std::vector<MeanShift> mean_shifts(const MetricValues& series, std::size_t days) {
   std::vector<MeanShift> out;
   const auto p = bocpd_input(series, series.size());
   if (!p) return out;
-  const std::vector<double>& v = p->values;
-  for (std::size_t cp : bocpd_change_points(bocpd(v))) {
-    if (cp < 3 || cp + 3 > v.size()) continue;
-    const std::size_t lo = cp > days ? cp - days : 0, hi = std::min(v.size(), cp + days);
-    double before = 0, after = 0;
-    for (std::size_t j = lo; j < cp; ++j) before += v[j];
-    for (std::size_t j = cp; j < hi; ++j) after += v[j];
-    out.push_back({p->at[cp], before / static_cast<double>(cp - lo), after / static_cast<double>(hi - cp)});
-  }
+  for (std::size_t cp : bocpd_change_points(bocpd(p->values)))
+    if (cp >= 3 && cp + 3 <= p->values.size()) out.push_back(shift_at(*p, cp, days));
   return out;
+}
+
+std::string describe_shift(const std::string& metric, const MeanShift& shift, const DailyMetrics& m) {
+  return fmt::format("mean of {} shifted from {:.4g} to {:.4g} starting {}", metric, shift.before, shift.after,
+                     format_day(m.day(shift.index)));
 }
 
 std::string incident_id(const std::string& type, DayNumber window_start) {

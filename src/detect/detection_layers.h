@@ -45,16 +45,22 @@ class DomainForest {
   std::map<std::pair<int, std::size_t>, bool> cache_;
 };
 
-// Layer 3: a BOCPD change point in the series within [from − 3, to].
-bool changepoint_near(const MetricValues& series, std::size_t from, std::size_t to);
-
 // A change point with the means of the days before and after it (up to
-// `days` each side, at least 3 after).
+// `days` defined values each side).
 struct MeanShift {
   std::size_t index;
   double before, after;
 };
+
+// Layer 3: a BOCPD change point in the series (run on the days up to `to`)
+// within [from − 3, to].
+std::optional<MeanShift> changepoint_near(const MetricValues& series, std::size_t from, std::size_t to);
+
+// Every change point of the whole series, with at least 3 values each side.
 std::vector<MeanShift> mean_shifts(const MetricValues& series, std::size_t days = 14);
+
+// "mean of X shifted from a to b starting D"
+std::string describe_shift(const std::string& metric, const MeanShift& shift, const DailyMetrics& m);
 
 // Incidents that only layer 2 or 3 saw (cli.md §4a: confidence low), on days
 // that no layer-1 incident of the same type already covers.

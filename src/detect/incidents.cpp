@@ -107,8 +107,11 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
             break;
           }
       }
-      if (cfg.changepoints && changepoint_near(*m.find(inc.primary.metric), firing[a].index, firing[b].index))
-        inc.detection_methods.push_back("changepoint");
+      if (cfg.changepoints)
+        if (auto shift = changepoint_near(*m.find(inc.primary.metric), firing[a].index, firing[b].index)) {
+          inc.detection_methods.push_back("changepoint");
+          inc.notes.push_back(describe_shift(inc.primary.metric, *shift, m));
+        }
       // Fusion (cli.md §4a): layer 1 alone medium, with layer 2 or 3 high, all three very high.
       const std::size_t layers = inc.detection_methods.size();
       inc.confidence = layers == 3 ? "very_high" : layers == 2 ? "high" : "medium";

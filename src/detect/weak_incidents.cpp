@@ -64,9 +64,7 @@ std::vector<DetectedIncident> weak_incidents(const DailyMetrics& m, const Detect
       for (std::size_t i = first; i < m.days; ++i)
         if (forest.flags(domain, i))
           if (auto hit = most_deviant(m, cfg, i, domain))
-            add(hit->first, i, hit->second, "isolation_forest",
-                fmt::format("the isolation forest flagged {} on {}; its most deviant trigger was {} (z {:.2f})",
-                            to_string(domain), format_day(m.day(i)), hit->second.metric, hit->second.z));
+            add(hit->first, i, hit->second, "isolation_forest", "");
   if (cfg.changepoints)
     for (const IncidentRule& rule : incident_rules())
       for (const TriggerRule& t : rule.triggers) {
@@ -74,10 +72,10 @@ std::vector<DetectedIncident> weak_incidents(const DailyMetrics& m, const Detect
         if (!series) continue;
         for (const MeanShift& shift : mean_shifts(*series)) {
           if (shift.index < first || t.direction * (shift.after - shift.before) <= 0) continue;
-          if (auto hit = most_deviant(m, cfg, shift.index, find_metric(t.metric)->domain, t.metric))
-            add(&rule, shift.index, hit->second, "changepoint",
-                fmt::format("mean of {} shifted from {:.4g} to {:.4g} starting {}", t.metric, shift.before,
-                            shift.after, format_day(m.day(shift.index))));
+          // The week from the change on: its days that moved the bad way.
+          for (std::size_t i = shift.index; i < std::min(m.days, shift.index + 7); ++i)
+            if (auto hit = most_deviant(m, cfg, i, find_metric(t.metric)->domain, t.metric))
+              add(&rule, i, hit->second, "changepoint", describe_shift(t.metric, shift, m));
         }
       }
 
@@ -97,6 +95,7 @@ std::vector<DetectedIncident> weak_incidents(const DailyMetrics& m, const Detect
       inc.incident_id = incident_id(rule->type, inc.window_start);
       inc.state = last - list[b].index < static_cast<std::size_t>(cfg.quiet_days_to_end) ? "active" : "ended";
       std::size_t peak = list[a].index;
+      int forest_days = 0;
       for (std::size_t k = a; k <= b; ++k) {
         const WeakDay& d = list[k];
         if (inc.primary.metric.empty() || std::abs(d.reading.z) > std::abs(inc.primary.z))
@@ -104,9 +103,15 @@ std::vector<DetectedIncident> weak_incidents(const DailyMetrics& m, const Detect
         if (std::find(inc.detection_methods.begin(), inc.detection_methods.end(), d.method) ==
             inc.detection_methods.end())
           inc.detection_methods.push_back(d.method);
-        if (std::find(inc.notes.begin(), inc.notes.end(), d.note) == inc.notes.end() && inc.notes.size() < 5)
+        if (!d.note.empty() && std::find(inc.notes.begin(), inc.notes.end(), d.note) == inc.notes.end())
           inc.notes.push_back(d.note);
+        if (d.method == "isolation_forest") ++forest_days;
       }
+      if (forest_days > 0)
+        inc.notes.push_back(fmt::format("the isolation forest flagged the {} domain on {} day(s) of the window; its "
+                                        "most deviant trigger peaked at {} z {:.2f}",
+                                        to_string(find_metric(inc.primary.metric)->domain), forest_days,
+                                        inc.primary.metric, inc.primary.z));
       std::sort(inc.detection_methods.begin(), inc.detection_methods.end(),
                 [](const std::string& x, const std::string& y) { return (x == "changepoint") < (y == "changepoint"); });
       add_supporting(inc, *rule, m, peak, cfg);

@@ -9,6 +9,7 @@
 #include "bre/detect/baseline_score.h"
 #include "bre/detect/incidents.h"
 #include "bre/detect/robust_stats.h"
+#include "detect_test_support.h"
 
 using namespace bre;
 
@@ -273,4 +274,33 @@ TEST_CASE("detection: liquidity is critical when both triggers fire on one day")
   REQUIRE(found.size() == 1);
   CHECK(found[0].severity == "critical");
   CHECK(found[0].supporting.size() == 1);
+}
+
+TEST_CASE("detection: layer 2 or 3 alone raises a low-confidence incident where layer 1 raises none") {
+  // refund_rate at 4 % (σ 0.4 points) for 80 days, then 5.1 % for 30: about 2.75 σ, mostly under layer 1's 3.
+  DailyMetrics m = empty_metrics(110);
+  MetricValues& v = series(m, "refund_rate");
+  const std::vector<double> noise = test::gaussian_noise(m.days, 5, 0.0, 0.004);
+  for (std::size_t d = 0; d < m.days; ++d) v[d] = (d < 80 ? 0.04 : 0.051) + noise[d];
+  DetectConfig layer1;
+  layer1.isolation_forest = layer1.changepoints = false;
+  CHECK(detect_incidents(m, layer1).empty());
+  const auto found = detect_incidents(m);
+  const auto weak = std::find_if(found.begin(), found.end(), [](const DetectedIncident& i) {
+    return i.incident_type == "refund_spike" && i.window_end >= kMonday + 80;
+  });
+  REQUIRE(weak != found.end());
+  CHECK(weak->confidence == "low");
+  CHECK(std::find(weak->detection_methods.begin(), weak->detection_methods.end(), "mad_zscore") ==
+        weak->detection_methods.end());
+  CHECK(weak->primary.z >= DetectConfig{}.weak_z);
+  CHECK(weak->primary.z < DetectConfig{}.strong_z);  // too weak and short for layer 1 to make an incident of
+  CHECK(weak->notes.front().find("not a layer-1 incident") == 0);
+  if (std::find(weak->detection_methods.begin(), weak->detection_methods.end(), "changepoint") !=
+      weak->detection_methods.end()) {
+    const bool described = std::any_of(weak->notes.begin(), weak->notes.end(), [](const std::string& n) {
+      return n.rfind("mean of refund_rate shifted from 0.04", 0) == 0;
+    });
+    CHECK(described);
+  }
 }
