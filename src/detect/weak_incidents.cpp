@@ -7,8 +7,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "detection_layers.h"
-#include "fmt/format.h"
 
 namespace bre::detail {
 namespace {
