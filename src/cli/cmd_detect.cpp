@@ -115,7 +115,11 @@ void register_detect(Declarer& root) {
           d.option("--status", &filter.status, "triage status", {"open", "acknowledged", "resolved"});
           d.option("--from", &filter.from, "windows ending on or after this day, YYYY-MM-DD");
           d.option("--to", &filter.to, "windows starting on or before this day, YYYY-MM-DD");
-          d.footer("Example:\n  bre incidents list --severity high --status open");
+          d.option("--label", &filter.label, "feedback label (none: unlabelled)",
+                   {"anomaly", "expected", "not_anomaly", "none"});
+          d.option("--min-confidence", &filter.min_confidence, "fused confidence at least",
+                   {"low", "medium", "high", "very_high"});
+          d.footer("Example:\n  bre incidents list --severity high --status open --min-confidence medium");
         },
         [](Context& ctx) {
           nlohmann::ordered_json all = nlohmann::ordered_json::array();

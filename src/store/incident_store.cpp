@@ -135,15 +135,22 @@ std::string payload_with_triage(const Statement& s) {
   return payload;
 }
 
+// The fusion levels in order, as an SQL expression over `column`.
+std::string confidence_rank(const char* column) {
+  return fmt::format("(CASE {} WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 ELSE 3 END)", column);
+}
+
 }  // namespace
 
 std::vector<std::string> list_incidents(Database& db, const IncidentFilter& f) {
   Statement s = db.prepare(fmt::format(
       "SELECT i.payload, {}{}WHERE (?1 = '' OR i.incident_type = ?1) AND (?2 = '' OR i.severity = ?2) "
       "AND (?3 = '' OR i.state = ?3) AND (?4 = '' OR i.status = ?4) AND (?5 = '' OR i.window_end >= ?5) "
-      "AND (?6 = '' OR i.window_start <= ?6) ORDER BY i.window_start, i.incident_type",
-      kTriageColumns, kWithLabel));
+      "AND (?6 = '' OR i.window_start <= ?6) AND (?7 = '' OR (?7 = 'none' AND f.value IS NULL) OR f.value = ?7) "
+      "AND (?8 = '' OR {} >= {}) ORDER BY i.window_start, i.incident_type",
+      kTriageColumns, kWithLabel, confidence_rank("i.confidence"), confidence_rank("?8")));
   s.bind(1, f.type).bind(2, f.severity).bind(3, f.state).bind(4, f.status).bind(5, f.from).bind(6, f.to);
+  s.bind(7, f.label).bind(8, f.min_confidence);
   std::vector<std::string> out;
   while (s.step()) out.push_back(payload_with_triage(s));
   return out;

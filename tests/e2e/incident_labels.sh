@@ -109,4 +109,21 @@ expect_eq "$(json 'd["labelled_windows_excluded"]' <<<"$OUT")" 0 "an anomaly lab
 expect_eq "$(sql "SELECT group_concat(value, ',') FROM (SELECT value FROM incident_feedback ORDER BY feedback_id)")" \
   "expected,anomaly" "every label is kept"
 
+# Filters for triage: by label (none = not yet labelled) and by least confidence.
+run incidents list --label anomaly --format json
+expect_eq "$(json '[i["incident_id"] for i in d]' <<<"$OUT")" "['$ID']" "--label anomaly"
+run incidents list --label none --format json
+expect_eq "$(json '"'"$ID"'" in [i["incident_id"] for i in d] or any(i["label"] for i in d)' <<<"$OUT")" "False" \
+  "--label none lists only unlabelled incidents"
+run incidents list --format json
+ALL=$OUT
+run incidents list --min-confidence high --format json
+expect_eq "$(json 'sorted({i["confidence"] for i in d} - {"high", "very_high"})' <<<"$OUT")" "[]" \
+  "--min-confidence high keeps high and very_high"
+expect_eq "$(json 'len(d)' <<<"$OUT")" \
+  "$(json 'len([i for i in d if i["confidence"] in ("high", "very_high")])' <<<"$ALL")" \
+  "--min-confidence high drops only the less confident"
+run incidents list --label maybe
+expect_eq "$RC" 2 "an unknown --label is a usage error"
+
 finish

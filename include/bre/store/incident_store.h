@@ -26,6 +26,8 @@ StoredIncidents store_incidents(Database& db, const std::vector<DetectedIncident
 struct IncidentFilter {
   std::string type, severity, state, status;
   std::string from, to;  // YYYY-MM-DD, on the window
+  std::string label;           // anomaly | expected | not_anomaly | none (no label)
+  std::string min_confidence;  // low | medium | high | very_high: at least this
 };
 // The stored JSON payloads (design's Incident fields), oldest window first.
 std::vector<std::string> list_incidents(Database& db, const IncidentFilter& filter);
