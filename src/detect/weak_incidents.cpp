@@ -86,8 +86,12 @@ std::vector<DetectedIncident> weak_incidents(const DailyMetrics& m, const Detect
     std::vector<std::size_t> indices;
     for (const WeakDay& d : list) indices.push_back(d.index);
     for (const auto& [a, b] : group_windows(indices, cfg)) {
-      // As in layer 1: a weak signal must be seen on several days.
-      if (static_cast<int>(b - a + 1) < cfg.min_days_weak) continue;
+      // As in layer 1: a weak signal must be seen on several days (a day
+      // both layers saw, or two change points' weeks share, counts once).
+      const auto distinct = std::unique(indices.begin() + static_cast<std::ptrdiff_t>(a),
+                                        indices.begin() + static_cast<std::ptrdiff_t>(b) + 1) -
+                            (indices.begin() + static_cast<std::ptrdiff_t>(a));
+      if (distinct < cfg.min_days_weak) continue;
       DetectedIncident inc;
       inc.incident_type = rule->type;
       inc.window_start = m.day(list[a].index);
