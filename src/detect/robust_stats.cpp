@@ -20,24 +20,30 @@ double median(std::span<const double> values) {
   return lower + (upper - lower) / 2;
 }
 
-double mad_sigma(std::span<const double> values) {
-  // 1 / Φ⁻¹(3/4): makes the MAD a consistent estimator of σ for Gaussian data.
-  constexpr double kGaussianConsistency = 1.4826;
+namespace {
+
+// |x − median| for every value: what the MAD and the tail scale rank.
+std::vector<double> deviations_from_median(std::span<const double> values) {
   const double centre = median(values);
   std::vector<double> deviations;
   deviations.reserve(values.size());
   for (double x : values) deviations.push_back(std::fabs(x - centre));
-  return kGaussianConsistency * median(deviations);
+  return deviations;
+}
+
+}  // namespace
+
+double mad_sigma(std::span<const double> values) {
+  // 1 / Φ⁻¹(3/4): makes the MAD a consistent estimator of σ for Gaussian data.
+  constexpr double kGaussianConsistency = 1.4826;
+  return kGaussianConsistency * median(deviations_from_median(values));
 }
 
 double tail_sigma(std::span<const double> values, double q) {
   // The quantile must leave at least two values above it, or the very
   // outliers being scored would set the scale.
   if (static_cast<double>(values.size()) * (1 - q) < 2 - 1e-9) return 0;
-  const double centre = median(values);
-  std::vector<double> deviations;
-  deviations.reserve(values.size());
-  for (double x : values) deviations.push_back(std::fabs(x - centre));
+  std::vector<double> deviations = deviations_from_median(values);
   const auto k = std::min(deviations.size() - 1, static_cast<std::size_t>(q * static_cast<double>(deviations.size())));
   std::nth_element(deviations.begin(), deviations.begin() + static_cast<std::ptrdiff_t>(k), deviations.end());
   // P(|Z| ≤ z) = q  ⇔  z = √2 · erf⁻¹(q); found by bisection on erf.
