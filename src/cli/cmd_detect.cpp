@@ -107,9 +107,9 @@ void register_detect(Declarer& root) {
     g.command(
         "list", "incidents, oldest window first",
         [](Declarer& d) {
-          d.option("--type", &filter.type, "incident type", {"refund_spike", "fulfillment_sla", "support_surge",
+          d.option("--type", &filter.type, "incident type", {"refund_spike", "fulfillment_sla_degradation", "support_load_surge",
                                                              "churn_acceleration", "margin_compression",
-                                                             "liquidity_crunch", "supplier_failure", "satisfaction_drop"});
+                                                             "liquidity_crunch_risk", "supplier_dependency_failure", "customer_satisfaction_regression"});
           d.option("--severity", &filter.severity, "severity", {"low", "medium", "high", "critical"});
           d.option("--state", &filter.state, "computed state", {"active", "ended"});
           d.option("--status", &filter.status, "triage status", {"open", "acknowledged", "resolved"});

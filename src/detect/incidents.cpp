@@ -15,13 +15,13 @@ namespace bre {
 const std::vector<IncidentRule>& incident_rules() {
   static const std::vector<IncidentRule> rules = {
       {"refund_spike", {{"refund_rate", +1, 3.0}}},
-      {"fulfillment_sla", {{"delivery_delay_rate", +1, 3.0}, {"fulfillment_backlog", +1, 3.0}}},
-      {"support_surge", {{"ticket_volume", +1, 3.0}, {"ticket_backlog", +1, 3.0}}},
+      {"fulfillment_sla_degradation", {{"delivery_delay_rate", +1, 3.0}, {"fulfillment_backlog", +1, 3.0}}},
+      {"support_load_surge", {{"ticket_volume", +1, 3.0}, {"ticket_backlog", +1, 3.0}}},
       {"churn_acceleration", {{"churn_proxy", +1, 2.5}}},
       {"margin_compression", {{"margin_proxy", -1, 3.0}, {"expense_ratio", +1, 3.0}}},
-      {"liquidity_crunch", {{"net_cash_proxy", -1, 3.0}, {"ar_aging_amount", +1, 3.0}}},
-      {"supplier_failure", {{"supplier_delay_rate", +1, 3.0}, {"supplier_delay_severity", +1, 3.0}}},
-      {"satisfaction_drop", {{"review_score_avg", -1, 2.5}, {"review_score_trend", -1, 2.5}}},
+      {"liquidity_crunch_risk", {{"net_cash_proxy", -1, 3.0}, {"ar_aging_amount", +1, 3.0}}},
+      {"supplier_dependency_failure", {{"supplier_delay_rate", +1, 3.0}, {"supplier_delay_severity", +1, 3.0}}},
+      {"customer_satisfaction_regression", {{"review_score_avg", -1, 2.5}, {"review_score_trend", -1, 2.5}}},
   };
   return rules;
 }
@@ -70,8 +70,8 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
             inc.primary = r;
             peak_day = firing[k].index;
           }
-        if (rule.type == "liquidity_crunch" && firing[k].fired.size() == 2) both_liquidity = true;
-        if (rule.type == "support_surge")
+        if (rule.type == "liquidity_crunch_risk" && firing[k].fired.size() == 2) both_liquidity = true;
+        if (rule.type == "support_load_surge")
           if (const MetricValues* rt = m.find("avg_resolution_time"))
             if (auto s = score_day("avg_resolution_time", *rt, firing[k].index, m.first_day, cfg.baseline);
                 s && s->practical && s->z >= cfg.resolution_upgrade_z)

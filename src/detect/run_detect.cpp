@@ -53,7 +53,7 @@ DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logge
   const DailyMetrics m = read_daily_metrics(db);
   std::vector<DetectedIncident> found = detect_incidents(m, with_feedback);
   for (DetectedIncident& inc : found) {
-    if (inc.incident_type == "supplier_failure")
+    if (inc.incident_type == "supplier_dependency_failure")
       apply_supplier_upgrade(inc, supplier_facts(db, inc.window_start, inc.window_end), cfg);
     if (inc.incident_type == "churn_acceleration")  // churn_proxy counts the churns of the last 30 days
       apply_churn_upgrade(inc, churn_facts(db, inc.window_start - 29, inc.window_end, cfg.top_customer_share), cfg);

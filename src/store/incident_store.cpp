@@ -39,7 +39,7 @@ std::pair<std::vector<std::string>, std::int64_t> evidence(Database& db, const D
   std::string types;
   for (EventType t : ev.event_types) types += (types.empty() ? "" : ",") + json_string(to_string(t));
   std::string where = fmt::format("event_type IN ({}) AND event_time >= ? AND event_time < ?", types);
-  if (inc.incident_type == "satisfaction_drop") where += " AND json_extract(attributes, '$.score') <= 2";
+  if (inc.incident_type == "customer_satisfaction_regression") where += " AND json_extract(attributes, '$.score') <= 2";
   Statement s = db.prepare("SELECT event_id FROM live_events WHERE " + where + " ORDER BY event_time, event_id");
   s.bind(1, ev.from * kMsPerDay).bind(2, (inc.window_end + 1) * kMsPerDay);
   std::vector<std::string> ids;

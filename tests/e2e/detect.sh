@@ -22,9 +22,9 @@ run incidents list --format json
 expect_eq "$RC" 0 "incidents list ($ERR)"
 LIST1=$OUT
 # The supplier failure whose window overlaps the injected delay.
-ID=$(json "next((i['incident_id'] for i in d if i['incident_type'] == 'supplier_failure'
+ID=$(json "next((i['incident_id'] for i in d if i['incident_type'] == 'supplier_dependency_failure'
              and i['incident_window_start'] <= '$SPIKE_END' and i['incident_window_end'] >= '$SPIKE'), '')" <<<"$LIST1")
-[ -n "$ID" ] || { fail "no supplier_failure overlapping $SPIKE..$SPIKE_END in: $LIST1"; finish; }
+[ -n "$ID" ] || { fail "no supplier_dependency_failure overlapping $SPIKE..$SPIKE_END in: $LIST1"; finish; }
 
 run incidents show "$ID" --format json
 expect_eq "$RC" 0 "incidents show ($ERR)"
@@ -37,7 +37,7 @@ in_list=$(sed "s/.*/'&'/" <<<"$ids" | paste -sd, -)
 expect_eq "$(sql "SELECT count(*) FROM events WHERE event_id IN ($in_list)")" "$n_ids" "evidence ids in the events table"
 expect_eq "$(sql "SELECT count(DISTINCT event_type) FROM events WHERE event_id IN ($in_list)
                   AND event_type NOT IN ('shipment_delayed', 'purchase_order_placed')")" 0 \
-  "supplier_failure evidence is delayed shipments and purchase orders"
+  "supplier_dependency_failure evidence is delayed shipments and purchase orders"
 # The delays are the main supplier's: the vendor-concentration upgrade names it.
 VENDOR=$(sql "SELECT display_name FROM entities WHERE kind = 'vendor' AND entity_id = '500'")
 expect_contains "$(json '" ".join(d["explanation"])' <<<"$SHOW")" "from $VENDOR, who supplies" \
@@ -63,15 +63,15 @@ run incidents status "$ID" closed
 expect_eq "$RC" 2 "an unknown status is a usage error"
 
 # Filters: --type keeps only that type, --severity only that severity.
-run incidents list --type supplier_failure --format json
-expect_eq "$(json 'sorted({i["incident_type"] for i in d})' <<<"$OUT")" "['supplier_failure']" "--type supplier_failure"
+run incidents list --type supplier_dependency_failure --format json
+expect_eq "$(json 'sorted({i["incident_type"] for i in d})' <<<"$OUT")" "['supplier_dependency_failure']" "--type supplier_dependency_failure"
 sev=$(json 'd["severity"]' <<<"$SHOW")
 run incidents list --severity "$sev" --format json
 expect_eq "$(json "sorted({i['severity'] for i in d})" <<<"$OUT")" "['$sev']" "--severity $sev"
 expect_contains "$(ids_of "$OUT")" "$ID" "--severity $sev keeps the incident"
 run incidents list --status acknowledged --format json
 expect_eq "$(ids_of "$OUT")" "$ID" "--status acknowledged"
-run incidents list --type satisfaction_drop --severity critical --from 2099-01-01 --format json
+run incidents list --type customer_satisfaction_regression --severity critical --from 2099-01-01 --format json
 expect_eq "$OUT" "[]" "filters that match nothing"
 run incidents list --severity extreme
 expect_eq "$RC" 2 "an unknown severity is a usage error"

@@ -18,8 +18,8 @@ VERSION=$(json 'd["config_version"]' <<<"$OUT")
 expect_eq "$VERSION" "$(json 'd["config"]["version"]' <<<"$OUT")" "config version"
 [[ "$VERSION" == detect_v* ]] || fail "config version looks like detect_vN, got $VERSION"
 expect_eq "$(json 'd["config"]["severity_bands"]["critical"]' <<<"$OUT")" 8 "critical band"
-expect_eq "$(json '[t["metric"] for r in d["config"]["incident_rules"] if r["type"] == "supplier_failure" for t in r["triggers"]]' <<<"$OUT")" \
-  "['supplier_delay_rate', 'supplier_delay_severity']" "supplier_failure triggers"
+expect_eq "$(json '[t["metric"] for r in d["config"]["incident_rules"] if r["type"] == "supplier_dependency_failure" for t in r["triggers"]]' <<<"$OUT")" \
+  "['supplier_delay_rate', 'supplier_delay_severity']" "supplier_dependency_failure triggers"
 # The hash is the SHA-256 of the compact config as Python writes it canonically too.
 expect_eq "sha256:$(json 'json.dumps(d["config"], separators=(",", ":"))' <<<"$OUT" | tr -d '\n' | sha256sum | cut -d' ' -f1)" \
   "$HASH" "config_hash is the SHA-256 of the compact config"
@@ -46,9 +46,9 @@ expect_eq "$(json '(d["command"], d["config_hash"], d["config"]["version"], d["h
 run incidents list --format json
 LIST1=$OUT
 expect_eq "$(json '{i["label"] for i in d}' <<<"$LIST1")" "{None}" "no labels before labelling"
-ID=$(json "next((i['incident_id'] for i in d if i['incident_type'] == 'supplier_failure'
+ID=$(json "next((i['incident_id'] for i in d if i['incident_type'] == 'supplier_dependency_failure'
              and i['incident_window_start'] <= '$SPIKE_END' and i['incident_window_end'] >= '$SPIKE'), '')" <<<"$LIST1")
-[ -n "$ID" ] || { fail "no supplier_failure overlapping $SPIKE..$SPIKE_END in: $LIST1"; finish; }
+[ -n "$ID" ] || { fail "no supplier_dependency_failure overlapping $SPIKE..$SPIKE_END in: $LIST1"; finish; }
 WSTART=$(json "next(i['incident_window_start'] for i in d if i['incident_id'] == '$ID')" <<<"$LIST1")
 WEND=$(json "next(i['incident_window_end'] for i in d if i['incident_id'] == '$ID')" <<<"$LIST1")
 
@@ -60,7 +60,7 @@ expect_eq "$(json '(d["incident_id"], d["label"], d["label_note"])' <<<"$OUT")" 
 run incidents list --format json
 expect_eq "$(json "[(i['incident_id'], i['label']) for i in d if i['label']]" <<<"$OUT")" "[('$ID', 'expected')]" \
   "list: only the labelled incident has a label"
-run incidents list --type supplier_failure --format table
+run incidents list --type supplier_dependency_failure --format table
 expect_contains "$(head -n 1 <<<"$OUT")" "label" "the table has a label column"
 expect_contains "$(grep "$ID" <<<"$OUT")" "expected" "the table shows the label"
 run incidents show "$ID" --format json

@@ -119,7 +119,7 @@ TEST_CASE("scan: metrics and incidents in one run, with a manifest that records 
   CHECK(m["methods_run"].size() == 3);
   CHECK(m["produced"]["state_mode"] == "full");
   CHECK(m["produced"]["incidents"] == ws->db().query_int("SELECT count(*) FROM incidents"));
-  CHECK(m["produced"]["incidents_by_type"].contains("liquidity_crunch"));  // the injected overdue invoices
+  CHECK(m["produced"]["incidents_by_type"].contains("liquidity_crunch_risk"));  // the injected overdue invoices
   CHECK(nlohmann::json::parse(read_manifest(ws->db(), "run-scan-1")) == m);
 
   // A person acknowledges one; the next scan over the same events says so and keeps it.

@@ -177,13 +177,13 @@ TEST_CASE("detection: each incident type fires on its trigger, with window, seve
   };
   const Case cases[] = {
       {"refund_spike", "refund_rate", 0.02, 0.06},
-      {"fulfillment_sla", "delivery_delay_rate", 0.05, 0.20},
-      {"support_surge", "ticket_backlog", 40, 90},
+      {"fulfillment_sla_degradation", "delivery_delay_rate", 0.05, 0.20},
+      {"support_load_surge", "ticket_backlog", 40, 90},
       {"churn_acceleration", "churn_proxy", 0.02, 0.05},
       {"margin_compression", "margin_proxy", 0.40, 0.20},
-      {"liquidity_crunch", "net_cash_proxy", 50000, 20000},
-      {"supplier_failure", "supplier_delay_severity", 2.0, 6.0},
-      {"satisfaction_drop", "review_score_avg", 4.5, 3.6},
+      {"liquidity_crunch_risk", "net_cash_proxy", 50000, 20000},
+      {"supplier_dependency_failure", "supplier_delay_severity", 2.0, 6.0},
+      {"customer_satisfaction_regression", "review_score_avg", 4.5, 3.6},
   };
   for (const Case& c : cases) {
     const std::string type = c.type;

@@ -19,7 +19,7 @@ DetectedIncident incident(const char* type, const char* severity) {
 
 TEST_CASE("entity upgrades: one vendor behind most delays raises a supplier failure one level") {
   const DetectConfig cfg;  // 50 % of the delays, 15 % of purchase orders
-  DetectedIncident inc = incident("supplier_failure", "medium");
+  DetectedIncident inc = incident("supplier_dependency_failure", "medium");
   // 18 of 24 delays (75 %) from a vendor with 12 of 40 purchase orders (30 %).
   apply_supplier_upgrade(inc, {"500", "Acme Supply", 18, 18.0 / 24, 12.0 / 40}, cfg);
   CHECK(inc.severity == "high");
@@ -27,15 +27,15 @@ TEST_CASE("entity upgrades: one vendor behind most delays raises a supplier fail
   CHECK(inc.notes[0] == "75% of the delayed shipments are from Acme Supply, who supplies 30% of purchase orders "
                         "(vendor concentration): severity raised one level");
 
-  DetectedIncident spread = incident("supplier_failure", "medium");
+  DetectedIncident spread = incident("supplier_dependency_failure", "medium");
   apply_supplier_upgrade(spread, {"500", "Acme Supply", 10, 10.0 / 24, 0.30}, cfg);  // 42 %: spread over vendors
   CHECK(spread.severity == "medium");
-  DetectedIncident minor = incident("supplier_failure", "medium");
+  DetectedIncident minor = incident("supplier_dependency_failure", "medium");
   apply_supplier_upgrade(minor, {"509", "Tiny Parts", 20, 20.0 / 24, 2.0 / 40}, cfg);  // a 5 % supplier
   CHECK(minor.severity == "medium");
   CHECK(minor.notes.empty());
 
-  DetectedIncident top = incident("supplier_failure", "critical");
+  DetectedIncident top = incident("supplier_dependency_failure", "critical");
   apply_supplier_upgrade(top, {"500", "Acme Supply", 18, 0.75, 0.30}, cfg);
   CHECK(top.severity == "critical");
   CHECK(top.notes.at(0).find("already critical") != std::string::npos);

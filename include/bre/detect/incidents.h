@@ -22,7 +22,7 @@ struct TriggerRule {
 };
 
 struct IncidentRule {
-  std::string type;  // refund_spike, fulfillment_sla, ...
+  std::string type;  // refund_spike, fulfillment_sla_degradation, ...
   std::vector<TriggerRule> triggers;
 };
 const std::vector<IncidentRule>& incident_rules();
@@ -39,7 +39,7 @@ struct DetectConfig {
   double refund_critical_share = 0.10;  // CRITICAL refund spike: refunds > this share of trailing revenue
   double trend_threshold = -0.1;        // satisfaction: review_score_trend below this fires too
   std::array<double, 3> severity_bands = {4, 6, 8};  // peak |z| from which medium, high, critical (below: low)
-  double resolution_upgrade_z = 3;      // support_surge: avg_resolution_time z ≥ this raises severity one level
+  double resolution_upgrade_z = 3;      // support_load_surge: avg_resolution_time z ≥ this raises severity one level
   // Entity upgrades (entity_upgrades.h): one vendor causing at least this
   // share of a supplier failure's delays, and supplying at least this share
   // of purchase orders; at least this many churned customers among the top
