@@ -1,6 +1,8 @@
-// bre config show: the versioned detection configuration and its hash.
+// bre config show: the versioned detection configuration and its hash, and
+// the metric and incident dependency graphs (the defaults or --config's).
 #include <nlohmann/json.hpp>
 
+#include "bre/core/dependency_graphs.h"
 #include "bre/detect/detect_config.h"
 #include "command.h"
 #include "render.h"
@@ -25,6 +27,14 @@ std::string render_config(const nlohmann::ordered_json& shown, Format f) {
                         {"z_threshold", t["z_threshold"]}});
     flat[section] = rows;
   }
+  for (const char* graph : {"dependency_graph", "incident_graph"}) {
+    const auto& g = shown[graph];
+    flat[std::string(graph) + "_version"] = g["version"];
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const auto& e : g["edges"])
+      rows.push_back({{"from", e["from"]}, {"to", e["to"]}, {"added", e["added"]}, {"why", e["why"]}});
+    flat[graph] = rows;
+  }
   return render_generic(flat, f == Format::md);
 }
 
@@ -33,7 +43,7 @@ std::string render_config(const nlohmann::ordered_json& shown, Format f) {
 void register_config(Declarer& root) {
   root.command("config", "the detection configuration", [](Declarer& g) {
     g.command(
-        "show", "every detection threshold and window, with the config version and its hash",
+        "show", "every detection threshold and window, with the config version and its hash, and the two causal graphs",
         [](Declarer& d) {
           d.footer("Examples:\n  bre config show\n  bre config show --format json | jq .config_hash\n"
                    "The hash is the SHA-256 of the compact JSON in 'config', as recorded in run manifests.");
@@ -44,6 +54,8 @@ void register_config(Declarer& root) {
           j["config_version"] = kDetectConfigVersion;
           j["config_hash"] = detect_config_hash(cfg);
           j["config"] = nlohmann::ordered_json::parse(detect_config_json(cfg));
+          j["dependency_graph"] = nlohmann::ordered_json::parse(metric_graph_json(ctx.graphs()));
+          j["incident_graph"] = nlohmann::ordered_json::parse(incident_graph_json(ctx.graphs()));
           ctx.emit(j, [&](Format f) { return render_config(j, f); });
           return 0;
         });

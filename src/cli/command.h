@@ -9,6 +9,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "bre/core/dependency_graphs.h"
 #include "bre/core/log.h"
 #include "bre/store/workspace.h"
 
@@ -40,6 +41,8 @@ class Context {
   const nlohmann::ordered_json& config();
   // A string setting from the config file, or "" when absent.
   std::string config_string(const std::string& key);
+  // The metric and incident graphs: the config file's, else the defaults.
+  const DependencyGraphs& graphs();
 
   // Opens (and migrates) the workspace on first use; create for `bre init`.
   Workspace& workspace(bool create = false);
@@ -58,6 +61,7 @@ class Context {
   Format format_ = Format::json;
   std::unique_ptr<Workspace> workspace_;
   std::unique_ptr<nlohmann::ordered_json> config_;
+  std::unique_ptr<DependencyGraphs> graphs_;
 };
 
 using RunFn = std::function<int(Context&)>;

@@ -31,7 +31,8 @@ Context::~Context() = default;
 
 namespace {
 // Keys the configuration file may hold today; later stages add theirs.
-const std::vector<std::string> kConfigKeys = {"currency"};
+const std::vector<std::string> kConfigKeys = {"currency", "dependency_graph", "incident_graph"};
+bool is_graph_key(const std::string& key) { return key == "dependency_graph" || key == "incident_graph"; }
 }  // namespace
 
 const nlohmann::ordered_json& Context::config() {
@@ -45,8 +46,11 @@ const nlohmann::ordered_json& Context::config() {
       std::vector<Problem> problems;
       for (auto& [key, value] : parsed.items()) {
         if (std::find(kConfigKeys.begin(), kConfigKeys.end(), key) == kConfigKeys.end())
-          problems.push_back({options_.config, 0, key, "unknown configuration key (known: currency)"});
-        else if (!value.is_string())
+          problems.push_back({options_.config, 0, key,
+                              "unknown configuration key (known: currency, dependency_graph, incident_graph)"});
+        else if (is_graph_key(key) && !value.is_object())
+          problems.push_back({options_.config, 0, key, "must be an object (docs/bre-rca.md)"});
+        else if (!is_graph_key(key) && !value.is_string())
           problems.push_back({options_.config, 0, key, "must be a string"});
       }
       if (!problems.empty())
@@ -55,6 +59,12 @@ const nlohmann::ordered_json& Context::config() {
     }
   }
   return *config_;
+}
+
+const DependencyGraphs& Context::graphs() {
+  if (!graphs_)
+    graphs_ = std::make_unique<DependencyGraphs>(load_dependency_graphs(config(), options_.config));
+  return *graphs_;
 }
 
 std::string Context::config_string(const std::string& key) {
