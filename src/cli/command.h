@@ -96,6 +96,7 @@ void register_connect(Declarer& root);
 void register_state(Declarer& root);
 void register_detect(Declarer& root);
 void register_config(Declarer& root);
+void register_rca(Declarer& root);
 void register_serve(Declarer& root);
 
 }  // namespace bre::cli

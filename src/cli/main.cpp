@@ -133,6 +133,7 @@ int run_main(int argc, char** argv) {
   register_state(root);
   register_detect(root);
   register_config(root);
+  register_rca(root);
   register_serve(root);
 
   // Every runnable command's --help says which formats it takes.

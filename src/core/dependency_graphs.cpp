@@ -54,8 +54,6 @@ const std::vector<GraphEdge>& default_metric_edges() {
       {"delivery_delay_rate", "review_score_trend", "late orders pull the review trend down", true},
       {"avg_resolution_time", "review_score_trend", "slow support pulls the review trend down", true},
       {"daily_revenue", "expense_ratio", "revenue is the ratio's denominator: less of it raises the ratio", true},
-      {"ar_overdue_count", "ar_aging_amount", "more invoices overdue, more overdue dollars", true},
-      {"daily_refunds", "refund_rate", "refunded dollars are the ratio's numerator", true},
   };
   return edges;
 }
@@ -66,9 +64,9 @@ const std::vector<MetricDirection>& default_directions() {
       {"fulfillment_backlog", +1}, {"delivery_delay_rate", +1},     {"ticket_volume", +1},
       {"ticket_backlog", +1},      {"avg_resolution_time", +1},     {"review_score_avg", -1},
       {"review_score_trend", -1},  {"churn_proxy", +1},             {"refund_rate", +1},
-      {"daily_refunds", +1},       {"daily_revenue", -1},           {"daily_expenses", +1},
+      {"daily_revenue", -1},           {"daily_expenses", +1},
       {"expense_ratio", +1},       {"margin_proxy", -1},            {"net_cash_proxy", -1},
-      {"dso_proxy", +1},           {"ar_overdue_count", +1},        {"ar_aging_amount", +1},
+      {"dso_proxy", +1},           {"ar_aging_amount", +1},
   };
   return d;
 }

@@ -28,20 +28,6 @@ MetricReading reading(const std::string& metric, const BaselineScore& s) {
   return {metric, s.value, s.baseline, s.z, s.method, s.seasonal, s.span};
 }
 
-std::optional<BaselineScore> strongest_reading(const TriggerRule& t, const MetricValues& series, std::size_t i,
-                                               DayNumber first_day, const DetectConfig& cfg) {
-  const auto day = score_day(t.metric, series, i, first_day, cfg.baseline);
-  std::optional<BaselineScore> best;
-  if (day && day->practical) best = day;
-  // A sustained shift counts on days that are themselves off the bad way,
-  // so a short spike does not drag the window on while it leaves the mean.
-  if (day && t.direction * day->z >= cfg.sustained_day_z)
-    if (auto span = score_sustained(t.metric, series, i, first_day, cfg.baseline);
-        span && span->practical && (!best || t.direction * span->z > t.direction * best->z))
-      best = span;
-  return best;
-}
-
 bool layer1_fires(const TriggerRule& t, const BaselineScore& s, const DetectConfig& cfg) {
   // The design's second satisfaction trigger is absolute: a slope below -0.1 a day.
   if (t.metric == "review_score_trend") return s.value < cfg.trend_threshold;

@@ -21,11 +21,6 @@ const char* severity_name(int level);
 
 MetricReading reading(const std::string& metric, const BaselineScore& s);
 
-// The trigger metric's reading on day i that deviates most in the bad
-// direction among those with a practical effect: the day itself, and for
-// daily metrics the mean of the last sustained_days.
-std::optional<BaselineScore> strongest_reading(const TriggerRule& t, const MetricValues& series, std::size_t i,
-                                               DayNumber first_day, const DetectConfig& cfg);
 // Layer 1: does that reading cross the trigger's threshold?
 bool layer1_fires(const TriggerRule& t, const BaselineScore& s, const DetectConfig& cfg);
 

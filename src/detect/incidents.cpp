@@ -26,6 +26,20 @@ const std::vector<IncidentRule>& incident_rules() {
   return rules;
 }
 
+std::optional<BaselineScore> strongest_reading(const TriggerRule& t, const MetricValues& series, std::size_t i,
+                                               DayNumber first_day, const DetectConfig& cfg) {
+  const auto day = score_day(t.metric, series, i, first_day, cfg.baseline);
+  std::optional<BaselineScore> best;
+  if (day && day->practical) best = day;
+  // A sustained shift counts on days that are themselves off the bad way,
+  // so a short spike does not drag the window on while it leaves the mean.
+  if (day && t.direction * day->z >= cfg.sustained_day_z)
+    if (auto span = score_sustained(t.metric, series, i, first_day, cfg.baseline);
+        span && span->practical && (!best || t.direction * span->z > t.direction * best->z))
+      best = span;
+  return best;
+}
+
 namespace {
 
 using namespace detail;

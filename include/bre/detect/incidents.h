@@ -79,6 +79,13 @@ struct DetectedIncident {
   std::vector<std::string> notes;         // why severity/confidence are what they are
 };
 
+// The reading of t.metric on day i that deviates most in t.direction among
+// those with a practical effect: the day itself, and for daily metrics the
+// mean of the last sustained_days. How every trigger is read; BRE-RCA reads
+// the upstream metrics the same way.
+std::optional<BaselineScore> strongest_reading(const TriggerRule& t, const MetricValues& series, std::size_t i,
+                                               DayNumber first_day, const DetectConfig& cfg);
+
 // Pure: the same metrics and config give the same incidents, ids included.
 std::vector<DetectedIncident> detect_incidents(const DailyMetrics& metrics, const DetectConfig& config = {});
 

@@ -1,0 +1,101 @@
+// BRE-RCA (design §4.2 G): the ranked, evidence-linked causal chain of one
+// incident. Pure: the gold metrics, the incident, the metric graph and the
+// data-quality weights in; the chain out, every score with its inputs so it
+// can be recomputed by hand. Formulas and a worked example: docs/bre-rca.md.
+// Evidence clusters (step 6) are added by the store layer (rca_store.h),
+// which reads the events.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bre/core/dependency_graphs.h"
+#include "bre/detect/incidents.h"
+#include "bre/rca/evidence_clusters.h"
+
+namespace bre {
+
+inline constexpr const char* kRcaAlgorithmVersion = "BRE-RCA-v1";
+
+struct RcaConfig {
+  int lookback_days = 14;        // causal window: [window start − lookback, window end]
+  double magnitude_unit = 3.0;   // anomaly_magnitude = min(|z| / unit, cap)
+  double magnitude_cap = 3.0;
+  double lag_decay_days = 7.0;   // lag_decay = exp(−lag / this)
+  int min_overlap_days = 5;      // a lag is tried only with this many overlapping days
+  double after_penalty = 0.1;    // precedence × this for a metric whose episode began after the incident metric's
+  double implicate_z = 3.0;      // an upstream metric is implicated when its peak z reaches this ...
+  double onset_z = 2.0;          // ... and its episode (a run of days at ≥ onset_z) began no later
+  int max_gap_days = 2;          // an episode bridges this many quiet days (a weekend)
+  int link_gap_days = 3;         // a parent explains a child when its episode was on within this many days before the child's began
+  int top_k = 5;                 // candidate causes listed and given evidence
+};
+
+// An incident as RCA needs it.
+struct RcaIncident {
+  std::string incident_id, incident_type, metric;  // metric: the trigger that fired (the incident node)
+  DayNumber window_start = 0, window_end = 0;
+};
+
+// One metric's score inputs (step 4) and its episode in the causal window.
+struct CausalNode {
+  std::string metric_name;
+  double contribution_score = 0;
+  double anomaly_magnitude = 0;
+  double temporal_precedence = 0;
+  double graph_proximity = 0;
+  double data_quality_weight = 1;
+  // Inputs of the precedence: the lag (days this metric leads the incident
+  // metric) with the best decayed correlation, that correlation, its decay,
+  // and whether the after-penalty applied.
+  int optimal_lag = 0;
+  double cross_correlation = 0;
+  double lag_decay = 1;
+  bool moved_after = false;
+  int graph_distance = 0;  // edges from this metric to the incident metric
+  double metric_value = 0, metric_baseline = 0, metric_zscore = 0;  // at the peak (z signed)
+  DayNumber peak_day = 0;
+  std::optional<DayNumber> onset_day;      // first day of the episode around the peak
+  DayNumber anomaly_from = 0, anomaly_to = 0;  // the episode (or the peak day alone)
+  bool implicated = false;
+  std::vector<EvidenceCluster> evidence_clusters;
+};
+
+struct CausalPath {
+  int rank = 0;
+  double overall_score = 0;
+  bool root_unexplained = false;      // its root has no implicated parent that moved first
+  std::vector<std::string> metrics;   // root cause → incident metric
+};
+
+struct CausalChain {
+  std::string chain_id;  // chn_ + hash(incident id, algorithm and graph versions)
+  std::string incident_id, incident_type, incident_metric;
+  std::string algorithm_version = kRcaAlgorithmVersion;
+  std::string dependency_graph_version;
+  DayNumber causal_from = 0, causal_to = 0;
+  std::string root_cause;                  // first metric of path rank 1
+  std::vector<CausalNode> nodes;           // every metric scored, by contribution (incident metric included)
+  std::vector<std::string> top_candidates; // step 5: the top_k upstream metrics by contribution
+  std::vector<CausalPath> paths;           // ranked
+  std::string run_id;
+  const CausalNode* node(const std::string& metric) const;
+};
+
+// Steps 0–5 and 7. `quality` maps a metric to its data-quality weight
+// (missing: 1). `detect` gives the baseline model (and any labelled windows
+// left out of it) the metrics are scored with.
+CausalChain analyse_incident(const DailyMetrics& metrics, const RcaIncident& incident, const DependencyGraphs& graphs,
+                             const std::map<std::string, double>& quality, const DetectConfig& detect = {},
+                             const RcaConfig& config = {});
+
+// The design's CausalChain as JSON (nodes of each path with their score
+// inputs and evidence clusters). `currency_digits` formats cluster amounts.
+std::string causal_chain_json(const CausalChain& chain, int currency_digits);
+
+// Pearson correlation of x[t − lag] with y[t] over the t where both exist
+// (0 when either side is constant or fewer than min_overlap pairs).
+double lagged_correlation(const std::vector<double>& x, const std::vector<double>& y, int lag, int min_overlap);
+
+}  // namespace bre

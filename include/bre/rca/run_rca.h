@@ -1,0 +1,34 @@
+// `bre rca`: BRE-RCA over the stored incidents — the gold metrics, the
+// metric graph, the quality weights and the evidence events in; one causal
+// chain per incident stored in causal_chains.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bre/core/log.h"
+#include "bre/rca/bre_rca.h"
+#include "bre/store/workspace.h"
+
+namespace bre {
+
+struct RcaRunResult {
+  std::vector<CausalChain> chains;   // in incident order
+  std::vector<std::string> json;     // causal_chain_json of each, as stored
+};
+
+struct RcaRunOptions {
+  std::optional<std::string> incident_id;  // nullopt: every incident
+  // Analyse as if each incident had been detected this many days later
+  // (an evaluation what-if: the chains are printed, not stored).
+  int delay_days = 0;
+};
+
+// In one transaction. Labelled windows are left out of the baselines as in bre detect.
+RcaRunResult run_rca(Workspace& ws, const RcaRunOptions& options, const std::string& run_id, const Logger& log,
+                     const DependencyGraphs& graphs, const DetectConfig& detect = {}, const RcaConfig& cfg = {});
+
+// Step 6 for one chain: evidence clusters for every node on its paths.
+void attach_evidence(Database& db, CausalChain& chain, const std::map<std::string, std::string>& names, int digits);
+
+}  // namespace bre

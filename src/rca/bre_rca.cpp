@@ -1,0 +1,319 @@
+// BRE-RCA steps 1–5 and 7 (docs/bre-rca.md). Each metric of the incident's
+// upstream graph is read with the detector's own baseline model, day by day
+// over the causal window, as a "bad-direction z" signal; its peak, episode,
+// lagged correlation with the incident metric's signal and graph distance
+// give the design's contribution score. The root is then localised the way
+// hypothesis-testing RCA does it: walk up from the incident metric through
+// implicated parents that moved no later, and stop where no parent explains.
+#include "bre/rca/bre_rca.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "bre/core/hash.h"
+
+namespace bre {
+
+double lagged_correlation(const std::vector<double>& x, const std::vector<double>& y, int lag, int min_overlap) {
+  const int n = static_cast<int>(std::min(x.size(), y.size()));
+  if (lag < 0 || n - lag < min_overlap || n - lag < 2) return 0;
+  double mx = 0, my = 0;
+  const int m = n - lag;
+  for (int t = lag; t < n; ++t) {
+    mx += x[t - lag];
+    my += y[t];
+  }
+  mx /= m;
+  my /= m;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (int t = lag; t < n; ++t) {
+    const double dx = x[t - lag] - mx, dy = y[t] - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  if (sxx <= 1e-12 || syy <= 1e-12) return 0;
+  return sxy / std::sqrt(sxx * syy);
+}
+
+const CausalNode* CausalChain::node(const std::string& metric) const {
+  for (const auto& n : nodes)
+    if (n.metric_name == metric) return &n;
+  return nullptr;
+}
+
+namespace {
+
+constexpr double kSignalCap = 12;  // one extreme day must not dominate the correlation
+
+// A metric over the causal window: the bad-direction z of each day (0 when
+// the day reads normal or the good way) and the readings behind them.
+struct Signal {
+  std::vector<double> bad;
+  std::vector<std::optional<BaselineScore>> readings;
+};
+
+Signal read_signal(const DailyMetrics& m, const std::string& metric, int direction, std::size_t from, std::size_t to,
+                   const DetectConfig& detect) {
+  Signal s;
+  const MetricValues* series = m.find(metric);
+  const TriggerRule rule{metric, direction, 3.0};
+  for (std::size_t i = from; i <= to; ++i) {
+    std::optional<BaselineScore> r;
+    if (series) r = strongest_reading(rule, *series, i, m.first_day, detect);
+    s.bad.push_back(r ? std::clamp(direction * r->z, 0.0, kSignalCap) : 0.0);
+    s.readings.push_back(r);
+  }
+  return s;
+}
+
+// A run of days at ≥ onset_z, bridging up to max_gap quiet days (a weekend
+// inside a week-long problem), with its peak.
+struct Episode {
+  std::size_t peak = 0, from = 0, to = 0;
+  double peak_z = 0;
+  bool has_onset = false;  // false: no day reached onset_z; peak is the largest day
+};
+
+std::vector<Episode> episodes(const std::vector<double>& bad, double onset_z, int max_gap) {
+  std::vector<Episode> out;
+  for (std::size_t i = 0; i < bad.size(); ++i) {
+    if (bad[i] < onset_z) continue;
+    if (!out.empty() && i - out.back().to <= static_cast<std::size_t>(max_gap) + 1) {
+      out.back().to = i;
+    } else {
+      out.push_back({i, i, i, 0, true});
+    }
+    if (bad[i] > out.back().peak_z) out.back().peak_z = bad[i], out.back().peak = i;
+  }
+  return out;
+}
+
+// The largest day when nothing reached onset_z.
+Episode quiet_peak(const std::vector<double>& bad, std::size_t lo) {
+  Episode e{lo, lo, lo, 0, false};
+  for (std::size_t i = lo; i < bad.size(); ++i)
+    if (bad[i] > e.peak_z) e.peak_z = bad[i], e.peak = e.from = e.to = i;
+  return e;
+}
+
+// The incident metric's episode: the strongest one that starts in the incident window.
+Episode incident_episode(const std::vector<double>& bad, std::size_t incident_from, const RcaConfig& cfg) {
+  std::optional<Episode> best;
+  for (const Episode& e : episodes(bad, cfg.onset_z, cfg.max_gap_days))
+    if (e.to >= incident_from && (!best || e.peak_z > best->peak_z)) best = e;
+  if (best && best->from < incident_from && best->peak < incident_from) best.reset();
+  return best ? *best : quiet_peak(bad, incident_from);
+}
+
+// An upstream metric's episode that could explain the incident's: the
+// latest one that began no later than the incident metric's onset and
+// reached implicate_z; else the strongest one that began no later; else the
+// strongest of all (it moved after).
+Episode upstream_episode(const std::vector<double>& bad, std::size_t incident_onset, const RcaConfig& cfg) {
+  const std::vector<Episode> all = episodes(bad, cfg.onset_z, cfg.max_gap_days);
+  std::optional<Episode> latest_strong, strongest_before, strongest;
+  for (const Episode& e : all) {
+    if (e.from <= incident_onset && e.peak_z >= cfg.implicate_z) latest_strong = e;
+    if (e.from <= incident_onset && (!strongest_before || e.peak_z > strongest_before->peak_z)) strongest_before = e;
+    if (!strongest || e.peak_z > strongest->peak_z) strongest = e;
+  }
+  if (latest_strong) return *latest_strong;
+  if (strongest_before) return *strongest_before;
+  if (strongest) return *strongest;
+  return quiet_peak(bad, 0);
+}
+
+struct Precedence {
+  int lag = 0;
+  double correlation = 0, decay = 1, value = 0;
+};
+
+// The lag is the onset lead when the metric's episode began no later than
+// the incident metric's (the lag at which the two episodes line up), else
+// the lag with the best decayed correlation; negative correlations count as none.
+Precedence temporal_precedence(const std::vector<double>& x, const std::vector<double>& y,
+                               std::optional<int> onset_lead, const RcaConfig& cfg) {
+  Precedence best;
+  bool any = false;
+  for (int lag = 0; lag <= cfg.lookback_days; ++lag) {
+    if (onset_lead && lag != *onset_lead) continue;
+    const double c = lagged_correlation(x, y, lag, cfg.min_overlap_days);
+    const double decay = std::exp(-lag / cfg.lag_decay_days);
+    if (!any || c * decay > best.correlation * best.decay) {
+      best = {lag, c, decay, 0};
+      any = true;
+    }
+  }
+  best.value = std::max(0.0, best.correlation) * best.decay;
+  return best;
+}
+
+double support(const CausalNode& n) { return std::min(1.0, n.anomaly_magnitude); }
+
+// overall_score: the root's contribution × each intermediate node's support
+// (its anomaly magnitude, capped at 1): a path is as credible as its root and
+// no stronger than its quietest link.
+double path_score(const std::vector<std::string>& path, const CausalChain& chain) {
+  double score = chain.node(path.front())->contribution_score;
+  for (std::size_t i = 1; i + 1 < path.size(); ++i) score *= support(*chain.node(path[i]));
+  return score;
+}
+
+}  // namespace
+
+CausalChain analyse_incident(const DailyMetrics& m, const RcaIncident& inc, const DependencyGraphs& graphs,
+                             const std::map<std::string, double>& quality, const DetectConfig& detect,
+                             const RcaConfig& cfg) {
+  CausalChain chain;
+  chain.incident_id = inc.incident_id;
+  chain.incident_type = inc.incident_type;
+  chain.incident_metric = inc.metric;
+  chain.dependency_graph_version = graphs.metrics.version();
+  chain.chain_id = "chn_" + sha256_hex(inc.incident_id + "|" + kRcaAlgorithmVersion + "|" +
+                                       chain.dependency_graph_version).substr(0, 16);
+  if (m.days == 0) return chain;
+
+  // Step 2: the causal window, clipped to the computed days.
+  const DayNumber last = m.day(m.days - 1);
+  chain.causal_from = std::max(m.first_day, inc.window_start - cfg.lookback_days);
+  chain.causal_to = std::clamp(inc.window_end, chain.causal_from, last);
+  const auto from = static_cast<std::size_t>(chain.causal_from - m.first_day);
+  const auto to = static_cast<std::size_t>(chain.causal_to - m.first_day);
+  const auto incident_from = static_cast<std::size_t>(std::clamp(inc.window_start, chain.causal_from, chain.causal_to) -
+                                                      chain.causal_from);
+
+  // Steps 1 and 3: the incident node and everything upstream of it.
+  std::vector<std::string> metrics{inc.metric};
+  for (auto& a : graphs.metrics.ancestors(inc.metric)) metrics.push_back(a);
+
+  std::map<std::string, Signal> signals;
+  for (const auto& name : metrics)
+    signals[name] = read_signal(m, name, graphs.direction_of(name), from, to, detect);
+  const Signal& incident_signal = signals[inc.metric];
+  const Episode own = incident_episode(incident_signal.bad, incident_from, cfg);
+  const std::size_t incident_onset = own.has_onset ? own.from : incident_from;
+
+  // Step 4: each metric's score inputs.
+  for (const auto& name : metrics) {
+    const Signal& s = signals[name];
+    const bool self = name == inc.metric;
+    const Episode e = self ? own : upstream_episode(s.bad, incident_onset, cfg);
+    CausalNode n;
+    n.metric_name = name;
+    n.anomaly_magnitude = std::min(e.peak_z / cfg.magnitude_unit, cfg.magnitude_cap);
+    n.graph_distance = graphs.metrics.distance(name, inc.metric).value_or(0);
+    n.graph_proximity = 1.0 / (n.graph_distance + 1);
+    if (auto q = quality.find(name); q != quality.end()) n.data_quality_weight = q->second;
+    if (self) {
+      n.temporal_precedence = n.cross_correlation = n.lag_decay = 1;
+    } else {
+      std::optional<int> lead;
+      if (e.has_onset && e.from <= incident_onset) lead = static_cast<int>(incident_onset - e.from);
+      const Precedence p = temporal_precedence(s.bad, incident_signal.bad, lead, cfg);
+      n.optimal_lag = p.lag;
+      n.cross_correlation = p.correlation;
+      n.lag_decay = p.decay;
+      n.temporal_precedence = p.value;
+      n.moved_after = e.has_onset && e.from > incident_onset;
+      if (n.moved_after) n.temporal_precedence *= cfg.after_penalty;
+    }
+    n.contribution_score =
+        n.anomaly_magnitude * n.temporal_precedence * n.graph_proximity * n.data_quality_weight;
+    n.peak_day = chain.causal_from + static_cast<DayNumber>(e.peak);
+    if (const auto& r = s.readings[e.peak]) {
+      n.metric_value = r->value;
+      n.metric_baseline = r->baseline;
+      n.metric_zscore = r->z;
+    }
+    if (e.has_onset) n.onset_day = chain.causal_from + static_cast<DayNumber>(e.from);
+    n.anomaly_from = chain.causal_from + static_cast<DayNumber>(e.has_onset ? e.from : e.peak);
+    n.anomaly_to = chain.causal_from + static_cast<DayNumber>(e.has_onset ? e.to : e.peak);
+    n.implicated = self || (e.peak_z >= cfg.implicate_z && !n.moved_after && n.temporal_precedence > 0);
+    chain.nodes.push_back(std::move(n));
+  }
+
+  // Step 5: rank by contribution (the incident metric is the node, not a candidate).
+  std::stable_sort(chain.nodes.begin(), chain.nodes.end(), [](const CausalNode& a, const CausalNode& b) {
+    if (a.contribution_score != b.contribution_score) return a.contribution_score > b.contribution_score;
+    return a.metric_name < b.metric_name;
+  });
+  for (const auto& n : chain.nodes)
+    if (n.metric_name != inc.metric && n.contribution_score > 0 &&
+        chain.top_candidates.size() < static_cast<std::size_t>(cfg.top_k))
+      chain.top_candidates.push_back(n.metric_name);
+
+  // Step 7: root localisation. A parent explains a node when it is
+  // implicated and its episode began no later; roots are the nodes reached
+  // from the incident metric that nothing explains.
+  auto onset = [&](const std::string& name) {
+    const CausalNode* n = chain.node(name);
+    return n->onset_day.value_or(n->peak_day);
+  };
+  // The parent's episode began no later than the child's and was still on
+  // within link_gap_days before the child's began.
+  auto explains = [&](const CausalNode& parent, const std::string& child) {
+    return parent.implicated && onset(parent.metric_name) <= onset(child) &&
+           parent.anomaly_to + cfg.link_gap_days >= onset(child);
+  };
+  std::set<std::pair<std::string, std::string>> walked;  // (parent, child)
+  std::set<std::string> roots, seen{inc.metric};
+  std::vector<std::string> frontier{inc.metric};
+  while (!frontier.empty()) {
+    std::vector<std::string> next;
+    for (const auto& child : frontier) {
+      bool explained = false;
+      for (const auto& p : graphs.metrics.parents(child)) {
+        const CausalNode* pn = chain.node(p);
+        if (!pn || !explains(*pn, child)) continue;
+        explained = true;
+        walked.insert({p, child});
+        if (seen.insert(p).second) next.push_back(p);
+      }
+      if (!explained) roots.insert(child);
+    }
+    frontier = std::move(next);
+  }
+  auto walked_only = [&](const std::vector<std::string>& path) {
+    for (std::size_t i = 0; i + 1 < path.size(); ++i)
+      if (!walked.count({path[i], path[i + 1]})) return false;
+    return true;
+  };
+  auto best_path = [&](const std::string& root, bool along_walked) -> std::optional<std::vector<std::string>> {
+    if (root == inc.metric) return std::vector<std::string>{root};
+    std::optional<std::vector<std::string>> best;
+    double best_score = -1;
+    // Shortest first. Along walked edges every intermediate is implicated, so
+    // a tie goes to the longer path: it explains more of the chain; elsewhere
+    // a tie keeps the shorter.
+    for (auto& p : graphs.metrics.paths(root, inc.metric)) {
+      if (along_walked && !walked_only(p)) continue;
+      const double sc = path_score(p, chain);
+      const bool tie = best && std::abs(sc - best_score) <= 1e-12;
+      if ((!tie && sc > best_score) || (tie && along_walked && p.size() > best->size())) {
+        best_score = sc;
+        best = p;
+      }
+    }
+    return best;
+  };
+  std::vector<CausalPath> root_paths, other_paths;
+  for (const auto& r : roots)
+    if (auto p = best_path(r, true)) root_paths.push_back({0, path_score(*p, chain), true, *p});
+  for (const auto& c : chain.top_candidates)
+    if (!roots.count(c))
+      if (auto p = best_path(c, false)) other_paths.push_back({0, path_score(*p, chain), false, *p});
+  auto by_score = [](const CausalPath& a, const CausalPath& b) {
+    return a.overall_score != b.overall_score ? a.overall_score > b.overall_score : a.metrics < b.metrics;
+  };
+  std::sort(root_paths.begin(), root_paths.end(), by_score);
+  std::sort(other_paths.begin(), other_paths.end(), by_score);
+  chain.paths = std::move(root_paths);
+  chain.paths.insert(chain.paths.end(), other_paths.begin(), other_paths.end());
+  for (std::size_t i = 0; i < chain.paths.size(); ++i) chain.paths[i].rank = static_cast<int>(i + 1);
+  if (!chain.paths.empty()) chain.root_cause = chain.paths.front().metrics.front();
+  return chain;
+}
+
+}  // namespace bre

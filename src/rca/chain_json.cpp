@@ -1,0 +1,95 @@
+// The design's CausalChain as JSON: paths ranked, each with its nodes from
+// root cause to incident metric, each node with every input of its score.
+#include "bre/core/json_text.h"
+#include "bre/core/money.h"
+#include "bre/core/time.h"
+#include "bre/rca/bre_rca.h"
+
+namespace bre {
+
+namespace {
+
+template <class T, class F>
+std::string array_of(const std::vector<T>& items, F&& element) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + element(items[i]);
+  return out + "]";
+}
+
+std::string cluster_json(const EvidenceCluster& c, int digits) {
+  JsonObjectWriter w;
+  w.string("cluster_label", c.cluster_label).integer("event_count", c.event_count);
+  w.raw("event_ids", array_of(c.event_ids, [](const std::string& id) { return json_string(id); }));
+  w.string("entity_type", c.entity_type);
+  if (c.entity_id) w.string("entity_id", *c.entity_id);
+  else w.null("entity_id");
+  w.string("entity_name", c.entity_name);
+  w.raw("total_amount", format_minor(c.total_amount_minor, digits));
+  if (c.mean_measure) w.number("mean_measure", *c.mean_measure);
+  else w.null("mean_measure");
+  w.number("baseline_expected", c.baseline_expected).number("share_of_change", c.share_of_change);
+  return w.string("summary", c.summary).str();
+}
+
+std::string node_json(const CausalNode& n, int digits) {
+  JsonObjectWriter w;
+  w.string("metric_name", n.metric_name)
+      .number("contribution_score", n.contribution_score)
+      .number("anomaly_magnitude", n.anomaly_magnitude)
+      .number("temporal_precedence", n.temporal_precedence)
+      .number("graph_proximity", n.graph_proximity)
+      .number("data_quality_weight", n.data_quality_weight)
+      .raw("temporal_precedence_inputs", JsonObjectWriter()
+                                             .integer("optimal_lag_days", n.optimal_lag)
+                                             .number("cross_correlation", n.cross_correlation)
+                                             .number("lag_decay", n.lag_decay)
+                                             .boolean("moved_after_incident_metric", n.moved_after)
+                                             .str())
+      .integer("graph_distance", n.graph_distance)
+      .number("metric_value", n.metric_value)
+      .number("metric_baseline", n.metric_baseline)
+      .number("metric_zscore", n.metric_zscore)
+      .string("peak_day", format_day(n.peak_day));
+  if (n.onset_day) w.string("onset_day", format_day(*n.onset_day));
+  else w.null("onset_day");
+  w.raw("anomaly_window", "[" + json_string(format_day(n.anomaly_from)) + "," + json_string(format_day(n.anomaly_to)) +
+                              "]")
+      .boolean("implicated", n.implicated)
+      .raw("evidence_clusters", array_of(n.evidence_clusters, [&](const EvidenceCluster& c) {
+             return cluster_json(c, digits);
+           }));
+  return w.str();
+}
+
+}  // namespace
+
+std::string causal_chain_json(const CausalChain& chain, int digits) {
+  auto path_json = [&](const CausalPath& p) {
+    return JsonObjectWriter()
+        .integer("rank", p.rank)
+        .number("overall_score", p.overall_score)
+        .boolean("root_unexplained", p.root_unexplained)
+        .raw("metrics", array_of(p.metrics, [](const std::string& s) { return json_string(s); }))
+        .raw("nodes", array_of(p.metrics, [&](const std::string& metric) {
+               return node_json(*chain.node(metric), digits);
+             }))
+        .str();
+  };
+  return JsonObjectWriter()
+      .string("chain_id", chain.chain_id)
+      .string("incident_id", chain.incident_id)
+      .string("incident_type", chain.incident_type)
+      .string("incident_metric", chain.incident_metric)
+      .string("root_cause", chain.root_cause)
+      .raw("paths", array_of(chain.paths, path_json))
+      .raw("top_candidates", array_of(chain.top_candidates, [](const std::string& s) { return json_string(s); }))
+      .raw("candidates", array_of(chain.nodes, [&](const CausalNode& n) { return node_json(n, digits); }))
+      .string("algorithm_version", chain.algorithm_version)
+      .raw("causal_window",
+           "[" + json_string(format_day(chain.causal_from)) + "," + json_string(format_day(chain.causal_to)) + "]")
+      .string("dependency_graph_version", chain.dependency_graph_version)
+      .string("run_id", chain.run_id)
+      .str();
+}
+
+}  // namespace bre
