@@ -46,6 +46,10 @@ const std::vector<GraphEdge>& default_metric_edges() {
       // Additions (cli.md §4a and docs/bre-rca.md).
       {"avg_resolution_time", "churn_proxy",
        "customers left waiting leave without writing a review (design scenario 4's chain)", true},
+      {"fulfillment_backlog", "ticket_volume",
+       "customers ask where their order is while it waits, before it is recorded late at delivery", true},
+      {"order_volume", "supplier_delay_rate",
+       "more orders mean more shipments per purchase order to delay (the rate's denominator is purchase orders)", true},
       {"delivery_delay_rate", "refund_rate", "late or failed deliveries are refunded", true},
       {"review_score_avg", "refund_rate", "dissatisfied customers ask for their money back", true},
       {"supplier_delay_severity", "delivery_delay_rate", "longer supplier delays push deliveries past the promise",

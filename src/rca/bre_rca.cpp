@@ -130,15 +130,16 @@ struct Precedence {
   double correlation = 0, decay = 1, value = 0;
 };
 
-// The lag is the onset lead when the metric's episode began no later than
-// the incident metric's (the lag at which the two episodes line up), else
-// the lag with the best decayed correlation; negative correlations count as none.
+// The lag with the best decayed correlation: within lead_window days of the
+// onset lead when the metric's episode began no later than the incident
+// metric's (where the two episodes line up), else over 0..lookback.
+// Negative correlations count as none.
 Precedence temporal_precedence(const std::vector<double>& x, const std::vector<double>& y,
                                std::optional<int> onset_lead, const RcaConfig& cfg) {
   Precedence best;
   bool any = false;
   for (int lag = 0; lag <= cfg.lookback_days; ++lag) {
-    if (onset_lead && lag != *onset_lead) continue;
+    if (onset_lead && std::abs(lag - *onset_lead) > cfg.lead_window_days) continue;
     const double c = lagged_correlation(x, y, lag, cfg.min_overlap_days);
     const double decay = std::exp(-lag / cfg.lag_decay_days);
     if (!any || c * decay > best.correlation * best.decay) {

@@ -23,7 +23,8 @@ struct RcaConfig {
   double magnitude_unit = 3.0;   // anomaly_magnitude = min(|z| / unit, cap)
   double magnitude_cap = 3.0;
   double lag_decay_days = 7.0;   // lag_decay = exp(−lag / this)
-  int min_overlap_days = 5;      // a lag is tried only with this many overlapping days
+  int min_overlap_days = 5;
+  int lead_window_days = 2;      // the lag is searched this close to the onset lead (when there is one)      // a lag is tried only with this many overlapping days
   double after_penalty = 0.1;    // precedence × this for a metric whose episode began after the incident metric's
   double implicate_z = 3.0;      // an upstream metric is implicated when its peak z reaches this ...
   double onset_z = 2.0;          // ... and its episode (a run of days at ≥ onset_z) began no later
