@@ -22,7 +22,8 @@ constexpr std::string_view kIncidentTypes[] = {
 // The design's business dependency graph (bre-spec.md §4.2 G, step 0) and
 // the additions its own scenarios need; docs/bre-rca.md says why for each.
 const std::vector<GraphEdge>& default_metric_edges() {
-  static const std::vector<GraphEdge> edges = {
+  static const std::vector<GraphEdge> edges = [] {
+    std::vector<GraphEdge> list = {
       {"supplier_delay_rate", "delivery_delay_rate", "late supplier shipments delay customer deliveries", false},
       {"supplier_delay_rate", "fulfillment_backlog", "orders wait for delayed stock", false},
       {"order_volume", "fulfillment_backlog", "more orders than fulfilment capacity queue up", false},
@@ -59,6 +60,13 @@ const std::vector<GraphEdge>& default_metric_edges() {
       {"avg_resolution_time", "review_score_trend", "slow support pulls the review trend down", true},
       {"daily_revenue", "expense_ratio", "revenue is the ratio's denominator: less of it raises the ratio", true},
   };
+    // Customers leave a week or two after the experience that drove them
+    // away (docs/seed.md: 7-10 days after the ticket), and churn_proxy counts
+    // a trailing 30 days, so its causes may have ended well before it moves.
+    for (GraphEdge& e : list)
+      if (e.to == "churn_proxy") e.max_lag_days = 14;
+    return list;
+  }();
   return edges;
 }
 
@@ -157,6 +165,12 @@ std::vector<std::string> Dag::parents(std::string_view n) const {
     if (e.to == n) out.push_back(e.from);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+const GraphEdge* Dag::edge(std::string_view from, std::string_view to) const {
+  for (const auto& e : edges_)
+    if (e.from == from && e.to == to) return &e;
+  return nullptr;
 }
 
 std::vector<std::string> Dag::ancestors(std::string_view n) const {
@@ -258,6 +272,12 @@ std::vector<GraphEdge> parse_edges(const nlohmann::ordered_json& j, const std::s
     GraphEdge edge{e["from"].get<std::string>(), e["to"].get<std::string>(), "", false};
     if (e.contains("why") && e["why"].is_string()) edge.why = e["why"].get<std::string>();
     if (e.contains("added") && e["added"].is_boolean()) edge.added = e["added"].get<bool>();
+    if (e.contains("max_lag_days")) {
+      if (e["max_lag_days"].is_number_integer() && e["max_lag_days"].get<int>() >= 0)
+        edge.max_lag_days = e["max_lag_days"].get<int>();
+      else
+        problems.push_back({file, 0, where + ".max_lag_days", "must be a whole number of days, 0 or more"});
+    }
     edges.push_back(std::move(edge));
   }
   return edges;
@@ -341,6 +361,7 @@ std::string edges_json(const Dag& d) {
                                              .string("to", e.to)
                                              .string("why", e.why)
                                              .boolean("added", e.added)
+                                             .integer("max_lag_days", e.max_lag_days)
                                              .str();
   return out + "]";
 }

@@ -37,6 +37,11 @@ double lagged_correlation(const std::vector<double>& x, const std::vector<double
   return sxy / std::sqrt(sxx * syy);
 }
 
+int RcaConfig::lookback_for(const std::string& incident_type) const {
+  auto it = lookback_days_by_type.find(incident_type);
+  return it != lookback_days_by_type.end() ? it->second : lookback_days;
+}
+
 const CausalNode* CausalChain::node(const std::string& metric) const {
   for (const auto& n : nodes)
     if (n.metric_name == metric) return &n;
@@ -73,6 +78,7 @@ Signal read_signal(const DailyMetrics& m, const std::string& metric, int directi
 struct Episode {
   std::size_t peak = 0, from = 0, to = 0;
   double peak_z = 0;
+  int days_on = 0;  // days at ≥ onset_z
   bool has_onset = false;  // false: no day reached onset_z; peak is the largest day
 };
 
@@ -83,8 +89,9 @@ std::vector<Episode> episodes(const std::vector<double>& bad, double onset_z, in
     if (!out.empty() && i - out.back().to <= static_cast<std::size_t>(max_gap) + 1) {
       out.back().to = i;
     } else {
-      out.push_back({i, i, i, 0, true});
+      out.push_back({i, i, i, 0, 0, true});
     }
+    ++out.back().days_on;
     if (bad[i] > out.back().peak_z) out.back().peak_z = bad[i], out.back().peak = i;
   }
   return out;
@@ -92,7 +99,7 @@ std::vector<Episode> episodes(const std::vector<double>& bad, double onset_z, in
 
 // The largest day when nothing reached onset_z.
 Episode quiet_peak(const std::vector<double>& bad, std::size_t lo) {
-  Episode e{lo, lo, lo, 0, false};
+  Episode e{lo, lo, lo, 0, 0, false};
   for (std::size_t i = lo; i < bad.size(); ++i)
     if (bad[i] > e.peak_z) e.peak_z = bad[i], e.peak = e.from = e.to = i;
   return e;
@@ -107,6 +114,11 @@ Episode incident_episode(const std::vector<double>& bad, std::size_t incident_fr
   return best ? *best : quiet_peak(bad, incident_from);
 }
 
+// Reached implicate_z and lasted, or was strong enough on its own.
+bool substantial(const Episode& e, const RcaConfig& cfg) {
+  return e.peak_z >= cfg.strong_z || (e.peak_z >= cfg.implicate_z && e.days_on >= cfg.min_episode_days);
+}
+
 // An upstream metric's episode that could explain the incident's: the
 // latest one that began no later than the incident metric's onset and
 // reached implicate_z; else the strongest one that began no later; else the
@@ -115,7 +127,7 @@ Episode upstream_episode(const std::vector<double>& bad, std::size_t incident_on
   const std::vector<Episode> all = episodes(bad, cfg.onset_z, cfg.max_gap_days);
   std::optional<Episode> latest_strong, strongest_before, strongest;
   for (const Episode& e : all) {
-    if (e.from <= incident_onset && e.peak_z >= cfg.implicate_z) latest_strong = e;
+    if (e.from <= incident_onset && substantial(e, cfg)) latest_strong = e;
     if (e.from <= incident_onset && (!strongest_before || e.peak_z > strongest_before->peak_z)) strongest_before = e;
     if (!strongest || e.peak_z > strongest->peak_z) strongest = e;
   }
@@ -135,10 +147,10 @@ struct Precedence {
 // metric's (where the two episodes line up), else over 0..lookback.
 // Negative correlations count as none.
 Precedence temporal_precedence(const std::vector<double>& x, const std::vector<double>& y,
-                               std::optional<int> onset_lead, const RcaConfig& cfg) {
+                               std::optional<int> onset_lead, int max_lag, const RcaConfig& cfg) {
   Precedence best;
   bool any = false;
-  for (int lag = 0; lag <= cfg.lookback_days; ++lag) {
+  for (int lag = 0; lag <= max_lag; ++lag) {
     if (onset_lead && std::abs(lag - *onset_lead) > cfg.lead_window_days) continue;
     const double c = lagged_correlation(x, y, lag, cfg.min_overlap_days);
     const double decay = std::exp(-lag / cfg.lag_decay_days);
@@ -178,7 +190,8 @@ CausalChain analyse_incident(const DailyMetrics& m, const RcaIncident& inc, cons
 
   // Step 2: the causal window, clipped to the computed days.
   const DayNumber last = m.day(m.days - 1);
-  chain.causal_from = std::max(m.first_day, inc.window_start - cfg.lookback_days);
+  const int lookback = cfg.lookback_for(inc.incident_type);
+  chain.causal_from = std::max(m.first_day, inc.window_start - lookback);
   chain.causal_to = std::clamp(inc.window_end, chain.causal_from, last);
   const auto from = static_cast<std::size_t>(chain.causal_from - m.first_day);
   const auto to = static_cast<std::size_t>(chain.causal_to - m.first_day);
@@ -212,7 +225,7 @@ CausalChain analyse_incident(const DailyMetrics& m, const RcaIncident& inc, cons
     } else {
       std::optional<int> lead;
       if (e.has_onset && e.from <= incident_onset) lead = static_cast<int>(incident_onset - e.from);
-      const Precedence p = temporal_precedence(s.bad, incident_signal.bad, lead, cfg);
+      const Precedence p = temporal_precedence(s.bad, incident_signal.bad, lead, lookback, cfg);
       n.optimal_lag = p.lag;
       n.cross_correlation = p.correlation;
       n.lag_decay = p.decay;
@@ -231,7 +244,7 @@ CausalChain analyse_incident(const DailyMetrics& m, const RcaIncident& inc, cons
     if (e.has_onset) n.onset_day = chain.causal_from + static_cast<DayNumber>(e.from);
     n.anomaly_from = chain.causal_from + static_cast<DayNumber>(e.has_onset ? e.from : e.peak);
     n.anomaly_to = chain.causal_from + static_cast<DayNumber>(e.has_onset ? e.to : e.peak);
-    n.implicated = self || (e.peak_z >= cfg.implicate_z && !n.moved_after && n.temporal_precedence > 0);
+    n.implicated = self || (substantial(e, cfg) && !n.moved_after && n.temporal_precedence > 0);
     chain.nodes.push_back(std::move(n));
   }
 
@@ -253,10 +266,11 @@ CausalChain analyse_incident(const DailyMetrics& m, const RcaIncident& inc, cons
     return n->onset_day.value_or(n->peak_day);
   };
   // The parent's episode began no later than the child's and was still on
-  // within link_gap_days before the child's began.
+  // within the edge's max_lag_days before the child's began.
   auto explains = [&](const CausalNode& parent, const std::string& child) {
-    return parent.implicated && onset(parent.metric_name) <= onset(child) &&
-           parent.anomaly_to + cfg.link_gap_days >= onset(child);
+    const GraphEdge* e = graphs.metrics.edge(parent.metric_name, child);
+    return e && parent.implicated && onset(parent.metric_name) <= onset(child) &&
+           parent.anomaly_to + e->max_lag_days >= onset(child);
   };
   std::set<std::pair<std::string, std::string>> walked;  // (parent, child)
   std::set<std::string> roots, seen{inc.metric};

@@ -18,6 +18,9 @@ struct GraphEdge {
   std::string from, to;
   std::string why;     // the business mechanism, one line
   bool added = false;  // true: not in the design, added by bre (docs/bre-rca.md)
+  // How long the effect may trail the cause: BRE-RCA lets a parent explain
+  // a child whose episode began up to this many days after the parent's ended.
+  int max_lag_days = 3;
 };
 
 // A directed acyclic graph over named nodes. Queries are by name; unknown
@@ -34,6 +37,7 @@ class Dag {
   const std::vector<GraphEdge>& edges() const { return edges_; }
   bool has_node(std::string_view n) const;
   std::vector<std::string> parents(std::string_view n) const;
+  const GraphEdge* edge(std::string_view from, std::string_view to) const;  // nullptr: no such edge
   // Every node with a directed path to n, nearest first (then by name).
   std::vector<std::string> ancestors(std::string_view n) const;
   // Length of the shortest directed path from -> to (0 when equal), nullopt when none.

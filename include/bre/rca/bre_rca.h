@@ -20,16 +20,21 @@ inline constexpr const char* kRcaAlgorithmVersion = "BRE-RCA-v1";
 
 struct RcaConfig {
   int lookback_days = 14;        // causal window: [window start − lookback, window end]
+  // Per incident type (design step 2): churn follows its causes by a week or
+  // two and churn_proxy counts 30 days, so its causes start further back.
+  std::map<std::string, int> lookback_days_by_type = {{"churn_acceleration", 28}};
   double magnitude_unit = 3.0;   // anomaly_magnitude = min(|z| / unit, cap)
   double magnitude_cap = 3.0;
   double lag_decay_days = 7.0;   // lag_decay = exp(−lag / this)
   int min_overlap_days = 5;
-  int lead_window_days = 2;      // the lag is searched this close to the onset lead (when there is one)      // a lag is tried only with this many overlapping days
+  int lead_window_days = 2;
+  int lookback_for(const std::string& incident_type) const;      // the lag is searched this close to the onset lead (when there is one)      // a lag is tried only with this many overlapping days
   double after_penalty = 0.1;    // precedence × this for a metric whose episode began after the incident metric's
   double implicate_z = 3.0;      // an upstream metric is implicated when its peak z reaches this ...
   double onset_z = 2.0;          // ... and its episode (a run of days at ≥ onset_z) began no later
+  int min_episode_days = 2;      // ... on at least this many days (one odd day is noise: with a dozen
+  double strong_z = 5;           //     metrics over a month, z 3 happens by chance), unless it reached strong_z
   int max_gap_days = 2;          // an episode bridges this many quiet days (a weekend)
-  int link_gap_days = 3;         // a parent explains a child when its episode was on within this many days before the child's began
   int top_k = 5;                 // candidate causes listed and given evidence
 };
 
