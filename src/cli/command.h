@@ -97,5 +97,6 @@ void register_state(Declarer& root);
 void register_detect(Declarer& root);
 void register_config(Declarer& root);
 void register_serve(Declarer& root);
+void register_impact(Declarer& root);
 
 }  // namespace bre::cli
