@@ -1,6 +1,7 @@
 // bre impact: the blast radius of incidents (design component H), computed,
 // stored in the workspace and printed. The contract puts it under bre rca as
 // well; both call the same library functions (store/impact_store.h).
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "bre/core/error.h"
@@ -12,8 +13,12 @@ namespace bre::cli {
 
 namespace {
 
+// Money with its cents, not in scientific notation.
+std::string money(const nlohmann::ordered_json& v) { return fmt::format("{:.2f}", v.get<double>()); }
+
 // The columns a person reads first; the JSON has every field and input.
 nlohmann::ordered_json summary(const nlohmann::ordered_json& b) {
+  const auto& ratio = b["inputs"]["exposure_ratio"];
   return {{"incident_id", b["incident_id"]},
           {"severity", b["blast_radius_severity"]},
           {"customers", b["customers_affected"]},
@@ -21,11 +26,11 @@ nlohmann::ordered_json summary(const nlohmann::ordered_json& b) {
           {"invoices", b["invoices_affected"]},
           {"products", b["products_affected"]},
           {"vendors", b["vendors_involved"]},
-          {"revenue_exposure", b["estimated_revenue_exposure"]},
-          {"refund_exposure", b["estimated_refund_exposure"]},
-          {"overdue", b["overdue_amount"]},
+          {"revenue_exposure", money(b["estimated_revenue_exposure"])},
+          {"refund_exposure", money(b["estimated_refund_exposure"])},
+          {"overdue", money(b["overdue_amount"])},
           {"churn_risk", b["estimated_churn_exposure"]},
-          {"ratio", b["inputs"]["exposure_ratio"]}};
+          {"ratio", ratio.is_null() ? std::string("-") : fmt::format("{:.2f}%", 100 * ratio.get<double>())}};
 }
 
 std::string render(const nlohmann::ordered_json& all, Format f) {

@@ -227,6 +227,7 @@ BlastRadius compute_blast_radius(const BlastInput& in) {
                         ? std::min(1.0, static_cast<double>(h.refunded_minor) / static_cast<double>(h.paid_minor))
                         : b.business_refund_rate;
     refund_exposure += c.refund_rate * static_cast<double>(exposure);
+    c.churned = h.churned;
     c.churn_risk = churn_risk(h, in.window_end, in.fallback_gap_days, &c.recency_days, &c.expected_gap_days);
     if (c.churn_risk > kChurnThreshold) ++b.estimated_churn_exposure;
     b.customers.push_back(std::move(c));
@@ -252,7 +253,7 @@ std::string blast_radius_json(const BlastRadius& b) {
                          {"refund_rate_source", c.own_refund_rate ? "customer" : "business"},
                          {"recency_days", c.recency_days ? J(*c.recency_days) : J()},
                          {"expected_gap_days", c.expected_gap_days ? J(*c.expected_gap_days) : J()},
-                         {"churned", c.churn_risk >= 1.0},
+                         {"churned", c.churned},
                          {"churn_risk", c.churn_risk}});
   }
   J j;

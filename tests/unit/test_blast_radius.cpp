@@ -97,7 +97,7 @@ TEST_CASE("blast radius: refund exposure is each customer's own rate, else the b
   CHECK(b.customers[1].refund_rate == doctest::Approx(0.02));
 }
 
-TEST_CASE("blast radius: churn risk is recency over recency plus the usual gap; churned is 1") {
+TEST_CASE("blast radius: churn risk is recency over recency plus the usual gap, churned is 1") {
   const BlastRadius b = compute_blast_radius(worked_case());
   CHECK(b.customers[0].churn_risk == doctest::Approx(10.0 / 15));  // counted
   CHECK(b.customers[1].churn_risk == 1.0);                         // churned: counted

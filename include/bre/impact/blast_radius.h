@@ -60,6 +60,7 @@ struct CustomerExposure {
   bool own_refund_rate = false;        // false: the business-wide rate
   std::optional<std::int64_t> recency_days;  // since the last purchase, at the window end
   std::optional<double> expected_gap_days;   // their median gap, else the fallback
+  bool churned = false;
   double churn_risk = 0.5;
 };
 
