@@ -30,8 +30,8 @@ golden_workspace() {
 # Runs the Python check $2 on scenario $1's workspace and output; prints its failures.
 check() {
   local msg
-  msg=$(python3 - "$BRE_WORKSPACE" "$WORK/$1.json" <<<"$2" 2>&1) || fail "$1: $msg"
-  [ -z "$msg" ] || echo "$msg"
+  msg=$(python3 - "$BRE_WORKSPACE" "$WORK/$1.json" <<<"$2" 2>&1) || true
+  [ -z "$msg" ] || fail "$1: $msg"
 }
 
 # Shared by the checks: the workspace's events as dicts, the incidents, the output.
@@ -67,9 +67,8 @@ paid = {e["entity"] for e in events if e["type"] == "invoice_paid"}
 # The injection: 20 invoices issued 2026-01-29, due 2026-02-28, never paid.
 injected = [e for e in issued.values() if e["day"] == "2026-01-29" and e["attrs"]["due_date"] == "2026-02-28"
             and e["entity"] not in paid]
-expect("injected invoices", len(injected), 20)
 injected_total = sum(e["amount"] for e in injected)
-expect("injected total", injected_total, 70015.0)
+if (len(injected), injected_total) != (20, 70015.0): print("the injection is not the 20 invoices of $70,015")
 assert all(e["entity"] in invoices for e in injected), "an injected invoice is not affected"
 expect("overdue_amount", b["overdue_amount"], float(sum(e["attrs"]["balance_at_due_date"] for e in overdue)))
 expect("overdue_open_amount", b["overdue_open_amount"], sum(e["amount"] for e in overdue))
@@ -134,6 +133,19 @@ assert max(p["customers_affected"] for p in parts) <= c["customers_affected"] <=
 assert abs(c["estimated_revenue_exposure"] - sum(p["estimated_revenue_exposure"] for p in parts)) < 0.005
 assert c["narrative"].startswith("This cascade of 2 incidents affected ")
 PY
+
+# Downstream incidents come from stored cascades (members after this one, in
+# time order); an unreadable cascade payload is skipped, not fatal.
+sql "INSERT INTO cascades(cascade_id, root_incident_id, payload) VALUES
+  ('cas_test', '$supplier', '{\"incident_ids\":[\"$supplier\",\"$liquidity\"]}'),
+  ('cas_bad', '$supplier', 'not json')"
+run --format json impact "$supplier"
+expect_eq "$RC" 0 "downstream: impact ($ERR)"
+expect_eq "$(python3 -c 'import json,sys; print(",".join(json.load(sys.stdin)["downstream_incidents_triggered"]))' <<<"$OUT")" \
+  "$liquidity" "downstream of the supplier incident"
+run --format json impact "$liquidity"
+expect_eq "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)["downstream_incidents_triggered"]))' <<<"$OUT")" \
+  "0" "nothing downstream of the last member"
 
 # Errors: an unknown id is not found (66); ids with --all is a usage error (2).
 run impact inc_0000000000000000
