@@ -98,5 +98,6 @@ void register_detect(Declarer& root);
 void register_config(Declarer& root);
 void register_rca(Declarer& root);
 void register_serve(Declarer& root);
+void register_impact(Declarer& root);
 
 }  // namespace bre::cli

@@ -135,6 +135,7 @@ int run_main(int argc, char** argv) {
   register_config(root);
   register_rca(root);
   register_serve(root);
+  register_impact(root);
 
   // Every runnable command's --help says which formats it takes.
   for (auto& [sub, info] : registry) {

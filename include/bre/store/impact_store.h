@@ -1,0 +1,36 @@
+// The blast radius in the workspace: the bad events of an incident's window
+// and the histories of the customers they name, read from live_events for the
+// pure core (impact/blast_radius.h); results kept in the blast_radius table.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bre/core/log.h"
+#include "bre/impact/blast_radius.h"
+#include "bre/store/workspace.h"
+
+namespace bre {
+
+// The event types whose events in the window an incident type affects
+// (docs/blast-radius.md); empty for an unknown type.
+std::vector<std::string> affected_event_types(const std::string& incident_type);
+
+// The blast radius of one incident, or of a set of incidents (a cascade):
+// the union of their affected events over the span of their windows, each
+// entity and amount once. not_found for an unknown id, usage for an empty set.
+BlastRadius compute_incident_blast_radius(Workspace& ws, const std::vector<std::string>& incident_ids);
+
+// Upserts the payload (blast_radius_json) by incident id.
+void store_blast_radius(Database& db, const BlastRadius& b, const std::string& run_id);
+std::optional<std::string> find_blast_radius(Database& db, const std::string& incident_id);
+
+struct BlastRunResult {
+  std::int64_t computed = 0;
+  std::int64_t removed = 0;  // rows of incidents that no longer exist
+};
+// Every incident's blast radius, in one transaction.
+BlastRunResult run_blast_radius(Workspace& ws, const std::string& run_id, const Logger& log);
+
+}  // namespace bre

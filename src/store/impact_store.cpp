@@ -1,0 +1,336 @@
+#include "bre/store/impact_store.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "bre/core/error.h"
+#include "bre/core/money.h"
+#include "bre/core/time.h"
+
+namespace bre {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr DayNumber kTrailingRevenueDays = 30;
+constexpr DayNumber kTrailingRefundDays = 90;
+constexpr double kDefaultGapDays = 30;  // when no customer has two purchase days
+
+// Customer-order events whose entity is the order (not purchase orders or shipments).
+const std::set<std::string> kOrderEntityEvents = {"order_placed", "order_late", "order_delivered", "order_cancelled",
+                                                  "review_submitted"};
+const std::set<std::string> kInvoiceEntityEvents = {"invoice_issued", "invoice_overdue", "invoice_paid"};
+
+std::string json_text_field(const Json& obj, const char* key) {
+  const auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+Json parse_object(std::string_view text) {
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_object() ? j : Json::object();
+}
+
+std::vector<std::string> line_item_products(const Json& attributes) {
+  std::vector<std::string> out;
+  const auto items = attributes.find("line_items");
+  if (items == attributes.end() || !items->is_array()) return out;
+  for (const Json& line : *items)
+    if (line.is_object())
+      if (std::string id = json_text_field(line, "item_id"); !id.empty()) out.push_back(std::move(id));
+  return out;
+}
+
+// A JSON number attribute in minor units (exact through its decimal text).
+std::optional<std::int64_t> minor_attribute(const Json& attributes, const char* key, int digits) {
+  const auto it = attributes.find(key);
+  if (it == attributes.end() || !it->is_number()) return std::nullopt;
+  return parse_decimal_minor(it->dump(), digits).minor;
+}
+
+struct InvoiceInfo {
+  std::int64_t amount = 0;
+  std::string customer_id;
+  std::vector<std::string> products;
+};
+struct OrderInfo {
+  std::string customer_id, vendor_id;
+  std::optional<std::int64_t> amount;
+};
+
+// Everything one computation reads beyond the window's events: invoices and
+// orders by id, the currency. Loaded once per run.
+struct Documents {
+  std::map<std::string, InvoiceInfo> invoices;
+  std::map<std::string, OrderInfo> orders;
+  std::string currency;
+  int digits = 2;
+};
+
+Documents load_documents(Workspace& ws) {
+  Documents d;
+  d.currency = ws.setting("currency").value_or("USD");
+  d.digits = currency_minor_digits(d.currency).value_or(2);
+  Statement inv = ws.db().prepare(
+      "SELECT entity_id, amount_minor, related_entity_ids, attributes FROM live_events "
+      "WHERE event_type = 'invoice_issued' ORDER BY event_time, event_id");
+  while (inv.step()) {
+    InvoiceInfo& i = d.invoices[inv.text(0)];  // the latest issue of an invoice wins
+    i.amount = inv.is_null(1) ? 0 : inv.int64(1);
+    i.customer_id = json_text_field(parse_object(inv.text_view(2)), "customer_id");
+    i.products = line_item_products(parse_object(inv.text_view(3)));
+  }
+  Statement ord = ws.db().prepare(
+      "SELECT entity_id, amount_minor, related_entity_ids FROM live_events WHERE event_type = 'order_placed' "
+      "ORDER BY event_time, event_id");
+  while (ord.step()) {
+    OrderInfo& o = d.orders[ord.text(0)];
+    const Json rel = parse_object(ord.text_view(2));
+    o.customer_id = json_text_field(rel, "customer_id");
+    o.vendor_id = json_text_field(rel, "vendor_id");
+    if (!ord.is_null(1)) o.amount = ord.int64(1);
+  }
+  return d;
+}
+
+struct IncidentRow {
+  std::string id, type;
+  DayNumber from = 0, to = 0;
+};
+
+IncidentRow load_incident(Database& db, const std::string& id) {
+  Statement s = db.prepare("SELECT incident_type, window_start, window_end FROM incidents WHERE incident_id = ?");
+  s.bind(1, id);
+  if (!s.step()) throw Error(ErrorKind::not_found, "INCIDENT_NOT_FOUND", "no such incident", id);
+  const auto from = parse_date(s.text_view(1)), to = parse_date(s.text_view(2));
+  if (!from || !to) throw_internal("incident " + id + " has a malformed window");
+  return {id, s.text(0), day_of(*from), day_of(*to)};
+}
+
+// One row of live_events reduced to the entities it names.
+AffectedEvent reduce(const Statement& s, const Documents& docs) {
+  AffectedEvent e;
+  e.event_id = s.text(0);
+  e.event_type = s.text(1);
+  e.day = day_of(s.int64(2));
+  const std::string entity_type = s.text(3), entity_id = s.text(4);
+  const Json rel = parse_object(s.text_view(5)), attrs = parse_object(s.text_view(7));
+  e.amount_minor = s.is_null(6) ? 0 : s.int64(6);
+  e.customer_id = json_text_field(rel, "customer_id");
+  if (e.customer_id.empty() && entity_type == "customer") e.customer_id = entity_id;
+  e.vendor_id = json_text_field(rel, "vendor_id");
+  if (e.vendor_id.empty()) e.vendor_id = json_text_field(attrs, "vendor_id");
+  e.order_id = json_text_field(rel, "order_id");
+  if (e.order_id.empty() && kOrderEntityEvents.count(e.event_type)) e.order_id = entity_id;
+  if (kInvoiceEntityEvents.count(e.event_type)) e.invoice_id = entity_id;
+  e.product_ids = line_item_products(attrs);
+  if (entity_type == "product") e.product_ids.push_back(entity_id);
+  if (!e.order_id.empty()) {  // a shipment names its order; the order names its customer
+    if (const auto o = docs.orders.find(e.order_id); o != docs.orders.end()) {
+      if (e.customer_id.empty()) e.customer_id = o->second.customer_id;
+    }
+  }
+  if (!e.invoice_id.empty()) {
+    if (const auto i = docs.invoices.find(e.invoice_id); i != docs.invoices.end()) {
+      if (e.customer_id.empty()) e.customer_id = i->second.customer_id;
+      if (e.product_ids.empty()) e.product_ids = i->second.products;
+    }
+  }
+  if (e.event_type == "invoice_overdue")
+    e.overdue_minor = minor_attribute(attrs, "balance_at_due_date", docs.digits).value_or(e.amount_minor);
+  return e;
+}
+
+std::vector<AffectedEvent> affected_events(Database& db, const IncidentRow& inc, const Documents& docs) {
+  std::vector<AffectedEvent> out;
+  const std::vector<std::string> types = affected_event_types(inc.type);
+  if (types.empty()) return out;
+  std::string list;
+  for (const std::string& t : types) list += (list.empty() ? "'" : ",'") + t + "'";
+  std::string where = "event_type IN (" + list + ") AND event_time >= ? AND event_time < ?";
+  if (inc.type == "customer_satisfaction_regression") where += " AND json_extract(attributes, '$.score') <= 2";
+  Statement s = db.prepare("SELECT event_id, event_type, event_time, entity_type, entity_id, related_entity_ids, "
+                           "amount_minor, attributes FROM live_events WHERE " + where + " ORDER BY event_time, event_id");
+  s.bind(1, inc.from * kMsPerDay).bind(2, (inc.to + 1) * kMsPerDay);
+  while (s.step()) out.push_back(reduce(s, docs));
+  return out;
+}
+
+std::int64_t sum_amounts(Database& db, const char* types, DayNumber from, DayNumber to) {
+  Statement s = db.prepare(fmt::format("SELECT coalesce(sum(amount_minor), 0) FROM live_events WHERE event_type IN ({}) "
+                                       "AND event_time >= ? AND event_time < ?",
+                                       types));
+  s.bind(1, from * kMsPerDay).bind(2, (to + 1) * kMsPerDay);
+  return s.step() ? s.int64(0) : 0;
+}
+
+constexpr const char* kRefundTypes = "'refund_issued','credit_memo_issued'";
+constexpr const char* kCustomerOf = "coalesce(json_extract(related_entity_ids, '$.customer_id'), "
+                                    "CASE WHEN entity_type = 'customer' THEN entity_id END)";
+
+// Histories of every customer up to the window (payments and refunds before
+// its start; purchases and churn up to its end), and the business-wide
+// median gap between purchase days.
+void load_histories(Database& db, DayNumber start, DayNumber end, BlastInput& in) {
+  Statement money = db.prepare(fmt::format(
+      "SELECT {} AS c, event_type, sum(amount_minor) FROM live_events WHERE event_type IN ('payment_received',{}) "
+      "AND event_time < ? AND c IS NOT NULL GROUP BY c, event_type",
+      kCustomerOf, kRefundTypes));
+  money.bind(1, start * kMsPerDay);
+  while (money.step()) {
+    CustomerHistory& h = in.customers[money.text(0)];
+    (money.text_view(1) == "payment_received" ? h.paid_minor : h.refunded_minor) += money.is_null(2) ? 0 : money.int64(2);
+  }
+  Statement buys = db.prepare(fmt::format(
+      "SELECT DISTINCT {} AS c, event_time / {} FROM live_events WHERE event_type IN ('order_placed','payment_received') "
+      "AND event_time < ? AND c IS NOT NULL",
+      kCustomerOf, kMsPerDay));
+  buys.bind(1, (end + 1) * kMsPerDay);
+  while (buys.step()) in.customers[buys.text(0)].purchase_days.push_back(buys.int64(1));
+  Statement churned = db.prepare(fmt::format(
+      "SELECT DISTINCT {} AS c FROM live_events WHERE event_type = 'customer_churned' AND event_time < ? AND c IS NOT NULL",
+      kCustomerOf));
+  churned.bind(1, (end + 1) * kMsPerDay);
+  while (churned.step()) in.customers[churned.text(0)].churned = true;
+
+  std::vector<DayNumber> gaps;
+  for (auto& [id, h] : in.customers) {
+    std::sort(h.purchase_days.begin(), h.purchase_days.end());
+    for (std::size_t i = 1; i < h.purchase_days.size(); ++i) gaps.push_back(h.purchase_days[i] - h.purchase_days[i - 1]);
+  }
+  in.fallback_gap_days = median_days(gaps).value_or(kDefaultGapDays);
+}
+
+// Members of stored cascades after this incident (payload incident_ids in time
+// order). A payload that cannot be read is skipped.
+std::vector<std::string> downstream_of(Database& db, const std::string& incident_id, const Logger* log) {
+  std::vector<std::string> out;
+  Statement s = db.prepare("SELECT cascade_id, payload FROM cascades ORDER BY cascade_id");
+  while (s.step()) {
+    const Json p = Json::parse(s.text_view(1), nullptr, false);
+    const auto ids = p.is_object() ? p.find("incident_ids") : p.end();
+    if (!p.is_object() || ids == p.end() || !ids->is_array()) {
+      if (log) log->warn("impact", "cascade_unreadable", {{"cascade_id", s.text(0)}});
+      continue;
+    }
+    bool after = false;
+    for (const Json& id : *ids) {
+      if (!id.is_string()) continue;
+      const std::string member = id.get<std::string>();
+      if (after && std::find(out.begin(), out.end(), member) == out.end()) out.push_back(member);
+      if (member == incident_id) after = true;
+    }
+  }
+  return out;
+}
+
+BlastRadius compute(Workspace& ws, const std::vector<std::string>& incident_ids, const Documents& docs,
+                    const Logger* log) {
+  if (incident_ids.empty()) throw_usage("no incident given");
+  Database& db = ws.db();
+  std::vector<IncidentRow> rows;
+  for (const std::string& id : incident_ids) rows.push_back(load_incident(db, id));
+  std::sort(rows.begin(), rows.end(), [](const IncidentRow& a, const IncidentRow& b) {
+    return std::tie(a.from, a.id) < std::tie(b.from, b.id);
+  });
+  rows.erase(std::unique(rows.begin(), rows.end(), [](const IncidentRow& a, const IncidentRow& b) { return a.id == b.id; }),
+             rows.end());
+  BlastInput in;
+  in.currency = docs.currency;
+  in.minor_digits = docs.digits;
+  in.window_start = rows.front().from;
+  in.window_end = rows.front().to;
+  for (const IncidentRow& r : rows) {
+    in.incident_ids.push_back(r.id);
+    in.incident_id += (in.incident_id.empty() ? "" : "+") + r.id;
+    in.window_start = std::min(in.window_start, r.from);
+    in.window_end = std::max(in.window_end, r.to);
+    for (AffectedEvent& e : affected_events(db, r, docs)) in.events.push_back(std::move(e));
+    for (const std::string& d : downstream_of(db, r.id, log))
+      if (std::find(in.downstream_incidents.begin(), in.downstream_incidents.end(), d) == in.downstream_incidents.end())
+        in.downstream_incidents.push_back(d);
+  }
+  // A cascade's own members are not downstream of it.
+  std::erase_if(in.downstream_incidents, [&](const std::string& d) {
+    return std::find(in.incident_ids.begin(), in.incident_ids.end(), d) != in.incident_ids.end();
+  });
+  for (const AffectedEvent& e : in.events) {
+    if (!e.invoice_id.empty())
+      if (const auto i = docs.invoices.find(e.invoice_id); i != docs.invoices.end())
+        in.invoice_amounts[e.invoice_id] = i->second.amount;
+    if (!e.order_id.empty())
+      if (const auto o = docs.orders.find(e.order_id); o != docs.orders.end() && o->second.amount)
+        in.order_amounts[e.order_id] = *o->second.amount;
+  }
+  load_histories(db, in.window_start, in.window_end, in);
+  in.trailing_revenue_minor =
+      sum_amounts(db, "'payment_received'", in.window_start - kTrailingRevenueDays, in.window_start - 1);
+  in.trailing_refunds_minor = sum_amounts(db, kRefundTypes, in.window_start - kTrailingRefundDays, in.window_start - 1);
+  in.trailing_paid_minor = sum_amounts(db, "'payment_received'", in.window_start - kTrailingRefundDays, in.window_start - 1);
+  return compute_blast_radius(in);
+}
+
+}  // namespace
+
+std::vector<std::string> affected_event_types(const std::string& incident_type) {
+  static const std::map<std::string, std::vector<std::string>> kTypes = {
+      {"refund_spike", {"refund_issued", "credit_memo_issued"}},
+      {"fulfillment_sla_degradation", {"order_late"}},
+      {"support_load_surge", {"support_ticket_opened"}},
+      {"churn_acceleration", {"customer_churned"}},
+      {"margin_compression", {"expense_posted", "refund_issued", "credit_memo_issued"}},
+      {"liquidity_crunch_risk", {"invoice_overdue"}},
+      {"supplier_dependency_failure", {"shipment_delayed"}},
+      {"customer_satisfaction_regression", {"review_submitted"}},
+  };
+  const auto it = kTypes.find(incident_type);
+  return it == kTypes.end() ? std::vector<std::string>{} : it->second;
+}
+
+BlastRadius compute_incident_blast_radius(Workspace& ws, const std::vector<std::string>& incident_ids) {
+  return compute(ws, incident_ids, load_documents(ws), nullptr);
+}
+
+void store_blast_radius(Database& db, const BlastRadius& b, const std::string& run_id) {
+  Statement s = db.prepare(
+      "INSERT INTO blast_radius(incident_id, payload, run_id) VALUES(?,?,?) "
+      "ON CONFLICT(incident_id) DO UPDATE SET payload = excluded.payload, run_id = excluded.run_id");
+  s.bind(1, b.incident_id).bind(2, blast_radius_json(b)).bind(3, run_id).run();
+}
+
+std::optional<std::string> find_blast_radius(Database& db, const std::string& incident_id) {
+  Statement s = db.prepare("SELECT payload FROM blast_radius WHERE incident_id = ?");
+  s.bind(1, incident_id);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
+BlastRunResult run_blast_radius(Workspace& ws, const std::string& run_id, const Logger& log) {
+  ScopedTimer timer(log, "impact", "blast_radius");
+  Database& db = ws.db();
+  Transaction tx(db);
+  const Documents docs = load_documents(ws);
+  std::vector<std::string> ids;
+  Statement s = db.prepare("SELECT incident_id FROM incidents ORDER BY window_start, incident_id");
+  while (s.step()) ids.push_back(s.text(0));
+  BlastRunResult r;
+  for (const std::string& id : ids) {
+    store_blast_radius(db, compute(ws, {id}, docs, &log), run_id);
+    ++r.computed;
+  }
+  // Single-incident rows whose incident is gone; cascade rows (ids joined by '+') are kept.
+  db.exec("DELETE FROM blast_radius WHERE instr(incident_id, '+') = 0 AND incident_id NOT IN (SELECT incident_id FROM incidents)");
+  r.removed = db.changes();
+  tx.commit();
+  log.info("impact", "blast_radius_stored", {{"computed", r.computed}, {"removed", r.removed}});
+  return r;
+}
+
+}  // namespace bre
