@@ -26,6 +26,7 @@ std::string render_chain(const nlohmann::ordered_json& c, bool md) {
                                 c["incident_metric"].get<std::string>(), c["causal_window"][0].get<std::string>(),
                                 c["causal_window"][1].get<std::string>());
   out += fmt::format("root cause: {}\n", c["root_cause"].get<std::string>());
+  if (c.contains("blast_radius")) out += fmt::format("blast radius: {}\n", c["blast_radius"]["narrative"].get<std::string>());
   for (const auto& p : c["paths"]) {
     out += fmt::format("{}path {} (score {:.3f}{}):\n", md ? "\n" : "", p["rank"].get<int>(),
                        p["overall_score"].get<double>(), p["root_unexplained"].get<bool>() ? ", root" : "");
@@ -62,7 +63,7 @@ void register_rca(Declarer& root) {
   static bool all = false;
   static int delay_days = 0;
   root.command(
-      "rca", "BRE-RCA: the ranked causal chain of an incident, with evidence clusters",
+      "rca", "BRE-RCA: the ranked causal chain of an incident, with evidence clusters and blast radius",
       [](Declarer& d) {
         d.positional("incident_id", &incident_id, "the incident (bre incidents list shows ids)", false);
         d.flag("--all", &all, "every incident in the workspace");
@@ -80,7 +81,10 @@ void register_rca(Declarer& root) {
         options.delay_days = delay_days;
         const RcaRunResult r = run_rca(ctx.workspace(), options, ctx.log().run_id(), ctx.log(), ctx.graphs());
         nlohmann::ordered_json chains = nlohmann::ordered_json::array();
-        for (const auto& j : r.json) chains.push_back(nlohmann::ordered_json::parse(j));
+        for (std::size_t i = 0; i < r.json.size(); ++i) {
+          chains.push_back(nlohmann::ordered_json::parse(r.json[i]));
+          if (i < r.blast_radius.size()) chains.back()["blast_radius"] = nlohmann::ordered_json::parse(r.blast_radius[i]);
+        }
         const nlohmann::ordered_json out = all ? chains : chains.at(0);
         ctx.emit(out, [&](Format f) {
           std::string text;

@@ -7,6 +7,7 @@
 #include "bre/detect/run_detect.h"
 #include "bre/store/chain_store.h"
 #include "bre/store/incident_store.h"
+#include "bre/store/impact_store.h"
 #include "bre/store/metric_store.h"
 
 namespace bre {
@@ -55,6 +56,15 @@ RcaRunResult run_rca(Workspace& ws, const RcaRunOptions& options, const std::str
   }
   if (!options.incident_id) prune_chains(db);
   tx.commit();
+  if (options.delay_days == 0) {
+    if (options.incident_id) {
+      const BlastRadius blast = compute_incident_blast_radius(ws, {*options.incident_id});
+      store_blast_radius(db, blast, run_id);
+    } else {
+      run_blast_radius(ws, run_id, log);  // loads the shared facts once for every incident
+    }
+    for (const CausalChain& c : r.chains) r.blast_radius.push_back(find_blast_radius(db, c.incident_id).value_or("null"));
+  }
   log.info("rca", "chains_built", {{"chains", static_cast<std::int64_t>(r.chains.size())}});
   return r;
 }

@@ -15,6 +15,7 @@ namespace bre {
 struct RcaRunResult {
   std::vector<CausalChain> chains;   // in incident order
   std::vector<std::string> json;     // causal_chain_json of each, as stored
+  std::vector<std::string> blast_radius;  // blast_radius_json of each incident (empty with delay_days)
 };
 
 struct RcaRunOptions {
@@ -24,7 +25,9 @@ struct RcaRunOptions {
   int delay_days = 0;
 };
 
-// In one transaction. Labelled windows are left out of the baselines as in bre detect.
+// In one transaction: each incident's chain and its blast radius
+// (impact/blast_radius.h), both stored. Labelled windows are left out of the
+// baselines as in bre detect.
 RcaRunResult run_rca(Workspace& ws, const RcaRunOptions& options, const std::string& run_id, const Logger& log,
                      const DependencyGraphs& graphs, const DetectConfig& detect = {}, const RcaConfig& cfg = {});
 
