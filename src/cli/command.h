@@ -95,6 +95,7 @@ void register_seed(Declarer& root);
 void register_connect(Declarer& root);
 void register_state(Declarer& root);
 void register_detect(Declarer& root);
+void register_correlate(Declarer& root);
 void register_config(Declarer& root);
 void register_rca(Declarer& root);
 void register_serve(Declarer& root);

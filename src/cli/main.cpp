@@ -132,6 +132,7 @@ int run_main(int argc, char** argv) {
   register_connect(root);
   register_state(root);
   register_detect(root);
+  register_correlate(root);
   register_config(root);
   register_rca(root);
   register_serve(root);

@@ -79,6 +79,16 @@ std::string json_string(std::string_view s) {
   return out;
 }
 
+std::string json_string_array(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out.push_back(',');
+    append_json_string(out, items[i]);
+  }
+  out.push_back(']');
+  return out;
+}
+
 std::string json_number(double value) {
   if (!std::isfinite(value)) return "null";
   if (value == 0) return "0";  // no "-0"

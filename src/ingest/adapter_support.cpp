@@ -61,15 +61,6 @@ DecimalParse parse_money_rounded(std::string_view text, int minor_digits) {
   return out;
 }
 
-std::string json_string_array(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out.push_back(',');
-    append_json_string(out, items[i]);
-  }
-  out.push_back(']');
-  return out;
-}
 
 void add_flag(std::vector<std::string>& flags, std::string flag) {
   if (std::find(flags.begin(), flags.end(), flag) == flags.end()) flags.push_back(std::move(flag));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bre/core/event.h"
+#include "bre/core/json_text.h"
 #include "bre/core/money.h"
 #include "bre/ingest/adapter.h"
 
@@ -39,8 +40,8 @@ std::optional<std::int64_t> parse_integral(std::string_view text);
 // half-to-even to minor units in integer arithmetic.
 DecimalParse parse_money_rounded(std::string_view text, int minor_digits);
 
-// A JSON array of strings, for related_entity_ids lists.
-std::string json_string_array(const std::vector<std::string>& items);
+// A JSON array of strings, for related_entity_ids lists (core/json_text.h).
+using bre::json_string_array;
 
 void add_flag(std::vector<std::string>& flags, std::string flag);
 

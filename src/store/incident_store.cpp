@@ -25,12 +25,6 @@ std::string reading_json(const MetricReading& r) {
       .str();
 }
 
-std::string string_array(const std::vector<std::string>& v) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + json_string(v[i]);
-  return out + "]";
-}
-
 // The events behind the primary metric over the window (and the metric's own
 // look-back on its first day). Satisfaction drops keep only low scores.
 std::pair<std::vector<std::string>, std::int64_t> evidence(Database& db, const DetectedIncident& inc,
@@ -78,7 +72,7 @@ StoredIncidents store_incidents(Database& db, const std::vector<DetectedIncident
         .string("incident_window_end", format_day(inc.window_end))
         .string("severity", inc.severity)
         .string("confidence", inc.confidence)
-        .raw("detection_methods", string_array(inc.detection_methods))
+        .raw("detection_methods", json_string_array(inc.detection_methods))
         .string("primary_metric", inc.primary.metric)
         .string("primary_metric_domain", info ? to_string(info->domain) : "")
         .number("primary_metric_value", inc.primary.value)
@@ -86,13 +80,13 @@ StoredIncidents store_incidents(Database& db, const std::vector<DetectedIncident
         .number("primary_metric_zscore", inc.primary.z)
         .string("baseline_method", inc.primary.method)
         .raw("supporting_metrics", supporting)
-        .raw("evidence_event_ids", string_array(evidence_ids))
+        .raw("evidence_event_ids", json_string_array(evidence_ids))
         .integer("evidence_event_count", evidence_count)
         .null("data_quality_score")
         .string("run_id", run_id)
         .null("cascade_id")
         .string("state", inc.state)
-        .raw("explanation", string_array(inc.notes))
+        .raw("explanation", json_string_array(inc.notes))
         .string("config_version", kDetectConfigVersion);
     up.bind(1, inc.incident_id).bind(2, inc.incident_type).bind(3, inc.severity).bind(4, inc.confidence);
     up.bind(5, inc.state).bind(6, format_day(inc.window_start)).bind(7, format_day(inc.window_end));

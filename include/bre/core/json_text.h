@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bre {
 
@@ -34,5 +35,7 @@ class JsonObjectWriter {
 };
 
 std::string json_number(double value);
+// ["a","b"]: the strings as a JSON array literal.
+std::string json_string_array(const std::vector<std::string>& items);
 
 }  // namespace bre

@@ -1,0 +1,61 @@
+#include "bre/correlate/run_correlate.h"
+
+#include "bre/core/json_text.h"
+#include "bre/detect/run_detect.h"
+#include "bre/store/cascade_store.h"
+#include "bre/store/runs.h"
+
+namespace bre {
+
+CorrelateRunResult run_correlate(Workspace& ws, const std::string& run_id, const Logger& log,
+                                 const DependencyGraphs& graphs, const CascadeConfig& cfg) {
+  validate(cfg);
+  ScopedTimer timer(log, "correlate", "correlate");
+  Database& db = ws.db();
+  Transaction tx(db);
+  const CascadeInputs in = load_cascade_inputs(db);
+  const CorrelationResult found = correlate_incidents(in.incidents, graphs, cfg);
+  store_cascades(db, found.cascades, run_id);
+  tx.commit();
+  CorrelateRunResult r;
+  r.incidents = found.incidents;
+  r.left_out = static_cast<std::int64_t>(in.left_out.size());
+  r.pairs_in_window = found.pairs_in_window;
+  r.links_scored = found.links_scored;
+  r.links_kept = found.links_kept;
+  r.cascades = static_cast<std::int64_t>(found.cascades.size());
+  for (const IncidentCascade& c : found.cascades) r.incidents_in_cascades += static_cast<std::int64_t>(c.incident_ids.size());
+  log.info("correlate", "cascades_found",
+           {{"incidents", r.incidents}, {"links_kept", r.links_kept}, {"cascades", r.cascades}});
+  return r;
+}
+
+CorrelateRunResult run_correlate_recorded(Workspace& ws, const std::string& run_id, const Logger& log,
+                                          const DependencyGraphs& graphs, const CascadeConfig& cfg) {
+  const TimeMs started = now_ms();
+  CorrelateRunResult r = run_correlate(ws, run_id, log, graphs, cfg);
+  const TimeMs finished = now_ms();
+  const std::string produced = JsonObjectWriter()
+                                   .integer("pairs_in_window", r.pairs_in_window)
+                                   .integer("links_scored", r.links_scored)
+                                   .integer("links_kept", r.links_kept)
+                                   .integer("cascades", r.cascades)
+                                   .integer("incidents_in_cascades", r.incidents_in_cascades)
+                                   .str();
+  r.manifest = JsonObjectWriter()
+                   .string("run_id", run_id)
+                   .string("command", "correlate")
+                   .string("started_at", format_iso8601(started))
+                   .string("finished_at", format_iso8601(finished))
+                   .raw("versions", run_versions_json(ws.db()))
+                   .string("incident_graph_version", graphs.incidents.version())
+                   .raw("cascade_config", cascade_config_json(cfg))
+                   .integer("incidents_read", r.incidents)
+                   .integer("incidents_left_out_not_anomaly", r.left_out)
+                   .raw("produced", produced)
+                   .str();
+  record_run(ws.db(), {run_id, "correlate", started, finished, "succeeded", r.manifest});
+  return r;
+}
+
+}  // namespace bre

@@ -1,0 +1,142 @@
+#include "bre/store/cascade_store.h"
+
+#include <algorithm>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "bre/core/error.h"
+#include "bre/store/incident_store.h"
+
+namespace bre {
+
+namespace {
+
+// "customer_id" -> "customer", "invoice_ids" -> "invoice", "item_id" -> "product"; "" for other keys.
+std::string kind_of_related(const std::string& key) {
+  std::string kind;
+  if (key.size() > 3 && key.compare(key.size() - 3, 3, "_id") == 0) kind = key.substr(0, key.size() - 3);
+  else if (key.size() > 4 && key.compare(key.size() - 4, 4, "_ids") == 0) kind = key.substr(0, key.size() - 4);
+  return kind == "item" ? "product" : kind;
+}
+
+std::string text_of(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
+  return {};
+}
+
+DayNumber day_column(const Statement& s, int col, const std::string& id) {
+  const auto t = parse_date(s.text_view(col));
+  if (!t) throw_internal("incident " + id + " has a malformed window");
+  return day_of(*t);
+}
+
+}  // namespace
+
+std::vector<std::string> event_entity_keys(const std::string& entity_type, const std::string& entity_id,
+                                           const std::string& related_entity_ids_json) {
+  std::vector<std::string> keys{entity_type + ":" + entity_id};
+  const nlohmann::json related = nlohmann::json::parse(related_entity_ids_json, nullptr, false);
+  if (!related.is_object()) return keys;
+  for (const auto& [key, value] : related.items()) {
+    const std::string kind = kind_of_related(key);
+    if (kind.empty()) continue;
+    if (value.is_array()) {
+      for (const auto& v : value)
+        if (const std::string id = text_of(v); !id.empty()) keys.push_back(kind + ":" + id);
+    } else if (const std::string id = text_of(value); !id.empty()) {
+      keys.push_back(kind + ":" + id);
+    }
+  }
+  return keys;
+}
+
+std::vector<std::string> party_keys(const std::vector<std::string>& raw_keys,
+                                    const std::map<std::string, std::string>& customer_of) {
+  std::set<std::string> out;
+  for (const std::string& k : raw_keys) {
+    if (k.rfind("customer:", 0) == 0 || k.rfind("vendor:", 0) == 0) out.insert(k);
+    else if (const auto it = customer_of.find(k); it != customer_of.end()) out.insert(it->second);
+  }
+  return {out.begin(), out.end()};
+}
+
+CascadeInputs load_cascade_inputs(Database& db) {
+  std::set<std::string> false_alarms;
+  CascadeInputs in;
+  for (const LabelledWindow& w : windows_labelled_normal(db))
+    if (w.label == "not_anomaly") false_alarms.insert(w.incident_id);
+  Statement s = db.prepare(
+      "SELECT incident_id, incident_type, severity, window_start, window_end, detected_at, "
+      "json_extract(payload, '$.evidence_event_ids') FROM incidents ORDER BY window_start, incident_id");
+  Statement ev = db.prepare("SELECT entity_type, entity_id, related_entity_ids FROM live_events WHERE event_id = ?");
+  std::vector<std::vector<std::string>> raw;
+  std::set<std::string> to_map;  // order, invoice and payment keys seen
+  while (s.step()) {
+    const std::string id = s.text(0);
+    if (false_alarms.count(id)) {
+      in.left_out.push_back(id);
+      continue;
+    }
+    CascadeIncident inc{id, s.text(1), s.text(2), day_column(s, 3, id), day_column(s, 4, id), s.int64(5), {}};
+    std::vector<std::string> keys;
+    const nlohmann::json ids = nlohmann::json::parse(s.is_null(6) ? "[]" : s.text(6), nullptr, false);
+    if (!ids.is_array()) throw_internal("incident " + id + " has malformed evidence_event_ids");
+    for (const auto& event_id : ids) {
+      ev.bind(1, text_of(event_id));
+      while (ev.step())
+        for (std::string& k : event_entity_keys(ev.text(0), ev.text(1), ev.text(2))) {
+          if (k.rfind("order:", 0) == 0 || k.rfind("invoice:", 0) == 0 || k.rfind("payment:", 0) == 0) to_map.insert(k);
+          keys.push_back(std::move(k));
+        }
+      ev.reset();
+    }
+    raw.push_back(std::move(keys));
+    in.incidents.push_back(std::move(inc));
+  }
+  std::map<std::string, std::string> customer_of;
+  Statement c = db.prepare(
+      "SELECT entity_type || ':' || entity_id, json_extract(related_entity_ids, '$.customer_id') FROM live_events "
+      "WHERE entity_type IN ('order', 'invoice', 'payment') AND json_extract(related_entity_ids, '$.customer_id') "
+      "IS NOT NULL ORDER BY event_time, event_id");
+  while (c.step()) {
+    std::string key = c.text(0);
+    if (to_map.count(key)) customer_of.emplace(std::move(key), "customer:" + c.text(1));  // the first event's customer
+  }
+  for (std::size_t i = 0; i < raw.size(); ++i) in.incidents[i].entities = party_keys(raw[i], customer_of);
+  return in;
+}
+
+void store_cascades(Database& db, const std::vector<IncidentCascade>& cascades, const std::string& run_id) {
+  db.exec("DELETE FROM cascades");
+  db.exec("UPDATE incidents SET payload = json_set(payload, '$.cascade_id', json('null')) "
+          "WHERE json_extract(payload, '$.cascade_id') IS NOT NULL");
+  Statement ins = db.prepare("INSERT INTO cascades(cascade_id, root_incident_id, payload, run_id) VALUES(?,?,?,?)");
+  Statement member = db.prepare("UPDATE incidents SET payload = json_set(payload, '$.cascade_id', ?) WHERE incident_id = ?");
+  for (const IncidentCascade& c : cascades) {
+    ins.bind(1, c.cascade_id).bind(2, c.root_incident_id).bind(3, cascade_json(c)).bind(4, run_id).run();
+    for (const std::string& id : c.incident_ids) member.bind(1, c.cascade_id).bind(2, id).run();
+  }
+}
+
+std::vector<std::string> list_cascades(Database& db, const CascadeFilter& f) {
+  Statement s = db.prepare(
+      "SELECT payload FROM cascades WHERE (?1 = '' OR json_extract(payload, '$.window_end') >= ?1) "
+      "AND (?2 = '' OR json_extract(payload, '$.window_start') <= ?2) "
+      "AND (?3 = '' OR EXISTS (SELECT 1 FROM json_each(payload, '$.cascade_path') p WHERE p.value = ?3)) "
+      "ORDER BY json_extract(payload, '$.window_start'), cascade_id");
+  s.bind(1, f.from).bind(2, f.to).bind(3, f.type);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
+}
+
+std::string find_cascade(Database& db, const std::string& cascade_id) {
+  Statement s = db.prepare("SELECT payload FROM cascades WHERE cascade_id = ?");
+  s.bind(1, cascade_id);
+  if (!s.step()) throw Error(ErrorKind::not_found, "CASCADE_NOT_FOUND", "no such cascade", cascade_id);
+  return s.text(0);
+}
+
+}  // namespace bre
