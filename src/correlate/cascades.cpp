@@ -58,10 +58,15 @@ CascadeLink score_pair(const CascadeIncident& a, const CascadeIncident& b, const
   l.union_entities = static_cast<std::int64_t>(a.entities.size() + b.entities.size()) - l.shared_entities;
   l.jaccard = l.union_entities ? static_cast<double>(l.shared_entities) / static_cast<double>(l.union_entities) : 0.0;
   l.entity_overlap = std::max(cfg.entity_overlap_floor, l.jaccard);
-  l.plausibility = graphs.plausible(a.incident_type, b.incident_type) ? 1 : 0;
+  const bool types = graphs.plausible(a.incident_type, b.incident_type);
+  const bool metrics = a.metric.empty() || b.metric.empty() || a.metric == b.metric ||
+                       graphs.metrics.distance(a.metric, b.metric).has_value();
+  l.plausibility = types && metrics ? 1 : 0;
   if (l.plausibility) {
     const auto paths = graphs.incidents.paths(a.incident_type, b.incident_type);
     if (!paths.empty()) l.graph_path = paths.front();
+    const auto metric_paths = graphs.metrics.paths(a.metric, b.metric);
+    if (!metric_paths.empty()) l.metric_path = metric_paths.front();
   }
   l.score = l.temporal_weight * l.entity_overlap * l.plausibility;
   return l;
@@ -168,6 +173,7 @@ std::string link_json(const CascadeLink& l) {
       .number("jaccard", l.jaccard)
       .number("entity_overlap", l.entity_overlap)
       .integer("plausibility", l.plausibility)
+      .raw("metric_path", json_string_array(l.metric_path))
       .raw("graph_path", json_string_array(l.graph_path))
       .number("score", l.score)
       .str();

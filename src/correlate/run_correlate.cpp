@@ -3,6 +3,7 @@
 #include "bre/core/json_text.h"
 #include "bre/detect/run_detect.h"
 #include "bre/store/cascade_store.h"
+#include "bre/store/impact_store.h"
 #include "bre/store/runs.h"
 
 namespace bre {
@@ -16,6 +17,16 @@ CorrelateRunResult run_correlate(Workspace& ws, const std::string& run_id, const
   const CascadeInputs in = load_cascade_inputs(db);
   const CorrelationResult found = correlate_incidents(in.incidents, graphs, cfg);
   store_cascades(db, found.cascades, run_id);
+  // The design's total_blast_radius: one blast radius over the union of the
+  // members' affected events, each entity and amount once.
+  for (const IncidentCascade& c : found.cascades) {
+    const BlastRadius total = compute_incident_blast_radius(ws, c.incident_ids);
+    store_blast_radius(db, total, run_id);
+    db.prepare("UPDATE cascades SET payload = json_set(payload, '$.total_blast_radius', json(?)) WHERE cascade_id = ?")
+        .bind(1, blast_radius_json(total))
+        .bind(2, c.cascade_id)
+        .run();
+  }
   tx.commit();
   CorrelateRunResult r;
   r.incidents = found.incidents;

@@ -120,18 +120,19 @@ bool substantial(const Episode& e, const RcaConfig& cfg) {
 }
 
 // An upstream metric's episode that could explain the incident's: the
-// latest one that began no later than the incident metric's onset and
-// reached implicate_z; else the strongest one that began no later; else the
-// strongest of all (it moved after).
+// strongest substantial one that began no later than the incident metric's
+// onset (give or take onset_tolerance_days; ties go to the later); else the
+// strongest that began by then; else the strongest of all (it moved after).
 Episode upstream_episode(const std::vector<double>& bad, std::size_t incident_onset, const RcaConfig& cfg) {
   const std::vector<Episode> all = episodes(bad, cfg.onset_z, cfg.max_gap_days);
-  std::optional<Episode> latest_strong, strongest_before, strongest;
+  std::optional<Episode> strongest_substantial, strongest_before, strongest;
   for (const Episode& e : all) {
-    if (e.from <= incident_onset && substantial(e, cfg)) latest_strong = e;
-    if (e.from <= incident_onset && (!strongest_before || e.peak_z > strongest_before->peak_z)) strongest_before = e;
+    const bool began_by = e.from <= incident_onset + static_cast<std::size_t>(cfg.onset_tolerance_days);
+    if (began_by && substantial(e, cfg) && (!strongest_substantial || e.peak_z >= strongest_substantial->peak_z)) strongest_substantial = e;
+    if (began_by && (!strongest_before || e.peak_z > strongest_before->peak_z)) strongest_before = e;
     if (!strongest || e.peak_z > strongest->peak_z) strongest = e;
   }
-  if (latest_strong) return *latest_strong;
+  if (strongest_substantial) return *strongest_substantial;
   if (strongest_before) return *strongest_before;
   if (strongest) return *strongest;
   return quiet_peak(bad, 0);
@@ -224,13 +225,14 @@ CausalChain analyse_incident(const DailyMetrics& m, const RcaIncident& inc, cons
       n.temporal_precedence = n.cross_correlation = n.lag_decay = 1;
     } else {
       std::optional<int> lead;
-      if (e.has_onset && e.from <= incident_onset) lead = static_cast<int>(incident_onset - e.from);
+      if (e.has_onset && e.from <= incident_onset + static_cast<std::size_t>(cfg.onset_tolerance_days))
+        lead = e.from <= incident_onset ? static_cast<int>(incident_onset - e.from) : 0;
       const Precedence p = temporal_precedence(s.bad, incident_signal.bad, lead, lookback, cfg);
       n.optimal_lag = p.lag;
       n.cross_correlation = p.correlation;
       n.lag_decay = p.decay;
       n.temporal_precedence = p.value;
-      n.moved_after = e.has_onset && e.from > incident_onset;
+      n.moved_after = e.has_onset && e.from > incident_onset + static_cast<std::size_t>(cfg.onset_tolerance_days);
       if (n.moved_after) n.temporal_precedence *= cfg.after_penalty;
     }
     n.contribution_score =
@@ -258,38 +260,49 @@ CausalChain analyse_incident(const DailyMetrics& m, const RcaIncident& inc, cons
         chain.top_candidates.size() < static_cast<std::size_t>(cfg.top_k))
       chain.top_candidates.push_back(n.metric_name);
 
-  // Step 7: root localisation. A parent explains a node when it is
-  // implicated and its episode began no later; roots are the nodes reached
-  // from the incident metric that nothing explains.
+  // Step 7: root localisation. A parent explains a node when its episode
+  // fits the node's in time (below) and it is implicated; roots are the
+  // nodes reached from the incident metric that nothing explains. A parent
+  // that moved but is not implicated (a weak link: a rate diluted by its
+  // denominator) may carry the walk on, but only to an implicated root above
+  // it; it is never a root itself.
   auto onset = [&](const std::string& name) {
     const CausalNode* n = chain.node(name);
     return n->onset_day.value_or(n->peak_day);
   };
   // The parent's episode began no later than the child's and was still on
   // within the edge's max_lag_days before the child's began.
-  auto explains = [&](const CausalNode& parent, const std::string& child) {
+  auto fits = [&](const CausalNode& parent, const std::string& child) {
     const GraphEdge* e = graphs.metrics.edge(parent.metric_name, child);
-    return e && parent.implicated && onset(parent.metric_name) <= onset(child) &&
+    return e && parent.onset_day && onset(parent.metric_name) <= onset(child) + cfg.onset_tolerance_days &&
            parent.anomaly_to + e->max_lag_days >= onset(child);
   };
+  auto moved = [&](const CausalNode& n) { return n.onset_day && !n.moved_after && n.temporal_precedence > 0; };
   std::set<std::pair<std::string, std::string>> walked;  // (parent, child)
-  std::set<std::string> roots, seen{inc.metric};
-  std::vector<std::string> frontier{inc.metric};
-  while (!frontier.empty()) {
-    std::vector<std::string> next;
-    for (const auto& child : frontier) {
-      bool explained = false;
-      for (const auto& p : graphs.metrics.parents(child)) {
-        const CausalNode* pn = chain.node(p);
-        if (!pn || !explains(*pn, child)) continue;
-        explained = true;
+  std::map<std::string, std::set<std::string>> roots_from;  // memo: the roots that explain a node
+  auto find_roots = [&](auto&& self, const std::string& child) -> const std::set<std::string>& {
+    if (auto it = roots_from.find(child); it != roots_from.end()) return it->second;
+    std::set<std::string> found;
+    for (const auto& p : graphs.metrics.parents(child)) {
+      const CausalNode* pn = chain.node(p);
+      if (!pn || !fits(*pn, child)) continue;
+      if (pn->implicated) {
         walked.insert({p, child});
-        if (seen.insert(p).second) next.push_back(p);
+        const auto& above = self(self, p);
+        found.insert(above.begin(), above.end());
+      } else if (moved(*pn)) {
+        std::set<std::string> above = self(self, p);
+        above.erase(p);  // a weak link is not a root
+        if (!above.empty()) {
+          walked.insert({p, child});
+          found.insert(above.begin(), above.end());
+        }
       }
-      if (!explained) roots.insert(child);
     }
-    frontier = std::move(next);
-  }
+    if (found.empty()) found.insert(child);
+    return roots_from[child] = std::move(found);
+  };
+  const std::set<std::string> roots = find_roots(find_roots, inc.metric);
   auto walked_only = [&](const std::vector<std::string>& path) {
     for (std::size_t i = 0; i + 1 < path.size(); ++i)
       if (!walked.count({path[i], path[i + 1]})) return false;

@@ -69,7 +69,8 @@ CascadeInputs load_cascade_inputs(Database& db) {
     if (w.label == "not_anomaly") false_alarms.insert(w.incident_id);
   Statement s = db.prepare(
       "SELECT incident_id, incident_type, severity, window_start, window_end, detected_at, "
-      "json_extract(payload, '$.evidence_event_ids') FROM incidents ORDER BY window_start, incident_id");
+      "json_extract(payload, '$.evidence_event_ids'), json_extract(payload, '$.primary_metric') FROM incidents "
+      "ORDER BY window_start, incident_id");
   Statement ev = db.prepare("SELECT entity_type, entity_id, related_entity_ids FROM live_events WHERE event_id = ?");
   std::vector<std::vector<std::string>> raw;
   std::set<std::string> to_map;  // order, invoice and payment keys seen
@@ -79,7 +80,8 @@ CascadeInputs load_cascade_inputs(Database& db) {
       in.left_out.push_back(id);
       continue;
     }
-    CascadeIncident inc{id, s.text(1), s.text(2), day_column(s, 3, id), day_column(s, 4, id), s.int64(5), {}};
+    CascadeIncident inc{id, s.text(1), s.text(2), day_column(s, 3, id), day_column(s, 4, id), s.int64(5), {},
+                        s.is_null(7) ? std::string() : s.text(7)};
     std::vector<std::string> keys;
     const nlohmann::json ids = nlohmann::json::parse(s.is_null(6) ? "[]" : s.text(6), nullptr, false);
     if (!ids.is_array()) throw_internal("incident " + id + " has malformed evidence_event_ids");

@@ -240,3 +240,21 @@ TEST_CASE("cascades: property - scores in [0, 1], order-independent, stable ids,
     RC_ASSERT(again.links_scored == r.links_scored);
   }));
 }
+
+TEST_CASE("cascades: a type path is not enough when the triggering metrics are not causally connected") {
+  // margin_compression -> liquidity_crunch_risk is an incident-graph edge, but a
+  // liquidity incident raised by overdue receivables is not downstream of the margin.
+  auto margin = inc("inc_m", "margin_compression", 100, {"vendor:1"});
+  margin.metric = "margin_proxy";
+  auto overdue = inc("inc_l", "liquidity_crunch_risk", 101, {"customer:1"});
+  overdue.metric = "ar_aging_amount";
+  auto cash = inc("inc_c", "liquidity_crunch_risk", 101, {"customer:1"});
+  cash.metric = "net_cash_proxy";
+  const CorrelationResult unrelated = correlate_incidents({margin, overdue}, graphs(), {});
+  CHECK(unrelated.pairs_in_window == 1);
+  CHECK(unrelated.links_scored == 0);
+  CHECK(unrelated.cascades.empty());
+  const CorrelationResult related = correlate_incidents({margin, cash}, graphs(), {});
+  REQUIRE(related.cascades.size() == 1);
+  CHECK(related.cascades[0].links[0].metric_path == std::vector<std::string>{"margin_proxy", "net_cash_proxy"});
+}

@@ -32,6 +32,7 @@ struct CascadeIncident {
   DayNumber window_start = 0, window_end = 0;
   TimeMs detected_at = 0;
   std::vector<std::string> entities;  // evidence entity keys, e.g. "customer:1034" (any order, duplicates allowed)
+  std::string metric;                 // the trigger metric (primary_metric); empty: unknown
 };
 
 // One scored pair: every factor, so the score can be recomputed by hand.
@@ -43,8 +44,13 @@ struct CascadeLink {
   std::int64_t shared_entities = 0, union_entities = 0;
   double jaccard = 0;                   // shared / union (0 when both are empty)
   double entity_overlap = 0;            // max(floor, jaccard)
-  int plausibility = 0;                 // 1: to_type reachable from from_type in the incident graph
+  // 1: to_type is reachable from from_type in the incident graph, and the
+  // metric that triggered `to` is downstream of the one that triggered
+  // `from` in the metric graph (a margin squeeze cannot raise overdue
+  // receivables, though margin_compression -> liquidity_crunch_risk is an edge).
+  int plausibility = 0;
   std::vector<std::string> graph_path;  // the shortest such path of incident types
+  std::vector<std::string> metric_path; // ... and of metrics
   double score = 0;                     // temporal_weight * entity_overlap * plausibility
 };
 

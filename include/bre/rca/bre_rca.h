@@ -34,7 +34,11 @@ struct RcaConfig {
   double onset_z = 2.0;          // ... and its episode (a run of days at ≥ onset_z) began no later
   int min_episode_days = 2;      // ... on at least this many days (one odd day is noise: with a dozen
   double strong_z = 5;           //     metrics over a month, z 3 happens by chance), unless it reached strong_z
-  int max_gap_days = 2;          // an episode bridges this many quiet days (a weekend)
+  int max_gap_days = 2;
+  // A cause and its effect can show on the same day, and the cause's metric
+  // may cross onset_z a day later (an order surge fills the backlog at once
+  // but is a noisy count): "no later" allows this many days.
+  int onset_tolerance_days = 1;          // an episode bridges this many quiet days (a weekend)
   int top_k = 5;                 // candidate causes listed and given evidence
 };
 
