@@ -5,7 +5,7 @@
 #include "bre/core/error.h"
 #include "bre/detect/detect_config.h"
 #include "bre/detect/run_detect.h"
-#include "bre/detect/scan.h"
+#include "bre/scan/scan.h"
 #include "bre/store/incident_store.h"
 #include "command.h"
 #include "render.h"
@@ -54,14 +54,15 @@ void register_detect(Declarer& root) {
   static std::string methods = "mad,iforest,changepoint";
   static std::string run_id;
   root.command(
-      "scan", "one reliability scan: build-state, then detect; records the run manifest",
+      "scan", "one reliability scan: build-state, detect, correlate, rca and blast radius; records the run manifest",
       [](Declarer& d) {
         d.option("--methods", &methods, "detection layers, as for bre detect (default: all three)");
         d.footer("Examples:\n  bre scan\n  bre manifest $(bre --format json scan | jq -r .run_id)\n"
                  "  0 6 * * * cd /srv/bre && bre ingest qbo && bre scan     (cron, daily at 06:00)");
       },
       [](Context& ctx) {
-        const ScanResult r = run_scan(ctx.workspace(), ctx.log().run_id(), config_for(methods), ctx.log());
+        const ScanResult r =
+            run_scan(ctx.workspace(), ctx.log().run_id(), config_for(methods), ctx.log(), ctx.graphs());
         ctx.emit(nlohmann::ordered_json::parse(r.manifest));
         return 0;
       });

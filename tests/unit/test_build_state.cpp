@@ -9,7 +9,7 @@
 #include "bre/ingest/ingest.h"
 #include "bre/ingest/qbo.h"
 #include "bre/ingest/seed.h"
-#include "bre/detect/scan.h"
+#include "bre/scan/scan.h"
 #include "bre/state/build_state.h"
 #include "bre/store/incident_store.h"
 #include "bre/store/metric_store.h"

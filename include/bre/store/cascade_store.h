@@ -1,6 +1,7 @@
 // What the cascade correlator reads and writes in the workspace: each
-// incident's evidence entities (from its evidence events in live_events,
-// mapped to the customers and vendors behind them), and the cascades of the
+// incident's parties (from its affected events in live_events — the late
+// orders, delayed shipments, overdue invoices of its window, as the blast
+// radius counts them — mapped to the customers and vendors behind them), and the cascades of the
 // latest correlation run, with each member incident's payload cascade_id.
 #pragma once
 #include <map>
@@ -28,7 +29,7 @@ std::vector<std::string> party_keys(const std::vector<std::string>& raw_keys,
                                     const std::map<std::string, std::string>& customer_of);
 
 struct CascadeInputs {
-  std::vector<CascadeIncident> incidents;  // entities: party keys of the evidence events
+  std::vector<CascadeIncident> incidents;  // entities: party keys of the affected events
   std::vector<std::string> left_out;       // incidents labelled not_anomaly (false alarms)
 };
 // Every stored incident except those whose latest label is not_anomaly.

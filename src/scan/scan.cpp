@@ -1,4 +1,4 @@
-#include "bre/detect/scan.h"
+#include "bre/scan/scan.h"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -9,7 +9,9 @@
 #include "bre/core/json_text.h"
 #include "bre/detect/bocpd.h"
 #include "bre/detect/isolation_forest.h"
+#include "bre/correlate/run_correlate.h"
 #include "bre/detect/run_detect.h"
+#include "bre/rca/run_rca.h"
 #include "bre/state/build_state.h"
 #include "bre/store/runs.h"
 
@@ -55,15 +57,37 @@ std::string models_json(const DetectConfig& c) {
   return out + "]";
 }
 
+// What correlate and rca produced, for the manifest: counts, and each
+// incident's root cause so two scans can be compared at a glance.
+std::string explained_json(const CorrelateRunResult& linked, const RcaRunResult& explained) {
+  std::string roots = "{";
+  for (const CausalChain& c : explained.chains)
+    roots += (roots.size() > 1 ? "," : "") + json_string(c.incident_id) + ":" + json_string(c.root_cause);
+  return JsonObjectWriter()
+      .integer("cascades", linked.cascades)
+      .integer("incidents_in_cascades", linked.incidents_in_cascades)
+      .integer("causal_chains", static_cast<std::int64_t>(explained.chains.size()))
+      .integer("blast_radii", static_cast<std::int64_t>(explained.blast_radius.size()))
+      .raw("root_causes", roots + "}")
+      .str();
+}
+
 }  // namespace
 
-ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig& cfg, const Logger& log) {
+ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig& cfg, const Logger& log,
+                    const DependencyGraphs& graphs) {
   const TimeMs started = now_ms();
   Database& db = ws.db();
   const StateBuildResult state = build_state(ws, run_id, false, log);
   const TimeMs state_done = now_ms();
   const DetectRunResult detected = run_detect(ws, run_id, log, cfg);
   const TimeMs detect_done = now_ms();
+  const CascadeConfig cascade_cfg;
+  const CorrelateRunResult linked = run_correlate(ws, run_id, log, graphs, cascade_cfg);
+  const TimeMs correlate_done = now_ms();
+  const RcaConfig rca_cfg;
+  const RcaRunResult explained = run_rca(ws, RcaRunOptions{}, run_id, log, graphs, cfg, rca_cfg);
+  const TimeMs rca_done = now_ms();
 
   std::string methods = R"(["mad_zscore")";
   if (cfg.isolation_forest) methods += R"(,"isolation_forest")";
@@ -83,24 +107,31 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   m.string("run_id", run_id)
       .string("command", "scan")
       .string("started_at", format_iso8601(started))
-      .string("finished_at", format_iso8601(detect_done))
+      .string("finished_at", format_iso8601(rca_done))
       .raw("events", events_json(db))
       .raw("versions", run_versions_json(db));
   add_detect_inputs(m, cfg, detected);
+  m.string("dependency_graph_version", graphs.metrics.version())
+      .string("incident_graph_version", graphs.incidents.version())
+      .raw("cascade_config", cascade_config_json(cascade_cfg))
+      .string("rca_algorithm", kRcaAlgorithmVersion);
   JsonObjectWriter produced;
   produced.string("state_mode", state.up_to_date ? "up_to_date" : state.full ? "full" : "incremental")
       .integer("metric_rows", state.daily_rows);
   add_detect_outputs(produced, detected);
+  produced.raw("explained", explained_json(linked, explained));
   m.raw("methods_run", methods)
       .raw("methods_fired", fired)
       .raw("models", models_json(cfg))
       .raw("durations_ms", JsonObjectWriter()
                                .integer("build_state", state_done - started)
                                .integer("detect", detect_done - state_done)
+                               .integer("correlate", correlate_done - detect_done)
+                               .integer("rca_and_blast_radius", rca_done - correlate_done)
                                .str())
       .raw("produced", produced.str());
   ScanResult r{run_id, m.str()};
-  record_run(db, {run_id, "scan", started, detect_done, "succeeded", r.manifest});
+  record_run(db, {run_id, "scan", started, rca_done, "succeeded", r.manifest});
   return r;
 }
 
