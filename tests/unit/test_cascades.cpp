@@ -33,6 +33,15 @@ CascadeIncident inc(const char* id, const char* type, DayNumber start, std::vect
 
 const DependencyGraphs& graphs() { return default_dependency_graphs(); }
 
+// The hand computations below use floor 0.5 and threshold 0.15 (the
+// correlator's first defaults); the defaults' reach has a test of its own.
+CascadeConfig formula() {
+  CascadeConfig c;
+  c.threshold = 0.15;
+  c.entity_overlap_floor = 0.5;
+  return c;
+}
+
 }  // namespace
 
 TEST_CASE("cascades: a plausible pair two days apart scores exp(-2/3) x max(floor, Jaccard)") {
@@ -40,7 +49,7 @@ TEST_CASE("cascades: a plausible pair two days apart scores exp(-2/3) x max(floo
   const std::vector<CascadeIncident> in = {
       inc("inc_s", "supplier_dependency_failure", 100, {"vendor:500", "customer:1"}),
       inc("inc_f", "fulfillment_sla_degradation", 102, {"customer:1", "customer:2"})};
-  const CorrelationResult r = correlate_incidents(in, graphs(), {});
+  const CorrelationResult r = correlate_incidents(in, graphs(), formula());
   CHECK(r.pairs_in_window == 1);
   CHECK(r.links_scored == 1);
   CHECK(r.links_kept == 1);
@@ -61,7 +70,7 @@ TEST_CASE("cascades: a plausible pair two days apart scores exp(-2/3) x max(floo
   CHECK(l.score == doctest::Approx(0.256708559516296));
   CHECK(c.cascade_score == doctest::Approx(0.256708559516296));
 
-  CascadeConfig low_floor;
+  CascadeConfig low_floor = formula();
   low_floor.entity_overlap_floor = 0.2;  // the Jaccard counts: exp(-2/3) / 3
   const CorrelationResult j = correlate_incidents(in, graphs(), low_floor);
   REQUIRE(j.cascades.size() == 1);
@@ -74,24 +83,24 @@ TEST_CASE("cascades: shared entities extend the reach past three days, nothing l
   // Four days apart at the floor: exp(-4/3) x 0.5 = 0.132, under 0.15.
   CorrelationResult r = correlate_incidents(
       {inc("inc_s", "supplier_dependency_failure", 100, {"vendor:500"}),
-       inc("inc_f", "fulfillment_sla_degradation", 104, {"customer:9"})}, graphs(), {});
+       inc("inc_f", "fulfillment_sla_degradation", 104, {"customer:9"})}, graphs(), formula());
   CHECK(r.links_scored == 1);
   CHECK(r.links_kept == 0);
   CHECK(r.cascades.empty());
   // Three of four entities shared: exp(-4/3) x 0.75 = 0.198, linked.
   r = correlate_incidents({inc("inc_s", "supplier_dependency_failure", 100, {"vendor:500", "customer:1", "customer:2", "customer:3"}),
-                           inc("inc_f", "fulfillment_sla_degradation", 104, both)}, graphs(), {});
+                           inc("inc_f", "fulfillment_sla_degradation", 104, both)}, graphs(), formula());
   REQUIRE(r.cascades.size() == 1);
   CHECK(r.cascades[0].links[0].jaccard == doctest::Approx(0.75));
   CHECK(r.cascades[0].links[0].score == doctest::Approx(0.1976978535867951));
   // Six days apart even with the same entities: exp(-2) = 0.135.
   r = correlate_incidents({inc("inc_s", "supplier_dependency_failure", 100, both),
-                           inc("inc_f", "fulfillment_sla_degradation", 106, both)}, graphs(), {});
+                           inc("inc_f", "fulfillment_sla_degradation", 106, both)}, graphs(), formula());
   CHECK(r.links_scored == 1);
   CHECK(r.cascades.empty());
   // Three days apart at the floor: exp(-1) x 0.5 = 0.184, linked.
   r = correlate_incidents({inc("inc_s", "supplier_dependency_failure", 100), inc("inc_f", "fulfillment_sla_degradation", 103)},
-                          graphs(), {});
+                          graphs(), formula());
   REQUIRE(r.cascades.size() == 1);
   CHECK(r.cascades[0].links[0].score == doctest::Approx(std::exp(-1.0) * 0.5));
 }
@@ -99,8 +108,8 @@ TEST_CASE("cascades: shared entities extend the reach past three days, nothing l
 TEST_CASE("cascades: the correlation window bounds the pairs") {
   const std::vector<CascadeIncident> in = {inc("inc_s", "supplier_dependency_failure", 100),
                                            inc("inc_f", "fulfillment_sla_degradation", 108)};
-  CHECK(correlate_incidents(in, graphs(), {}).pairs_in_window == 0);
-  CascadeConfig wide;
+  CHECK(correlate_incidents(in, graphs(), formula()).pairs_in_window == 0);
+  CascadeConfig wide = formula();
   wide.correlation_window_days = 8;
   wide.threshold = 0.01;
   const CorrelationResult r = correlate_incidents(in, graphs(), wide);
@@ -114,7 +123,7 @@ TEST_CASE("cascades: implausible pairs are not scored, whatever they share") {
   const CorrelationResult r = correlate_incidents(
       {inc("inc_t", "support_load_surge", 100, same), inc("inc_s", "supplier_dependency_failure", 101, same),
        inc("inc_t2", "support_load_surge", 102, same)},
-      graphs(), {});
+      graphs(), formula());
   // support -> supplier: no path; support -> support: same type; supplier -> support: linked.
   CHECK(r.pairs_in_window == 3);
   CHECK(r.links_scored == 1);
@@ -130,7 +139,7 @@ TEST_CASE("cascades: linked incidents form one cascade ordered by window start")
       inc("inc_b", "fulfillment_sla_degradation", 102, {}, 104 * kMsPerDay - 1),  // detected two days late
       inc("inc_a", "supplier_dependency_failure", 100, {}, 101 * kMsPerDay - 1),
       inc("inc_z", "refund_spike", 130)};  // alone: not a cascade
-  const CorrelationResult r = correlate_incidents(in, graphs(), {});
+  const CorrelationResult r = correlate_incidents(in, graphs(), formula());
   REQUIRE(r.cascades.size() == 1);
   const IncidentCascade& c = r.cascades[0];
   CHECK(c.root_incident_id == "inc_a");
@@ -152,7 +161,7 @@ TEST_CASE("cascades: linked incidents form one cascade ordered by window start")
 TEST_CASE("cascades: same-day starts take the direction the incident graph allows") {
   // By id, inc_a (fulfillment) would come first, but only supplier -> fulfillment is a path.
   const CorrelationResult r = correlate_incidents(
-      {inc("inc_a", "fulfillment_sla_degradation", 100), inc("inc_b", "supplier_dependency_failure", 100)}, graphs(), {});
+      {inc("inc_a", "fulfillment_sla_degradation", 100), inc("inc_b", "supplier_dependency_failure", 100)}, graphs(), formula());
   REQUIRE(r.cascades.size() == 1);
   const CascadeLink& l = r.cascades[0].links[0];
   CHECK(l.from == "inc_b");
@@ -250,11 +259,31 @@ TEST_CASE("cascades: a type path is not enough when the triggering metrics are n
   overdue.metric = "ar_aging_amount";
   auto cash = inc("inc_c", "liquidity_crunch_risk", 101, {"customer:1"});
   cash.metric = "net_cash_proxy";
-  const CorrelationResult unrelated = correlate_incidents({margin, overdue}, graphs(), {});
+  const CorrelationResult unrelated = correlate_incidents({margin, overdue}, graphs(), formula());
   CHECK(unrelated.pairs_in_window == 1);
   CHECK(unrelated.links_scored == 0);
   CHECK(unrelated.cascades.empty());
-  const CorrelationResult related = correlate_incidents({margin, cash}, graphs(), {});
+  const CorrelationResult related = correlate_incidents({margin, cash}, graphs(), formula());
   REQUIRE(related.cascades.size() == 1);
   CHECK(related.cascades[0].links[0].metric_path == std::vector<std::string>{"margin_proxy", "net_cash_proxy"});
+}
+
+TEST_CASE("cascades: the defaults link at the floor up to four days, further only on shared parties") {
+  const CascadeConfig d;
+  CHECK(d.threshold == 0.06);
+  CHECK(d.entity_overlap_floor == 0.3);
+  auto pair = [&](DayNumber apart, std::vector<std::string> a, std::vector<std::string> b) {
+    return correlate_incidents({inc("inc_s", "supplier_dependency_failure", 100, std::move(a)),
+                                inc("inc_f", "fulfillment_sla_degradation", 100 + apart, std::move(b))},
+                               graphs(), d);
+  };
+  // exp(-4/3) x 0.3 = 0.0791 > 0.06; exp(-5/3) x 0.3 = 0.0567 < 0.06.
+  REQUIRE(pair(4, {"vendor:1"}, {"customer:9"}).cascades.size() == 1);
+  CHECK(pair(4, {"vendor:1"}, {"customer:9"}).cascades[0].links[0].score == doctest::Approx(std::exp(-4.0 / 3) * 0.3));
+  CHECK(pair(5, {"vendor:1"}, {"customer:9"}).cascades.empty());
+  // Seven days apart, 3 of 4 parties shared: exp(-7/3) x 0.75 = 0.0727, linked; half shared: 0.0485, not.
+  const auto shared = pair(7, {"customer:1", "customer:2", "customer:3", "vendor:1"}, {"customer:1", "customer:2", "customer:3"});
+  REQUIRE(shared.cascades.size() == 1);
+  CHECK(shared.cascades[0].links[0].score == doctest::Approx(std::exp(-7.0 / 3) * 0.75));
+  CHECK(pair(7, {"customer:1", "vendor:1"}, {"customer:1"}).cascades.empty());
 }

@@ -18,8 +18,8 @@ inline constexpr const char* kCascadeConfigVersion = "cascades_v1";
 struct CascadeConfig {
   int correlation_window_days = 7;  // pairs whose window starts are further apart are not scored
   double decay_days = 3.0;          // temporal_weight = exp(-days_between / decay_days)
-  double threshold = 0.15;          // a link is kept when its score is above this
-  double entity_overlap_floor = 0.5;  // entity_overlap = max(floor, Jaccard)
+  double threshold = 0.06;          // a link is kept when its score is above this
+  double entity_overlap_floor = 0.3;  // entity_overlap = max(floor, Jaccard)
 };
 
 // Usage error naming the first value out of range (window < 0, decay <= 0,
