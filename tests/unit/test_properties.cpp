@@ -30,7 +30,9 @@
 #include "bre/core/log.h"
 #include "bre/core/money.h"
 #include "bre/detect/incidents.h"
+#include "bre/correlate/run_correlate.h"
 #include "bre/detect/run_detect.h"
+#include "bre/rca/run_rca.h"
 #include "bre/ingest/ingest.h"
 #include "bre/state/build_state.h"
 #include "bre/state/daily_metrics.h"
@@ -600,8 +602,12 @@ std::vector<std::string> workspace_results(bre::Workspace& ws) {
       out.push_back(fmt::format("{} {} {} {}", table, s.text(0), s.text(1),
                                 s.is_null(2) ? "null" : fmt::format("{:a}", s.real(2))));
   }
-  bre::Statement s = ws.db().prepare("SELECT incident_id, payload FROM incidents ORDER BY incident_id");
-  while (s.step()) out.push_back(s.text(0) + " " + s.text(1));
+  for (const char* table : {"incidents", "causal_chains", "blast_radius"}) {
+    bre::Statement s = ws.db().prepare(fmt::format("SELECT incident_id, payload FROM {} ORDER BY incident_id", table));
+    while (s.step()) out.push_back(fmt::format("{} {} {}", table, s.text(0), s.text(1)));
+  }
+  bre::Statement s = ws.db().prepare("SELECT cascade_id, payload FROM cascades ORDER BY cascade_id");
+  while (s.step()) out.push_back("cascades " + s.text(0) + " " + s.text(1));
   return out;
 }
 
@@ -675,9 +681,9 @@ TEST_CASE("properties: identical inputs give identical incidents") {
   CHECK(with_incidents > 0);  // the property was not vacuous
 }
 
-TEST_CASE("properties: the order of ingestion changes no metric row and no incident") {
+TEST_CASE("properties: the order of ingestion changes no metric row, incident, cascade, chain or blast radius") {
   int with_incidents = 0;
-  CHECK(check_cases("two workspaces, two random orders and batchings: same rows, same incidents", 12, [&] {
+  CHECK(check_cases("two workspaces, two random orders and batchings: same rows, incidents, chains", 12, [&] {
     const StreamShape shape = *stream_shape(45, 75);
     const std::vector<CanonicalEvent> events = StreamBuilder(shape).build();
     bre::TempDir dir;
@@ -688,10 +694,12 @@ TEST_CASE("properties: the order of ingestion changes no metric row and no incid
       ingest_batches(*ws, dir, tag, events, random_batches(events.size()), "USD");
       bre::build_state(*ws, "run-1", false, bre::Logger{});
       bre::run_detect(*ws, "run-1", bre::Logger{});
+      bre::run_correlate(*ws, "run-1", bre::Logger{}, bre::default_dependency_graphs());
+      bre::run_rca(*ws, bre::RcaRunOptions{}, "run-1", bre::Logger{}, bre::default_dependency_graphs());
       results.push_back(workspace_results(*ws));
     }
     const bool found = std::any_of(results[0].begin(), results[0].end(),
-                                   [](const std::string& r) { return r.rfind("inc_", 0) == 0; });
+                                   [](const std::string& r) { return r.rfind("causal_chains inc_", 0) == 0; });
     RC_TAG(found ? "incidents" : "no incident");
     with_incidents += found ? 1 : 0;
     RC_ASSERT(!results[0].empty());

@@ -25,7 +25,7 @@ struct Fault {
 };
 
 // 100 days of noisy operations metrics with the given faults added.
-DailyMetrics synthetic(const std::vector<Fault>& faults, std::uint64_t seed = 7) {
+DailyMetrics synthetic(const std::vector<Fault>& faults, std::uint64_t seed = 7, std::size_t days = 100) {
   struct Base {
     const char* name;
     double mean, sd;
@@ -35,7 +35,7 @@ DailyMetrics synthetic(const std::vector<Fault>& faults, std::uint64_t seed = 7)
                                {"delivery_delay_rate", 0.05, 0.01}};
   DailyMetrics m;
   m.first_day = 20454;  // 2026-01-01
-  m.days = 100;
+  m.days = days;
   std::uint64_t s = seed;
   for (const Base& b : bases) {
     m.names.push_back(b.name);
@@ -132,6 +132,25 @@ TEST_CASE("BRE-RCA: supplier delays that fill the backlog are the root of late d
   // Path 1's score is its root's contribution (intermediates implicated: support 1).
   CHECK(c.paths[0].overall_score == doctest::Approx(s->contribution_score));
   CHECK(c.node("order_volume")->graph_proximity == doctest::Approx(1.0 / 3));
+}
+
+TEST_CASE("BRE-RCA: two late-delivery incidents with different causes get different chains") {
+  // Days 30-39: a supplier delay fills the backlog; days 160-169: an order
+  // surge does (far enough apart that the first is out of the second's
+  // 90-day scale history).
+  const DailyMetrics m = synthetic({{"supplier_delay_rate", 30, 39, 0.3},
+                                    {"fulfillment_backlog", 32, 41, 30},
+                                    {"delivery_delay_rate", 34, 43, 0.2},
+                                    {"order_volume", 160, 162, 60},
+                                    {"fulfillment_backlog", 161, 170, 30},
+                                    {"delivery_delay_rate", 163, 172, 0.2}},
+                                   7, 200);
+  const auto first = analyse_incident(m, delivery_incident(34, 43), default_dependency_graphs(), {});
+  const auto second = analyse_incident(m, delivery_incident(163, 172), default_dependency_graphs(), {});
+  CHECK(first.root_cause == "supplier_delay_rate");
+  CHECK(second.root_cause == "order_volume");
+  CHECK(second.paths[0].metrics ==
+        std::vector<std::string>{"order_volume", "fulfillment_backlog", "delivery_delay_rate"});
 }
 
 TEST_CASE("BRE-RCA: with nothing upstream moving first, the incident metric is its own root") {
