@@ -17,3 +17,7 @@ echo "scan $run:"
 # Triage the first critical incident.
 id=$("$bre" --format json incidents list --severity critical | python3 -c 'import json,sys; l=json.load(sys.stdin); print(l[0]["incident_id"] if l else "")')
 [ -n "$id" ] && "$bre" --format table incidents status "$id" acknowledged
+# Why: the first critical incident's causal chain, with its evidence and blast radius.
+[ -n "$id" ] && "$bre" --format table rca "$id"
+# Which incidents were one failure.
+"$bre" --format table cascades list

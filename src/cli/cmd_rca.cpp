@@ -79,7 +79,7 @@ void register_rca(Declarer& root) {
         RcaRunOptions options;
         if (!all) options.incident_id = incident_id;
         options.delay_days = delay_days;
-        const RcaRunResult r = run_rca(ctx.workspace(), options, ctx.log().run_id(), ctx.log(), ctx.graphs());
+        const RcaRunResult r = run_rca_recorded(ctx.workspace(), options, ctx.log().run_id(), ctx.log(), ctx.graphs());
         nlohmann::ordered_json chains = nlohmann::ordered_json::array();
         for (std::size_t i = 0; i < r.json.size(); ++i) {
           chains.push_back(nlohmann::ordered_json::parse(r.json[i]));

@@ -63,6 +63,30 @@ std::string node_json(const CausalNode& n, int digits) {
 
 }  // namespace
 
+std::string rca_config_json(const RcaConfig& c) {
+  std::string by_type = "{";
+  for (const auto& [type, days] : c.lookback_days_by_type)
+    by_type += (by_type.size() > 1 ? "," : "") + json_string(type) + ":" + std::to_string(days);
+  return JsonObjectWriter()
+      .string("version", kRcaAlgorithmVersion)
+      .integer("lookback_days", c.lookback_days)
+      .raw("lookback_days_by_type", by_type + "}")
+      .number("magnitude_unit", c.magnitude_unit)
+      .number("magnitude_cap", c.magnitude_cap)
+      .number("lag_decay_days", c.lag_decay_days)
+      .integer("min_overlap_days", c.min_overlap_days)
+      .integer("lead_window_days", c.lead_window_days)
+      .number("after_penalty", c.after_penalty)
+      .number("implicate_z", c.implicate_z)
+      .number("onset_z", c.onset_z)
+      .integer("min_episode_days", c.min_episode_days)
+      .number("strong_z", c.strong_z)
+      .integer("max_gap_days", c.max_gap_days)
+      .integer("onset_tolerance_days", c.onset_tolerance_days)
+      .integer("top_k", c.top_k)
+      .str();
+}
+
 std::string causal_chain_json(const CausalChain& chain, int digits) {
   auto path_json = [&](const CausalPath& p) {
     return JsonObjectWriter()

@@ -9,6 +9,7 @@
 #include "bre/store/incident_store.h"
 #include "bre/store/impact_store.h"
 #include "bre/store/metric_store.h"
+#include "bre/store/runs.h"
 
 namespace bre {
 
@@ -66,6 +67,40 @@ RcaRunResult run_rca(Workspace& ws, const RcaRunOptions& options, const std::str
     for (const CausalChain& c : r.chains) r.blast_radius.push_back(find_blast_radius(db, c.incident_id).value_or("null"));
   }
   log.info("rca", "chains_built", {{"chains", static_cast<std::int64_t>(r.chains.size())}});
+  return r;
+}
+
+}  // namespace bre
+
+namespace bre {
+
+RcaRunResult run_rca_recorded(Workspace& ws, const RcaRunOptions& options, const std::string& run_id,
+                              const Logger& log, const DependencyGraphs& graphs, const DetectConfig& detect,
+                              const RcaConfig& cfg) {
+  const TimeMs started = now_ms();
+  RcaRunResult r = run_rca(ws, options, run_id, log, graphs, detect, cfg);
+  if (options.delay_days != 0) return r;
+  const TimeMs finished = now_ms();
+  std::string roots = "{";
+  for (const CausalChain& c : r.chains)
+    roots += (roots.size() > 1 ? "," : "") + json_string(c.incident_id) + ":" + json_string(c.root_cause);
+  const std::string manifest =
+      JsonObjectWriter()
+          .string("run_id", run_id)
+          .string("command", "rca")
+          .string("started_at", format_iso8601(started))
+          .string("finished_at", format_iso8601(finished))
+          .raw("versions", run_versions_json(ws.db()))
+          .string("dependency_graph_version", graphs.metrics.version())
+          .raw("rca_config", rca_config_json(cfg))
+          .string("incidents", options.incident_id.value_or("all"))
+          .raw("produced", JsonObjectWriter()
+                               .integer("causal_chains", static_cast<std::int64_t>(r.chains.size()))
+                               .integer("blast_radii", static_cast<std::int64_t>(r.blast_radius.size()))
+                               .raw("root_causes", roots + "}")
+                               .str())
+          .str();
+  record_run(ws.db(), {run_id, "rca", started, finished, "succeeded", manifest});
   return r;
 }
 

@@ -114,7 +114,8 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   m.string("dependency_graph_version", graphs.metrics.version())
       .string("incident_graph_version", graphs.incidents.version())
       .raw("cascade_config", cascade_config_json(cascade_cfg))
-      .string("rca_algorithm", kRcaAlgorithmVersion);
+      .string("rca_algorithm", kRcaAlgorithmVersion)
+      .raw("rca_config", rca_config_json(rca_cfg));
   JsonObjectWriter produced;
   produced.string("state_mode", state.up_to_date ? "up_to_date" : state.full ? "full" : "incremental")
       .integer("metric_rows", state.daily_rows);

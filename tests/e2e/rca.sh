@@ -90,11 +90,15 @@ run rca "$FULFIL" --format table
 expect_contains "$OUT" "root cause: supplier_delay_rate" "table output"
 run rca --all --format json
 expect_eq "$(json 'len(d)' <<<"$OUT")" "$(sql "SELECT count(*) FROM incidents")" "--all prints every chain"
+expect_eq "$(sql "SELECT count(*) FROM runs WHERE command = 'rca'")" 3 "each bre rca is a recorded run"
+expect_eq "$(sql "SELECT json_extract(manifest, '\$.produced.root_causes.$FULFIL') FROM runs WHERE command = 'rca' ORDER BY started_at DESC LIMIT 1")" \
+  supplier_delay_rate "the manifest records each root cause"
 BEFORE=$(sql "SELECT payload FROM causal_chains WHERE incident_id = '$FULFIL'" | sha256sum)
 run rca "$FULFIL" --delay-days 2 --format json
 expect_eq "$RC" 0 "--delay-days ($ERR)"
 expect_eq "$(sql "SELECT payload FROM causal_chains WHERE incident_id = '$FULFIL'" | sha256sum)" "$BEFORE" \
   "--delay-days stores nothing"
+expect_eq "$(sql "SELECT count(*) FROM runs WHERE command = 'rca'")" 3 "--delay-days records no run"
 run rca inc_0000000000000000
 expect_eq "$RC" 66 "unknown incident"
 run rca

@@ -100,6 +100,9 @@ CausalChain analyse_incident(const DailyMetrics& metrics, const RcaIncident& inc
                              const std::map<std::string, double>& quality, const DetectConfig& detect = {},
                              const RcaConfig& config = {});
 
+// Every RcaConfig field, for run manifests.
+std::string rca_config_json(const RcaConfig& config);
+
 // The design's CausalChain as JSON (nodes of each path with their score
 // inputs and evidence clusters). `currency_digits` formats cluster amounts.
 std::string causal_chain_json(const CausalChain& chain, int currency_digits);

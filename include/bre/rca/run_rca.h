@@ -31,6 +31,13 @@ struct RcaRunOptions {
 RcaRunResult run_rca(Workspace& ws, const RcaRunOptions& options, const std::string& run_id, const Logger& log,
                      const DependencyGraphs& graphs, const DetectConfig& detect = {}, const RcaConfig& cfg = {});
 
+// run_rca, recorded in `runs` with a manifest (versions, the graph version,
+// the RCA config, what was explained and each root cause) — unless
+// delay_days is set, which stores nothing.
+RcaRunResult run_rca_recorded(Workspace& ws, const RcaRunOptions& options, const std::string& run_id,
+                              const Logger& log, const DependencyGraphs& graphs, const DetectConfig& detect = {},
+                              const RcaConfig& cfg = {});
+
 // Step 6 for one chain: evidence clusters for every node on its paths.
 void attach_evidence(Database& db, CausalChain& chain, const std::map<std::string, std::string>& names, int digits);
 
