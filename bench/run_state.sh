@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Times `bre build-state` (full) and `bre detect` over a workspace holding
+# Times `bre build-state` (full), `bre detect`, `bre correlate`, `bre rca --all`
+# and a whole `bre scan` over a workspace holding
 # N canonical events (default 10^6, from bench/gen_events.py, reused from
 # bench/out/ when present). Prints a Markdown table.
 # Usage: bench/run_state.sh            BRE=/path/to/bre N=100000 bench/run_state.sh
@@ -24,4 +25,8 @@ echo "|---|---|---|---|---|"
 measure "build-state --full" "$bre" --workspace "$ws" build-state --full
 measure "detect (3 layers)" "$bre" --workspace "$ws" detect
 measure "detect --methods mad" "$bre" --workspace "$ws" detect --methods mad
+measure "detect (3 layers)" "$bre" --workspace "$ws" detect
+measure "correlate" "$bre" --workspace "$ws" correlate
+measure "rca --all (chains + blast radius)" "$bre" --workspace "$ws" rca --all
+measure "scan (state up to date)" "$bre" --workspace "$ws" scan
 rm -rf "$(dirname "$ws")"
