@@ -65,11 +65,21 @@ struct OrderInfo {
   std::optional<std::int64_t> amount;
 };
 
+// One customer's money and purchase events, by day: what their history as
+// of any incident is computed from.
+struct LedgerEntry {
+  DayNumber day;
+  char kind;  // p payment, r refund or credit memo, o order, c churn
+  std::int64_t amount;
+};
+
 // Everything one computation reads beyond the window's events: invoices and
-// orders by id, the currency. Loaded once per run.
+// orders by id, each customer's ledger, the currency. Loaded once per run,
+// so a run over many incidents reads the event log once, not once each.
 struct Documents {
   std::map<std::string, InvoiceInfo> invoices;
   std::map<std::string, OrderInfo> orders;
+  std::map<std::string, std::vector<LedgerEntry>> ledgers;  // by customer id, by day
   std::string currency;
   int digits = 2;
 };
@@ -87,15 +97,26 @@ Documents load_documents(Workspace& ws) {
     i.customer_id = json_text_field(parse_object(inv.text_view(2)), "customer_id");
     i.products = line_item_products(parse_object(inv.text_view(3)));
   }
+  // Orders are the bulk of a large log: SQLite's JSON reader, not a parse each.
   Statement ord = ws.db().prepare(
-      "SELECT entity_id, amount_minor, related_entity_ids FROM live_events WHERE event_type = 'order_placed' "
+      "SELECT entity_id, amount_minor, json_extract(related_entity_ids, '$.customer_id'), "
+      "json_extract(related_entity_ids, '$.vendor_id') FROM live_events WHERE event_type = 'order_placed' "
       "ORDER BY event_time, event_id");
   while (ord.step()) {
     OrderInfo& o = d.orders[ord.text(0)];
-    const Json rel = parse_object(ord.text_view(2));
-    o.customer_id = json_text_field(rel, "customer_id");
-    o.vendor_id = json_text_field(rel, "vendor_id");
+    o.customer_id = ord.is_null(2) ? "" : ord.text(2);
+    o.vendor_id = ord.is_null(3) ? "" : ord.text(3);
     if (!ord.is_null(1)) o.amount = ord.int64(1);
+  }
+  Statement led = ws.db().prepare(
+      "SELECT coalesce(json_extract(related_entity_ids, '$.customer_id'), "
+      "CASE WHEN entity_type = 'customer' THEN entity_id END) AS c, event_type, event_time, amount_minor "
+      "FROM live_events WHERE event_type IN ('payment_received','refund_issued','credit_memo_issued',"
+      "'order_placed','customer_churned') AND c IS NOT NULL ORDER BY event_time, event_id");
+  while (led.step()) {
+    const std::string_view type = led.text_view(1);
+    const char kind = type == "payment_received" ? 'p' : type == "order_placed" ? 'o' : type == "customer_churned" ? 'c' : 'r';
+    d.ledgers[led.text(0)].push_back({day_of(led.int64(2)), kind, led.is_null(3) ? 0 : led.int64(3)});
   }
   return d;
 }
@@ -172,37 +193,21 @@ std::int64_t sum_amounts(Database& db, const char* types, DayNumber from, DayNum
 }
 
 constexpr const char* kRefundTypes = "'refund_issued','credit_memo_issued'";
-constexpr const char* kCustomerOf = "coalesce(json_extract(related_entity_ids, '$.customer_id'), "
-                                    "CASE WHEN entity_type = 'customer' THEN entity_id END)";
-
 // Histories of every customer up to the window (payments and refunds before
 // its start; purchases and churn up to its end), and the business-wide
-// median gap between purchase days.
-void load_histories(Database& db, DayNumber start, DayNumber end, BlastInput& in) {
-  Statement money = db.prepare(fmt::format(
-      "SELECT {} AS c, event_type, sum(amount_minor) FROM live_events WHERE event_type IN ('payment_received',{}) "
-      "AND event_time < ? AND c IS NOT NULL GROUP BY c, event_type",
-      kCustomerOf, kRefundTypes));
-  money.bind(1, start * kMsPerDay);
-  while (money.step()) {
-    CustomerHistory& h = in.customers[money.text(0)];
-    (money.text_view(1) == "payment_received" ? h.paid_minor : h.refunded_minor) += money.is_null(2) ? 0 : money.int64(2);
-  }
-  Statement buys = db.prepare(fmt::format(
-      "SELECT DISTINCT {} AS c, event_time / {} FROM live_events WHERE event_type IN ('order_placed','payment_received') "
-      "AND event_time < ? AND c IS NOT NULL",
-      kCustomerOf, kMsPerDay));
-  buys.bind(1, (end + 1) * kMsPerDay);
-  while (buys.step()) in.customers[buys.text(0)].purchase_days.push_back(buys.int64(1));
-  Statement churned = db.prepare(fmt::format(
-      "SELECT DISTINCT {} AS c FROM live_events WHERE event_type = 'customer_churned' AND event_time < ? AND c IS NOT NULL",
-      kCustomerOf));
-  churned.bind(1, (end + 1) * kMsPerDay);
-  while (churned.step()) in.customers[churned.text(0)].churned = true;
-
+// median gap between purchase days, from the ledgers (sorted by day).
+void load_histories(const Documents& docs, DayNumber start, DayNumber end, BlastInput& in) {
   std::vector<DayNumber> gaps;
-  for (auto& [id, h] : in.customers) {
-    std::sort(h.purchase_days.begin(), h.purchase_days.end());
+  for (const auto& [id, entries] : docs.ledgers) {
+    CustomerHistory& h = in.customers[id];
+    for (const LedgerEntry& e : entries) {
+      if (e.day > end) break;
+      if (e.kind == 'p' && e.day < start) h.paid_minor += e.amount;
+      if (e.kind == 'r' && e.day < start) h.refunded_minor += e.amount;
+      if ((e.kind == 'p' || e.kind == 'o') && (h.purchase_days.empty() || h.purchase_days.back() != e.day))
+        h.purchase_days.push_back(e.day);
+      if (e.kind == 'c') h.churned = true;
+    }
     for (std::size_t i = 1; i < h.purchase_days.size(); ++i) gaps.push_back(h.purchase_days[i] - h.purchase_days[i - 1]);
   }
   in.fallback_gap_days = median_days(gaps).value_or(kDefaultGapDays);
@@ -269,7 +274,7 @@ BlastRadius compute(Workspace& ws, const std::vector<std::string>& incident_ids,
       if (const auto o = docs.orders.find(e.order_id); o != docs.orders.end() && o->second.amount)
         in.order_amounts[e.order_id] = *o->second.amount;
   }
-  load_histories(db, in.window_start, in.window_end, in);
+  load_histories(docs, in.window_start, in.window_end, in);
   in.trailing_revenue_minor =
       sum_amounts(db, "'payment_received'", in.window_start - kTrailingRevenueDays, in.window_start - 1);
   in.trailing_refunds_minor = sum_amounts(db, kRefundTypes, in.window_start - kTrailingRefundDays, in.window_start - 1);
