@@ -99,6 +99,31 @@ expect_eq "$RC" 0 "--delay-days ($ERR)"
 expect_eq "$(sql "SELECT payload FROM causal_chains WHERE incident_id = '$FULFIL'" | sha256sum)" "$BEFORE" \
   "--delay-days stores nothing"
 expect_eq "$(sql "SELECT count(*) FROM runs WHERE command = 'rca'")" 3 "--delay-days records no run"
+# The graph is configuration: without the supplier's edges to the late
+# deliveries and the backlog, the same incident gets another root; a cycle is
+# refused with every problem listed (exit 65).
+run config show --format json
+python3 -c "
+import json, sys
+g = json.load(sys.stdin)['dependency_graph']
+g['version'] = 'no_supplier_edges_v1'
+g['edges'] = [e for e in g['edges'] if not e['from'].startswith('supplier_delay')]
+json.dump({'dependency_graph': g}, open('$WORK/graph.json', 'w'))
+g['edges'].append({'from': 'delivery_delay_rate', 'to': 'order_volume'})
+g['edges'].append({'from': 'order_volume', 'to': 'delivery_delay_rate'})
+json.dump({'dependency_graph': g}, open('$WORK/cycle.json', 'w'))" <<<"$OUT"
+run --config "$WORK/graph.json" rca "$FULFIL" --delay-days 0 --format json
+expect_eq "$RC" 0 "rca with a configured graph ($ERR)"
+expect_eq "$(json '(d["dependency_graph_version"], d["root_cause"] != "supplier_delay_rate")' <<<"$OUT")" \
+  "('no_supplier_edges_v1', True)" "the configured graph is the one used"
+run --config "$WORK/cycle.json" rca "$FULFIL"
+expect_eq "$RC" 65 "a cyclic graph is refused"
+expect_contains "$ERR" "cycle" "the cycle is named"
+run --config "$WORK/cycle.json" config show
+expect_eq "$RC" 65 "config show refuses it too"
+run rca "$FULFIL" --format json
+expect_eq "$(json 'd["root_cause"]' <<<"$OUT")" supplier_delay_rate "the default graph again without --config"
+
 run rca inc_0000000000000000
 expect_eq "$RC" 66 "unknown incident"
 run rca
