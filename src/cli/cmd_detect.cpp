@@ -6,6 +6,8 @@
 #include "bre/detect/detect_config.h"
 #include "bre/detect/run_detect.h"
 #include "bre/scan/scan.h"
+#include "bre/store/chain_store.h"
+#include "bre/store/impact_store.h"
 #include "bre/store/incident_store.h"
 #include "command.h"
 #include "render.h"
@@ -136,15 +138,26 @@ void register_detect(Declarer& root) {
           return 0;
         });
     g.command(
-        "show", "one incident with its evidence and explanation",
+        "show", "one incident with its evidence, explanation, root cause and blast radius",
         [](Declarer& d) {
           d.positional("incident_id", &incident_id, "the incident", true);
           d.footer("Example:\n  bre incidents show inc_3f2a... --format json");
         },
         [](Context& ctx) {
-          auto p = find_incident(ctx.workspace().db(), incident_id);
+          Database& db = ctx.workspace().db();
+          auto p = find_incident(db, incident_id);
           if (!p) throw Error(ErrorKind::not_found, "INCIDENT_NOT_FOUND", "no such incident", incident_id);
-          ctx.emit(nlohmann::ordered_json::parse(*p));
+          nlohmann::ordered_json j = nlohmann::ordered_json::parse(*p);
+          // What bre rca (or bre scan) found for it, when it ran: the root and
+          // path 1, and the blast radius in one sentence.
+          if (auto chain = find_chain(db, incident_id)) {
+            const auto c = nlohmann::ordered_json::parse(*chain);
+            j["root_cause"] = c["root_cause"];
+            if (!c["paths"].empty()) j["causal_path"] = c["paths"][0]["metrics"];
+          }
+          if (auto blast = find_blast_radius(db, incident_id))
+            j["blast_radius_narrative"] = nlohmann::ordered_json::parse(*blast)["narrative"];
+          ctx.emit(j);
           return 0;
         });
     g.command(

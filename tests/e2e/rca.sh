@@ -88,6 +88,9 @@ expect_eq "$(json "next(cl['entity_id'] for n in d['paths'][0]['nodes'] if n['me
 
 run rca "$FULFIL" --format table
 expect_contains "$OUT" "root cause: supplier_delay_rate" "table output"
+run incidents show "$FULFIL" --format json
+expect_eq "$(json '(d["root_cause"], d["causal_path"][-1], "affected" in d["blast_radius_narrative"])' <<<"$OUT")" \
+  "('supplier_delay_rate', 'delivery_delay_rate', True)" "incidents show carries the root, path 1 and the blast radius"
 run rca --all --format json
 expect_eq "$(json 'len(d)' <<<"$OUT")" "$(sql "SELECT count(*) FROM incidents")" "--all prints every chain"
 expect_eq "$(sql "SELECT count(*) FROM runs WHERE command = 'rca'")" 3 "each bre rca is a recorded run"
