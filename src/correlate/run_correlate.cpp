@@ -19,13 +19,14 @@ CorrelateRunResult run_correlate(Workspace& ws, const std::string& run_id, const
   store_cascades(db, found.cascades, run_id);
   // The design's total_blast_radius: one blast radius over the union of the
   // members' affected events, each entity and amount once.
-  for (const IncidentCascade& c : found.cascades) {
-    const BlastRadius total = compute_incident_blast_radius(ws, c.incident_ids);
-    store_blast_radius(db, total, run_id);
-    db.prepare("UPDATE cascades SET payload = json_set(payload, '$.total_blast_radius', json(?)) WHERE cascade_id = ?")
-        .bind(1, blast_radius_json(total))
-        .bind(2, c.cascade_id)
-        .run();
+  std::vector<std::vector<std::string>> members;
+  for (const IncidentCascade& c : found.cascades) members.push_back(c.incident_ids);
+  const std::vector<BlastRadius> totals = compute_blast_radii(ws, members);
+  Statement set_total =
+      db.prepare("UPDATE cascades SET payload = json_set(payload, '$.total_blast_radius', json(?)) WHERE cascade_id = ?");
+  for (std::size_t i = 0; i < totals.size(); ++i) {
+    store_blast_radius(db, totals[i], run_id);
+    set_total.bind(1, blast_radius_json(totals[i])).bind(2, found.cascades[i].cascade_id).run();
   }
   tx.commit();
   CorrelateRunResult r;

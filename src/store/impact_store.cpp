@@ -303,6 +303,14 @@ BlastRadius compute_incident_blast_radius(Workspace& ws, const std::vector<std::
   return compute(ws, incident_ids, load_documents(ws), nullptr);
 }
 
+std::vector<BlastRadius> compute_blast_radii(Workspace& ws, const std::vector<std::vector<std::string>>& sets) {
+  std::vector<BlastRadius> out;
+  if (sets.empty()) return out;
+  const Documents docs = load_documents(ws);
+  for (const auto& ids : sets) out.push_back(compute(ws, ids, docs, nullptr));
+  return out;
+}
+
 void store_blast_radius(Database& db, const BlastRadius& b, const std::string& run_id) {
   Statement s = db.prepare(
       "INSERT INTO blast_radius(incident_id, payload, run_id) VALUES(?,?,?) "

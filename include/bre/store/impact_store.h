@@ -21,6 +21,8 @@ std::vector<std::string> affected_event_types(const std::string& incident_type);
 // the union of their affected events over the span of their windows, each
 // entity and amount once. not_found for an unknown id, usage for an empty set.
 BlastRadius compute_incident_blast_radius(Workspace& ws, const std::vector<std::string>& incident_ids);
+// The same for several sets (every cascade of a run), reading the log once.
+std::vector<BlastRadius> compute_blast_radii(Workspace& ws, const std::vector<std::vector<std::string>>& sets);
 
 // Upserts the payload (blast_radius_json) by incident id.
 void store_blast_radius(Database& db, const BlastRadius& b, const std::string& run_id);
