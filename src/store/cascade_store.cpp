@@ -71,7 +71,7 @@ CascadeInputs load_cascade_inputs(Database& db) {
     if (w.label == "not_anomaly") false_alarms.insert(w.incident_id);
   Statement s = db.prepare(
       "SELECT incident_id, incident_type, severity, window_start, window_end, detected_at, "
-      "NULL, json_extract(payload, '$.primary_metric') FROM incidents ORDER BY window_start, incident_id");
+      "json_extract(payload, '$.primary_metric') FROM incidents ORDER BY window_start, incident_id");
   std::vector<std::vector<std::string>> raw;
   std::set<std::string> to_map;  // order, invoice and payment keys seen
   while (s.step()) {
@@ -81,7 +81,7 @@ CascadeInputs load_cascade_inputs(Database& db) {
       continue;
     }
     CascadeIncident inc{id, s.text(1), s.text(2), day_column(s, 3, id), day_column(s, 4, id), s.int64(5), {},
-                        s.is_null(7) ? std::string() : s.text(7)};
+                        s.is_null(6) ? std::string() : s.text(6)};
     // The parties of its affected events (the bad ones: late orders, delayed
     // shipments, overdue invoices; docs/blast-radius.md), not of all the
     // events behind its metric: a late-delivery incident's metric reads every

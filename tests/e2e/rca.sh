@@ -41,8 +41,7 @@ echo "$CHAIN" >"$WORK/chain.json"
 expect_eq "$(json 'd["root_cause"]' <<<"$CHAIN")" supplier_delay_rate "late deliveries rooted at the supplier"
 expect_eq "$(json '(d["paths"][0]["metrics"][-1], d["paths"][0]["metrics"][0] == d["root_cause"])' <<<"$CHAIN")" \
   "('delivery_delay_rate', True)" "path 1 runs from the root to the incident metric"
-expect_eq "$(json 'sorted(d["blast_radius"]) == sorted(set(d["blast_radius"])) and d["blast_radius"]["incident_id"]' <<<"$CHAIN")" \
-  "$FULFIL" "the chain carries the incident's blast radius"
+expect_eq "$(json 'd["blast_radius"]["incident_id"]' <<<"$CHAIN")" "$FULFIL" "the chain carries the incident's blast radius"
 # Every score recomputes from the inputs the chain prints.
 CHECK=$(python3 - "$WORK/chain.json" <<'PY'
 import json, math, sys
