@@ -10,6 +10,7 @@
 #include "bre/core/hash.h"
 #include "bre/core/json_text.h"
 #include "bre/core/time.h"
+#include "bre/detect/baseline_score.h"
 #include "bre/simulate/what_if.h"
 
 namespace bre {
@@ -103,6 +104,11 @@ std::vector<MetricDelta> propagate(const DailyMetrics& m, const std::vector<Pert
     auto& d = delta.try_emplace(p.metric, m.days, 0.0).first->second;
     for (DayNumber day = from; day <= to; ++day)
       if (const auto& x = (*v)[index_of(m, day)]) d[index_of(m, day)] += *x * p.change_pct / 100.0;
+    // A stock keeps its change: invoices collected in the window stay
+    // collected, so the amount taken off on its last day stays off after it
+    // (else the stock would jump back up and that jump would be an incident).
+    if (metric_traits(p.metric).trending_stock)
+      for (std::size_t t = index_of(m, to) + 1; t < m.days; ++t) d[t] += d[index_of(m, to)];
   }
   // Parents before children, so a child sums its parents' final changes.
   for (const std::string& node : topological_order(dag)) {

@@ -82,7 +82,8 @@ EdgeEffect estimate_edge_effect(const DailyMetrics& m, const GraphEdge& edge, co
 std::vector<std::string> topological_order(const Dag& dag);
 
 // The perturbation and its propagation, as a change per metric and day:
-// delta[perturbed](t) = value(t) × pct/100 on the window's days, and down
+// delta[perturbed](t) = value(t) × pct/100 on the window's days (a stock
+// such as ar_aging_amount keeps its last day's change after the window), and down
 // each propagated edge delta[child](t) += slope × delta[parent](t − lag).
 // Effects past the last day are dropped. Only metrics that change are listed.
 struct MetricDelta {
