@@ -34,6 +34,12 @@ Json incident_rows(const Json& list) {
   return rows;
 }
 
+// "weak fit: R² 0.03 below 0.10: not propagated" -> "weak fit".
+std::string why_not(const Json& note) {
+  const std::string text = note.get<std::string>();
+  return text.substr(0, text.find(':'));
+}
+
 // For people: the narrative, what fires, the fits it rests on, what moved.
 std::string render_scenario(const Json& s, bool md) {
   const std::vector<std::string> cols = {"type", "severity", "window", "days_after_start", "metric", "z"};
@@ -61,8 +67,8 @@ std::string render_scenario(const Json& s, bool md) {
                      {"coefficient", num(e.value("coefficient", Json()))},
                      {"r2", num(e.value("r2", Json()))},
                      {"points", e.value("points", Json())},
-                     {"used", e["propagated"].get<bool>() ? "yes" : "no (weak fit)"}});
-  out += heading("propagation: level of child on parent, best lag within the edge's max lag");
+                     {"used", e["propagated"].get<bool>() ? std::string("yes") : "no: " + why_not(e["note"])}});
+  out += heading("propagation: 7-day mean of child on parent, best lag within the edge's max lag");
   out += render_table(edges, {"edge", "lag", "coefficient", "r2", "points", "used"}, md);
   Json changed = Json::array();
   for (const auto& [metric, c] : s["simulated_metrics"].items()) {
