@@ -63,7 +63,7 @@ ComparedIncident june() {
 
 }  // namespace
 
-TEST_CASE("compare: implicated causes are the implicated nodes of the paths, the incident metric only as root") {
+TEST_CASE("compare: implicated causes are the implicated path nodes and the incident metric only as root") {
   CHECK(implicated_causes(march().chain) == std::vector<std::string>{"supplier_delay_rate", "fulfillment_backlog"});
   // Nothing upstream moved: the incident metric is its own root and the only cause.
   const Json self = chain("delivery_delay_rate", {node("delivery_delay_rate", true)});
@@ -102,7 +102,7 @@ TEST_CASE("compare: two late-delivery incidents with different roots") {
   CHECK(n.find("HIGH vs MEDIUM") != std::string::npos);
 }
 
-TEST_CASE("compare: the same root says so; the id is stable and ordered") {
+TEST_CASE("compare: the same root says so and the id is stable and ordered") {
   ComparedIncident b = march();
   b.incident = incident("inc_c", "fulfillment_sla_degradation", "high", "2026-05-01");
   const Json c = compare_incidents(march(), b);
@@ -119,7 +119,7 @@ TEST_CASE("compare: the same root says so; the id is stable and ordered") {
   CHECK(comparison_id_of(march(), changed) != comparison_id_of(march(), june()));
 }
 
-TEST_CASE("compare: different types and one incident twice are usage errors; no blast radius is null") {
+TEST_CASE("compare: different types and one incident twice are usage errors and no blast radius is null") {
   ComparedIncident refund = june();
   refund.incident["incident_type"] = "refund_spike";
   try {

@@ -115,7 +115,7 @@ TEST_CASE("simulate: trailing means need half their days known") {
   CHECK(trailing_mean(v, 1) == v);
 }
 
-TEST_CASE("simulate: an edge's effect is the best lag's fit, and a weak or contrary fit propagates nothing") {
+TEST_CASE("simulate: an edge's effect is the best lag's fit and a weak or contrary fit propagates nothing") {
   const DailyMetrics m = delivery_business();
   const GraphEdge edge{"delivery_delay_rate", "ticket_volume", "", false, 3};
   // Smoothed 7 days, the slope of the linear relation is unchanged.
@@ -144,7 +144,7 @@ TEST_CASE("simulate: an edge's effect is the best lag's fit, and a weak or contr
   CHECK_FALSE(estimate_edge_effect(m, edge, strict, +1).propagated);
 }
 
-TEST_CASE("simulate: the perturbation propagates down the DAG by slope and lag, past the end dropped") {
+TEST_CASE("simulate: the perturbation propagates down the DAG by slope and lag and stops at the last day") {
   // a → b (lag 1, slope 2), b → c (lag 0, slope 0.5); a = 10 every day; a +50 % on days 2..4 of 5.
   const DailyMetrics m = metrics_of({{"order_volume", known({10, 10, 10, 10, 10})},
                                      {"fulfillment_backlog", known({20, 20, 20, 20, 20})},
@@ -172,14 +172,14 @@ TEST_CASE("simulate: the perturbation propagates down the DAG by slope and lag, 
   CHECK(*after.find("order_volume")->at(0) == 10);
 }
 
-TEST_CASE("simulate: topological order puts every parent first, ties by name") {
+TEST_CASE("simulate: topological order puts every parent first") {
   const auto order = topological_order(default_dependency_graphs().metrics);
   REQUIRE(order.size() == default_dependency_graphs().metrics.nodes().size());
   const auto pos = [&](const std::string& n) { return std::find(order.begin(), order.end(), n) - order.begin(); };
   for (const GraphEdge& e : default_dependency_graphs().metrics.edges()) CHECK(pos(e.from) < pos(e.to));
 }
 
-TEST_CASE("simulate: scenario ids depend on the perturbations, the window and the latest day only") {
+TEST_CASE("simulate: scenario ids depend on the perturbations and the window and the latest day only") {
   const auto id = scenario_id_of({{"a", 30}, {"b", -50}}, 100, 113, 113);
   CHECK(id.rfind("scn_", 0) == 0);
   CHECK(id.size() == 20);
@@ -190,7 +190,7 @@ TEST_CASE("simulate: scenario ids depend on the perturbations, the window and th
   CHECK(incident_type_title("fulfillment_sla_degradation") == "Fulfillment SLA Degradation");
 }
 
-TEST_CASE("simulate: doubling late deliveries fires fulfillment and, a day later, support incidents") {
+TEST_CASE("simulate: doubling late deliveries fires fulfillment at once and support days later") {
   const DailyMetrics m = delivery_business();
   DependencyGraphs g = default_dependency_graphs();
   g.metrics = delay_to_tickets();
@@ -261,7 +261,7 @@ TEST_CASE("simulate: bringing an anomaly back down avoids the incident it fired"
   for (const auto& t : s.triggered_incidents) CHECK(t.incident.incident_type != "fulfillment_sla_degradation");
 }
 
-TEST_CASE("simulate: a window outside the data, a metric twice or none are usage errors") {
+TEST_CASE("simulate: a window outside the data or a metric twice or none are usage errors") {
   const DailyMetrics m = delivery_business();
   const DependencyGraphs& g = default_dependency_graphs();
   const DayNumber last = m.day(m.days - 1);
