@@ -1,5 +1,7 @@
 // bre simulate --perturb METRIC=+N% ..., bre simulate show|list: what-if
 // scenarios (docs/simulate.md).
+#include <limits>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -84,6 +86,8 @@ std::string render_scenario(const Json& s, bool md) {
   return out + render_table(changed, {"metric", "cause", "days", "from", "mean_baseline", "mean_simulated"}, md);
 }
 
+constexpr int kDaysNotGiven = std::numeric_limits<int>::min();
+
 DayNumber parse_day(const std::string& text, const char* option) {
   const auto t = parse_date(text);
   if (!t) throw Error(ErrorKind::usage, "BAD_DATE", fmt::format("{} takes YYYY-MM-DD, not '{}'", option, text));
@@ -95,7 +99,7 @@ DayNumber parse_day(const std::string& text, const char* option) {
 void register_simulate(Declarer& root) {
   static std::vector<std::string> perturb;
   static std::string from;
-  static int days = 0;
+  static int days = kDaysNotGiven;
   static bool save = false;
   static std::string scenario_id;
   root.command(
@@ -139,7 +143,7 @@ void register_simulate(Declarer& root) {
       },
       [](Context& ctx) {
         if (perturb.empty()) throw_usage("give at least one --perturb METRIC=+N% (or: simulate show ID, simulate list)");
-        if (days < 0) throw_usage("--days must be 1 or more");
+        if (days != kDaysNotGiven && days < 1) throw_usage("--days must be 1 or more");
         WhatIfConfig cfg;
         WhatIfRequest req;
         for (const std::string& p : perturb) req.perturbations.push_back(parse_perturbation(p));
@@ -147,14 +151,15 @@ void register_simulate(Declarer& root) {
         const DailyMetrics metrics = read_daily_metrics(db);
         if (metrics.days == 0) throw Error(ErrorKind::usage, "NO_METRICS", "no gold metrics yet: run bre build-state");
         const DayNumber last = metrics.day(metrics.days - 1);
-        const int span = days > 0 ? days : cfg.window_days;
+        const bool days_given = days != kDaysNotGiven;
+        const int span = days_given ? days : cfg.window_days;
         if (from.empty()) {
           req.to = last;
           req.from = std::max(metrics.first_day, last - span + 1);
         } else {
           req.from = parse_day(from, "--from");
           // An explicit --days must fit; the default window stops at the latest day.
-          req.to = days > 0 ? req.from + span - 1 : std::min(last, req.from + span - 1);
+          req.to = days_given ? req.from + span - 1 : std::min(last, req.from + span - 1);
         }
         // The detector as bre detect runs it: labelled windows out of the baselines.
         exclude_labelled_windows(cfg.detect, windows_labelled_normal(db));

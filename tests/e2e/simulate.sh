@@ -77,6 +77,8 @@ run simulate --perturb order_volume=+30% --from 2026-03-30 --days 14
 expect_eq "$RC" 2 "a window past the data"
 run simulate
 expect_eq "$RC" 2 "no perturbation"
+run simulate --perturb order_volume=+30% --days 0
+expect_eq "$RC" 2 "an empty window"
 run simulate show scn_0000000000000000
 expect_eq "$RC" 66 "unknown scenario"
 finish
