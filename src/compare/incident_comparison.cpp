@@ -8,6 +8,7 @@
 
 #include "bre/core/error.h"
 #include "bre/core/hash.h"
+#include "bre/simulate/what_if.h"  // incident_type_title: one way to name a type in a narrative
 
 namespace bre {
 
@@ -126,8 +127,7 @@ std::string blast_text(const Json& b) {
 
 std::string narrative(const ComparedIncident& a, const ComparedIncident& b, const Json& cmp) {
   const std::string type = text(a.incident, "incident_type");
-  std::string type_words = type;
-  std::replace(type_words.begin(), type_words.end(), '_', ' ');
+  const std::string type_words = incident_type_title(type);
   const std::string root_a = text(a.chain, "root_cause"), root_b = text(b.chain, "root_cause");
   std::string out;
   if (root_a != root_b) {

@@ -108,7 +108,7 @@ TEST_CASE("compare: the same root says so and the id is stable and ordered") {
   const Json c = compare_incidents(march(), b);
   CHECK(c["unique_to_a"].empty());
   CHECK(c["unique_to_b"].empty());
-  CHECK(c["narrative"].get<std::string>().find("Both fulfillment sla degradation incidents") == 0);
+  CHECK(c["narrative"].get<std::string>().find("Both Fulfillment SLA Degradation incidents") == 0);
   CHECK(c["severity_comparison"]["more_severe"] == "same");
   CHECK(comparison_id_of(march(), june()) == compare_incidents(march(), june())["comparison_id"]);
   CHECK(comparison_id_of(march(), june()) != comparison_id_of(june(), march()));
