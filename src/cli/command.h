@@ -77,6 +77,8 @@ class Declarer {
   virtual void option(const std::string& names, std::string* target, const std::string& help,
                       const std::vector<std::string>& choices = {}) = 0;
   virtual void option(const std::string& names, int* target, const std::string& help) = 0;
+  // A repeatable option: each occurrence adds one value.
+  virtual void option(const std::string& names, std::vector<std::string>* target, const std::string& help) = 0;
   virtual void flag(const std::string& names, bool* target, const std::string& help) = 0;
   virtual void positionals(const std::string& name, std::vector<std::string>* target, const std::string& help,
                            bool required) = 0;
@@ -100,5 +102,7 @@ void register_config(Declarer& root);
 void register_rca(Declarer& root);
 void register_serve(Declarer& root);
 void register_impact(Declarer& root);
+void register_simulate(Declarer& root);
+void register_compare(Declarer& root);
 
 }  // namespace bre::cli

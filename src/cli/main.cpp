@@ -46,6 +46,9 @@ class Cli11Declarer : public Declarer {
   void option(const std::string& names, int* target, const std::string& help) override {
     app_->add_option(names, *target, help);
   }
+  void option(const std::string& names, std::vector<std::string>* target, const std::string& help) override {
+    app_->add_option(names, *target, help)->take_last()->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  }
   void flag(const std::string& names, bool* target, const std::string& help) override {
     app_->add_flag(names, *target, help);
   }
@@ -137,6 +140,8 @@ int run_main(int argc, char** argv) {
   register_rca(root);
   register_serve(root);
   register_impact(root);
+  register_simulate(root);
+  register_compare(root);
 
   // Every runnable command's --help says which formats it takes.
   for (auto& [sub, info] : registry) {

@@ -1,0 +1,88 @@
+// WhatIfScenario as JSON: the design's fields plus the fits behind them.
+#include <nlohmann/json.hpp>
+
+#include "bre/core/time.h"
+#include "bre/simulate/what_if.h"
+
+namespace bre {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string date(DayNumber d) { return format_date(d * kMsPerDay); }
+
+Json incident_json(const SimulatedIncident& s) {
+  const DetectedIncident& i = s.incident;
+  Json j = {{"incident_id", i.incident_id},
+            {"incident_type", i.incident_type},
+            {"severity", i.severity},
+            {"confidence", i.confidence},
+            {"incident_window_start", date(i.window_start)},
+            {"incident_window_end", date(i.window_end)},
+            {"detected_at", format_iso8601((i.detected_day + 1) * kMsPerDay - 1)},
+            {"days_after_start", s.days_after_start},
+            {"primary_metric", i.primary.metric},
+            {"primary_metric_value", i.primary.value},
+            {"primary_metric_baseline", i.primary.baseline},
+            {"primary_metric_zscore", i.primary.z},
+            {"detection_methods", i.detection_methods}};
+  if (s.baseline_severity) j["baseline_severity"] = *s.baseline_severity;
+  return j;
+}
+
+Json incidents_json(const std::vector<SimulatedIncident>& list) {
+  Json a = Json::array();
+  for (const auto& s : list) a.push_back(incident_json(s));
+  return a;
+}
+
+}  // namespace
+
+std::string what_if_json(const WhatIfScenario& s) {
+  Json j;
+  j["scenario_id"] = s.scenario_id;
+  Json perturbations = Json::array();
+  for (const Perturbation& p : s.perturbations) perturbations.push_back({{"metric", p.metric}, {"change_pct", p.change_pct}});
+  j["perturbations"] = perturbations;
+  j["window"] = {date(s.window_from), date(s.window_to)};
+  j["latest_metric_day"] = date(s.latest_day);
+  j["dependency_graph_version"] = s.dependency_graph_version;
+  Json propagation = Json::array();
+  for (const EdgeEffect& e : s.propagation) {
+    Json p = {{"from", e.from}, {"to", e.to}, {"max_lag_days", e.max_lag_days}};
+    if (e.fit) {
+      p["lag_days"] = e.fit->lag;
+      p["coefficient"] = e.fit->slope;
+      p["intercept"] = e.fit->intercept;
+      p["r2"] = e.fit->r2;
+      p["correlation"] = e.fit->correlation;
+      p["points"] = e.fit->points;
+    }
+    p["expected_sign"] = e.expected_sign;
+    p["propagated"] = e.propagated;
+    p["note"] = e.note;
+    propagation.push_back(std::move(p));
+  }
+  j["propagation"] = propagation;
+  Json metrics = Json::object();
+  for (const ChangedMetric& c : s.simulated_metrics) {
+    Json days = Json::array();
+    for (const ChangedDay& d : c.days)
+      days.push_back({{"day", date(d.day)}, {"baseline", d.baseline}, {"simulated", d.simulated}});
+    metrics[c.metric] = {{"cause", c.cause}, {"days", days}};
+  }
+  j["simulated_metrics"] = metrics;
+  j["triggered_incidents"] = incidents_json(s.triggered_incidents);
+  j["escalated_incidents"] = incidents_json(s.escalated_incidents);
+  j["incidents_avoided"] = incidents_json(s.incidents_avoided);
+  Json cascades = Json::array();
+  for (const IncidentCascade& c : s.triggered_cascades) cascades.push_back(Json::parse(cascade_json(c)));
+  j["triggered_cascades"] = cascades;
+  j["narrative"] = s.narrative;
+  j["caveat"] = s.caveat;
+  j["algorithm_version"] = kWhatIfVersion;
+  return j.dump();
+}
+
+}  // namespace bre
