@@ -77,6 +77,8 @@ class Declarer {
   virtual void option(const std::string& names, std::string* target, const std::string& help,
                       const std::vector<std::string>& choices = {}) = 0;
   virtual void option(const std::string& names, int* target, const std::string& help) = 0;
+  // An option that may be given several times (--metric A --metric B).
+  virtual void option(const std::string& names, std::vector<std::string>* target, const std::string& help) = 0;
   virtual void flag(const std::string& names, bool* target, const std::string& help) = 0;
   virtual void positionals(const std::string& name, std::vector<std::string>* target, const std::string& help,
                            bool required) = 0;
