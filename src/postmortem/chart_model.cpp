@@ -42,6 +42,13 @@ MetricChart metric_chart(const DailyMetrics& metrics, std::string_view metric, D
           usable ? std::optional(s->baseline + triggers[k]->direction * triggers[k]->z_threshold * s->scale)
                  : std::nullopt);
   }
+  // A metric that is never negative here (rates, counts, backlogs) gets no
+  // band below zero: baseline − 2σ under 0 means "0 is normal", not "−3 is".
+  const bool non_negative = std::all_of(chart.values.begin(), chart.values.end(),
+                                        [](const std::optional<double>& v) { return !v || *v >= 0; });
+  if (non_negative)
+    for (auto& lower : chart.band_lower)
+      if (lower && *lower < 0) lower = 0.0;
   return chart;
 }
 

@@ -161,6 +161,12 @@ TEST_CASE("metric_chart: values, band and trigger lines from the detection basel
   CHECK(c.thresholds[0].label.find("refund_spike") != std::string::npos);
   REQUIRE(c.thresholds[0].values[0].has_value());
   CHECK(*c.thresholds[0].values[0] > *c.band_upper[0]);
+  // A rate that swings between 0 and 1 has baseline − 2σ below zero; its band stops at 0.
+  DailyMetrics swing = m;
+  for (std::size_t i = 0; i < swing.days; ++i) swing.values[0][i] = static_cast<double>(i % 2);
+  const MetricChart s = metric_chart(swing, "refund_rate", day("2026-02-01"), day("2026-03-01"), DetectConfig{}, {});
+  CHECK(std::all_of(s.band_lower.begin(), s.band_lower.end(), [](const auto& v) { return !v || *v >= 0; }));
+  CHECK(std::any_of(s.band_lower.begin(), s.band_lower.end(), [](const auto& v) { return v && *v == 0; }));
   CHECK(metric_chart(m, "no_such_metric", m.first_day, m.first_day + 10, DetectConfig{}, {}).values.empty());
 }
 

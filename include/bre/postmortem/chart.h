@@ -38,7 +38,8 @@ struct MetricChart {
   DayNumber first_day = 0;
   MetricValues values;  // one per day from first_day; null days break the line
   // The normal range: baseline ± band_z·scale of the detection baseline
-  // (score_day), null where the baseline has too little history.
+  // (score_day), null where the baseline has too little history; not below
+  // zero for a metric whose values in the range are all non-negative.
   MetricValues band_lower, band_upper;
   double band_z = 2;
   std::vector<ThresholdLine> thresholds;
