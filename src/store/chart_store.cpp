@@ -1,6 +1,9 @@
 // Metric charts from the workspace (chart_store.h).
 #include "bre/store/chart_store.h"
 
+#include <algorithm>
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "bre/core/time.h"
@@ -54,6 +57,19 @@ std::vector<MetricChart> workspace_metric_charts(Database& db, const std::vector
   for (const std::string& m : metrics)
     charts.push_back(metric_chart(daily, m, first, last, detect, incident_windows_for(db, m, first, last)));
   return charts;
+}
+
+std::vector<MetricChart> postmortem_charts(Database& db, const Postmortem& pm, int days_before, int days_after) {
+  if (pm.incidents.empty()) return {};
+  std::vector<std::string> metrics;
+  DayNumber first = std::numeric_limits<DayNumber>::max(), last = std::numeric_limits<DayNumber>::min();
+  for (const PostmortemIncident& inc : pm.incidents) {
+    if (!inc.metric.empty() && std::find(metrics.begin(), metrics.end(), inc.metric) == metrics.end())
+      metrics.push_back(inc.metric);
+    first = std::min(first, inc.window_start);
+    last = std::max(last, inc.window_end);
+  }
+  return workspace_metric_charts(db, metrics, first - days_before, last + days_after);
 }
 
 }  // namespace bre

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bre/postmortem/chart.h"
+#include "bre/postmortem/postmortem.h"
 #include "bre/store/sqlite.h"
 
 namespace bre {
@@ -20,5 +21,11 @@ std::vector<IncidentWindow> incident_windows_for(Database& db, const std::string
 // days' own); metrics must be known names.
 std::vector<MetricChart> workspace_metric_charts(Database& db, const std::vector<std::string>& metrics,
                                                  std::optional<DayNumber> from, std::optional<DayNumber> to);
+
+// The charts a postmortem PDF draws: one per distinct primary metric of its
+// incidents (in their order), from `days_before` the first window starts to
+// `days_after` the last one ends, with the stored incidents on each.
+std::vector<MetricChart> postmortem_charts(Database& db, const Postmortem& pm, int days_before = 28,
+                                           int days_after = 7);
 
 }  // namespace bre
