@@ -46,9 +46,11 @@ std::string tick_label(double v, double step) {
 // Every finite value a panel must show: the line, the band and the thresholds.
 std::pair<double, double> value_range(const MetricChart& c) {
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  // Values beyond 1e15 are no business metric's (a corrupt row): they are
+  // drawn off the plot rather than flattening every real value to a line.
   auto take = [&](const MetricValues& vs) {
     for (const auto& v : vs)
-      if (v && std::isfinite(*v)) lo = std::min(lo, *v), hi = std::max(hi, *v);
+      if (v && std::abs(*v) <= 1e15) lo = std::min(lo, *v), hi = std::max(hi, *v);
   };
   take(c.values);
   take(c.band_lower);
@@ -177,6 +179,7 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) return {};
   if (hi < lo) std::swap(lo, hi);
   if (hi == lo) return {lo};
+  if (!std::isfinite(hi - lo)) return {lo, hi};
   const double rough = (hi - lo) / std::max(1, target);
   const double mag = std::pow(10.0, std::floor(std::log10(rough)));
   const double residual = rough / mag;

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,7 @@ TEST_CASE("nice_ticks: round steps of 1, 2, 2.5 or 5 × 10^k that cover the rang
   CHECK(tenths.front() == doctest::Approx(0.3));
   CHECK(tenths.back() == doctest::Approx(0.7));
   CHECK(nice_ticks(5, 5) == std::vector<double>{5});
+  CHECK(nice_ticks(-1e308, 1e308) == std::vector<double>{-1e308, 1e308});  // the span overflows: its ends
 }
 
 TEST_CASE("date_ticks: days, every other day, Mondays, every other Monday, then months") {
@@ -138,6 +140,21 @@ TEST_CASE("layout: incident windows cover their days, thresholds are dashed, pan
   int dates = 0;
   for (const ShapeText& t : d.texts) dates += t.role == "axis" && t.anchor == Anchor::middle;
   CHECK(dates == 7);
+}
+
+TEST_CASE("layout: an absurd value does not flatten the others, and every coordinate is finite") {
+  MetricChart c;
+  c.metric = "order_volume";
+  c.first_day = day("2026-03-01");
+  c.values = {10, 20, 1e300, -1e300, 15};
+  const ChartDrawing d = layout_charts({c});
+  const auto series = lines_with_role(d, "series");
+  REQUIRE(series.size() == 1);
+  // 10…20 span the plot (ticks 10 to 20): day 0 at the bottom, day 1 at the top.
+  CHECK(series[0]->points[0].y == doctest::Approx(162));
+  CHECK(series[0]->points[1].y == doctest::Approx(18));
+  for (const ShapeLine& l : d.lines)
+    for (const Point& p : l.points) CHECK((std::isfinite(p.x) && std::isfinite(p.y)));
 }
 
 TEST_CASE("metric_chart: values, band and trigger lines from the detection baseline") {
