@@ -76,12 +76,16 @@ void summary(Document& doc, const Postmortem& pm) {
   Table t{{{"Incident", 1.3}, {"Type", 1.3}, {"Window", 1.2}, {"Primary metric", 1.6}, {"Severity", 0.8},
            {"Confidence", 0.9}},
           {}, 8};
-  for (const PostmortemIncident& inc : pm.incidents)
+  for (const PostmortemIncident& inc : pm.incidents) {
+    std::string methods;
+    for (const std::string& m : inc.detection_methods) methods += (methods.empty() ? "" : ", ") + m;
     t.rows.push_back({inc.incident_id, inc.incident_type,
-                      format_day(inc.window_start) + " to " + format_day(inc.window_end),
+                      format_day(inc.window_start) + " to " + format_day(inc.window_end) +
+                          (inc.detected_at ? "\ndetected " + minute(inc.detected_at) : ""),
                       fmt::format("{} {:.4g} against a baseline of {:.4g} (z {:.1f})", inc.metric, inc.value,
                                   inc.baseline, inc.zscore),
-                      inc.severity, inc.confidence});
+                      inc.severity, inc.confidence + (methods.empty() ? "" : "\n" + methods)});
+  }
   if (!t.rows.empty()) doc.table(t);
 }
 
@@ -140,6 +144,8 @@ void blast_radius(Document& doc, const Postmortem& pm) {
             {"Estimated revenue exposure", money(b.estimated_revenue_exposure_minor)},
             {"Estimated refund exposure", money(b.estimated_refund_exposure_minor)},
             {"Customers at churn risk", std::to_string(b.estimated_churn_exposure)}};
+  if (b.overdue_amount_minor != 0) t.rows.push_back({"Overdue invoice balances", money(b.overdue_amount_minor)});
+  if (b.expense_amount_minor != 0) t.rows.push_back({"Expenses posted", money(b.expense_amount_minor)});
   if (b.exposure_ratio)
     t.rows.push_back({"Share of trailing 30-day revenue", fmt::format("{:.1f}%", *b.exposure_ratio * 100)});
   if (!b.downstream_incidents_triggered.empty()) {
