@@ -91,21 +91,30 @@ struct PanelGeometry {
   double y(double v) const { return top + height * (yhi - v) / (yhi - ylo); }
 };
 
-void add_legend(ChartDrawing& out, const MetricChart& c, bool has_window, double x, double y,
-                const ChartLayoutOptions& o) {
-  const double fs = o.font_size;
-  out.texts.push_back({{x, y}, c.metric, fs + 1, true, kText, Anchor::start, "legend"});
-  x += o.text_width(c.metric, fs + 1, true) + 14;
+// The metric's name and a swatch for each element present, from the
+// drawing's left edge, flowing onto more lines when the width runs out.
+// Returns the height it takes from the panel's top.
+double add_legend(ChartDrawing& out, const MetricChart& c, bool has_window, double top, const ChartLayoutOptions& o) {
+  const double fs = o.font_size, line = fs + 5;
+  double y = top + 12;
+  const std::vector<std::string> title =
+      wrap_text(c.metric, o.width, [&](std::string_view s) { return o.text_width(s, fs + 1, true); });
+  for (std::size_t i = 0; i < title.size(); ++i) {
+    if (i > 0) y += line;
+    out.texts.push_back({{0, y}, title[i], fs + 1, true, kText, Anchor::start, "legend"});
+  }
+  double x = o.text_width(title.back(), fs + 1, true) + 14;
   auto item = [&](const std::string& label, auto draw_swatch) {
+    const double w = 18 + o.text_width(label, fs, false);
+    if (x + w > o.width) x = 0, y += line;
     draw_swatch(x, y - fs * 0.35);
-    x += 18;
-    out.texts.push_back({{x, y}, label, fs, false, kText, Anchor::start, "legend"});
-    x += o.text_width(label, fs, false) + 12;
+    out.texts.push_back({{x + 18, y}, label, fs, false, kText, Anchor::start, "legend"});
+    x += w + 12;
   };
   item("value", [&](double sx, double sy) {
     out.lines.push_back({{{sx, sy}, {sx + 14, sy}}, kSeries, 1.5, false, "legend"});
   });
-  item(fmt::format("normal range (baseline \u00B1 {:g}\u03C3)", c.band_z), [&](double sx, double sy) {
+  item(fmt::format("normal range (\u00B1{:g}\u03C3)", c.band_z), [&](double sx, double sy) {
     out.rects.push_back({sx, sy - 4, 14, 8, kBand, 0.6, std::nullopt, "legend"});
   });
   if (!c.thresholds.empty())
@@ -116,6 +125,7 @@ void add_legend(ChartDrawing& out, const MetricChart& c, bool has_window, double
     item("incident window", [&](double sx, double sy) {
       out.rects.push_back({sx, sy - 4, 14, 8, severity_color("high"), 0.25, std::nullopt, "legend"});
     });
+  return y - top + 6;
 }
 
 void add_panel(ChartDrawing& out, const MetricChart& c, const PanelGeometry& g, DayNumber d1,
@@ -232,7 +242,7 @@ std::string short_date(DayNumber day, bool with_year) {
 }
 
 ChartDrawing layout_charts(const std::vector<MetricChart>& charts, const ChartLayoutOptions& o) {
-  constexpr double kLegendHeight = 18, kPanelGap = 8, kDateLabels = 16, kLeft = 52, kRight = 10;
+  constexpr double kPanelGap = 8, kDateLabels = 16, kLeft = 52, kRight = 10;
   ChartDrawing out;
   out.width = o.width;
   out.height = static_cast<double>(charts.size()) * o.panel_height + kDateLabels;
@@ -249,17 +259,20 @@ ChartDrawing layout_charts(const std::vector<MetricChart>& charts, const ChartLa
     const double top = static_cast<double>(k) * o.panel_height;
     bool has_window = false;
     for (const IncidentWindow& w : c.windows) has_window |= w.from <= d1 && w.to >= d0;
-    add_legend(out, c, has_window, kLeft, top + kLegendHeight - 6, o);
+    const double legend = add_legend(out, c, has_window, top, o);
     const auto [lo, hi] = value_range(c);
     const std::vector<double> yticks = nice_ticks(lo, hi, 4);
-    const PanelGeometry g{kLeft,   top + kLegendHeight, plot_width,    o.panel_height - kLegendHeight - kPanelGap,
-                          d0,      day_width,           yticks.front(), yticks.back()};
+    const double plot_height = std::max(20.0, o.panel_height - legend - kPanelGap);
+    const PanelGeometry g{kLeft, top + legend, plot_width, plot_height, d0, day_width, yticks.front(), yticks.back()};
     add_panel(out, c, g, d1, yticks, xticks, o);
   }
   const double axis_y = static_cast<double>(charts.size()) * o.panel_height - kPanelGap + o.font_size + 4;
   for (std::size_t i = 0; i < xticks.size(); ++i) {
-    const double x = kLeft + (static_cast<double>(xticks[i] - d0) + 0.5) * day_width;
-    out.texts.push_back({{x, axis_y}, short_date(xticks[i], i == 0), o.font_size, false, kText, Anchor::middle, "axis"});
+    // Centred under its day, but never past the drawing's edges.
+    const std::string label = short_date(xticks[i], i == 0);
+    const double half = o.text_width(label, o.font_size, false) / 2;
+    const double x = std::clamp(kLeft + (static_cast<double>(xticks[i] - d0) + 0.5) * day_width, half, o.width - half);
+    out.texts.push_back({{x, axis_y}, label, o.font_size, false, kText, Anchor::middle, "axis"});
   }
   return out;
 }

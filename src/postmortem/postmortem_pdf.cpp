@@ -100,7 +100,11 @@ void metric_charts(Document& doc, const std::vector<MetricChart>& charts) {
   o.panel_height = charts.size() == 1 ? 200 : 150;
   o.font_size = 7.5;
   o.text_width = [&doc](std::string_view s, double size, bool bold) { return doc.measure(doc.drawable(s), size, bold); };
-  doc.chart(layout_charts(charts, o));
+  // At most four 150-point panels a drawing, so that each fits on one page.
+  for (std::size_t i = 0; i < charts.size(); i += 4)
+    doc.chart(layout_charts({charts.begin() + static_cast<std::ptrdiff_t>(i),
+                             charts.begin() + static_cast<std::ptrdiff_t>(std::min(charts.size(), i + 4))},
+                            o));
   doc.paragraph("The line is the metric's daily value (gaps are days without a value); the shaded band is the "
                 "detection baseline's normal range, the dashed line the incident trigger, the coloured spans "
                 "the incident windows.",

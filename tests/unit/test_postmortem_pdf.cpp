@@ -3,6 +3,7 @@
 // last timeline row is printed (nothing cut off) and pages are numbered.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <memory>
@@ -42,6 +43,22 @@ int pdf_pages(const std::string& info) {
   return at == std::string::npos ? 0 : std::stoi(info.substr(at + 6));
 }
 
+// The largest yMax and xMax of any word pdftotext -bbox finds: text drawn
+// past the page's edge shows there.
+std::pair<double, double> text_extent(const std::string& path) {
+  const std::string boxes = run_command("pdftotext -bbox '" + path + "' - 2>/dev/null");
+  double y = 0, x = 0;
+  for (auto at = boxes.find("<word "); at != std::string::npos; at = boxes.find("<word ", at + 1)) {
+    const auto value = [&](const char* key) {
+      const auto k = boxes.find(key, at);
+      return std::stod(boxes.substr(k + std::string(key).size()));
+    };
+    y = std::max(y, value("yMax=\""));
+    x = std::max(x, value("xMax=\""));
+  }
+  return {x, y};
+}
+
 }  // namespace
 
 TEST_CASE("postmortem PDF: sections, Portuguese names, last timeline row, page numbers (pdfinfo, pdftotext)") {
@@ -71,11 +88,28 @@ TEST_CASE("postmortem PDF: sections, Portuguese names, last timeline row, page n
   for (auto at = text.find("What happened"); at != std::string::npos; at = text.find("What happened", at + 1))
     ++headers;
   CHECK(headers >= 2);
+  // Nothing past the margins: every word inside the page, right of the content and above the footer's edge.
+  const auto [x_max, y_max] = text_extent(path);
+  CHECK(x_max <= 595.3 - 50 + 1);
+  CHECK(y_max <= 841.9 - 60 / 2 + 2);
   // Wrapped, not cut: the 80-character identifier comes back whole (broken across lines at most).
   const std::string long_word = "Transportadora_Ipiranga_Filhos_Armaz\xC3\xA9m_Central_Guarulhos_Doca_17_Recebimento";
   std::string joined = text;
   std::erase(joined, ' ');
   CHECK(joined.find(long_word) != std::string::npos);
+}
+
+TEST_CASE("postmortem PDF: many charts are split so that each drawing fits a page") {
+  const TempDir dir;
+  std::vector<MetricChart> charts;
+  for (int i = 0; i < 9; ++i) {
+    charts.push_back(test::sample_charts().front());
+    charts.back().metric = "metric_number_" + std::to_string(i);
+  }
+  const std::string path = dir.write("charts.pdf", render_postmortem_pdf(test::long_postmortem(5), charts));
+  const std::string text = run_command("pdftotext -enc UTF-8 '" + path + "' - 2>/dev/null");
+  for (int i = 0; i < 9; ++i) CHECK(text.find("metric_number_" + std::to_string(i)) != std::string::npos);
+  CHECK(text_extent(path).second <= 841.9 - 60 / 2 + 2);
 }
 
 TEST_CASE("postmortem PDF: the same postmortem gives the same bytes") {
