@@ -117,7 +117,7 @@ TEST_CASE("postmortem PDF: the same postmortem gives the same bytes") {
   CHECK(render_postmortem_pdf(pm, test::sample_charts()) == render_postmortem_pdf(pm, test::sample_charts()));
 }
 
-TEST_CASE("postmortem PDF: an empty postmortem still renders; a missing font is a clear error") {
+TEST_CASE("postmortem PDF: an empty postmortem still renders, and a missing font is a clear error") {
   const TempDir dir;
   const std::string bytes = render_postmortem_pdf(Postmortem{}, {});
   const std::string path = dir.write("empty.pdf", bytes);
