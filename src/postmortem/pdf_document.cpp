@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -32,10 +33,28 @@ HPDF_FontDef fontdef_of(HPDF_Font font) {
   return static_cast<HPDF_FontAttr>(font->attr)->fontdef;
 }
 
+// libharu 2.3.0 reads a font file's table directory without bounds checks
+// and crashes on a file that is not TrueType, so the header and directory
+// are checked first: an sfnt version of 1.0 or 'true', and room for the
+// tables it announces.
+bool looks_like_truetype(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char header[12] = {};
+  if (!in.read(reinterpret_cast<char*>(header), sizeof header)) return false;
+  const bool version = (header[0] == 0 && header[1] == 1 && header[2] == 0 && header[3] == 0) ||
+                       (header[0] == 't' && header[1] == 'r' && header[2] == 'u' && header[3] == 'e');
+  const unsigned tables = header[4] << 8 | header[5];
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return version && tables > 0 && !ec && size >= 12 + 16 * static_cast<std::uintmax_t>(tables);
+}
+
 HPDF_Font load_font(HPDF_Doc doc, const std::string& path) {
   if (!std::filesystem::exists(path))
     throw Error(ErrorKind::internal, "FONT_MISSING",
                 fmt::format("the PDF font {} is missing (Debian package fonts-dejavu-core)", path));
+  if (!looks_like_truetype(path))
+    throw Error(ErrorKind::internal, "FONT_INVALID", fmt::format("the PDF font {} is not a TrueType font", path));
   const char* name = HPDF_LoadTTFontFromFile(doc, path.c_str(), HPDF_TRUE);  // embedded
   return name == nullptr ? nullptr : HPDF_GetFont(doc, name, "UTF-8");
 }
@@ -45,6 +64,15 @@ HPDF_Font load_font(HPDF_Doc doc, const std::string& path) {
 Document::Document(const std::string& font_dir, std::int64_t created_ms, const std::string& title) {
   doc_ = HPDF_New(record_error, &errors_);
   if (doc_ == nullptr) throw Error(ErrorKind::internal, "PDF_FAILED", "libharu could not create a document");
+  try {
+    set_up(font_dir, created_ms, title);
+  } catch (...) {
+    HPDF_Free(doc_);  // a constructor that throws runs no destructor
+    throw;
+  }
+}
+
+void Document::set_up(const std::string& font_dir, std::int64_t created_ms, const std::string& title) {
   HPDF_SetCompressionMode(doc_, HPDF_COMP_ALL);
   HPDF_UseUTFEncodings(doc_);
   HPDF_SetCurrentEncoder(doc_, "UTF-8");
@@ -53,6 +81,8 @@ Document::Document(const std::string& font_dir, std::int64_t created_ms, const s
   check("loading the fonts");
   glyphs_ = fontdef_of(regular_);
   bold_glyphs_ = fontdef_of(bold_);
+  if (glyphs_ == nullptr || bold_glyphs_ == nullptr)
+    throw Error(ErrorKind::internal, "PDF_FAILED", "libharu loaded no TrueType font from " + font_dir);
   HPDF_SetInfoAttr(doc_, HPDF_INFO_CREATOR, "bre");
   HPDF_SetInfoAttr(doc_, HPDF_INFO_TITLE, drawable(title).c_str());
   if (created_ms > 0) {

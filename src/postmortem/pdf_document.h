@@ -89,6 +89,7 @@ class Document {
   void check(const char* what);
 
  private:
+  void set_up(const std::string& font_dir, std::int64_t created_ms, const std::string& title);
   double to_pdf_y(double y) const { return kPageHeight - y; }
   void set_alpha(double opacity);
   void draw_table_header(const Table& t, const std::vector<double>& widths);

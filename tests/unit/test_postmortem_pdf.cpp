@@ -129,4 +129,10 @@ TEST_CASE("postmortem PDF: an empty postmortem still renders, and a missing font
   PdfOptions nowhere;
   nowhere.font_dir = dir.file("no-fonts-here");
   CHECK_THROWS_AS(render_postmortem_pdf(Postmortem{}, {}, nowhere), Error);
+  // Files that are no fonts (libharu 2.3.0 itself would crash on them): refused, not a crash.
+  PdfOptions broken;
+  broken.font_dir = dir.file("");
+  dir.write("DejaVuSans.ttf", "not a font");
+  dir.write("DejaVuSans-Bold.ttf", "");
+  CHECK_THROWS_AS(render_postmortem_pdf(Postmortem{}, {}, broken), Error);
 }
