@@ -117,7 +117,7 @@ int run_main(int argc, char** argv) {
   GlobalOptions g;
   app.add_option("--workspace", g.workspace, "workspace file (default: $BRE_WORKSPACE, else ./bre.sqlite)");
   app.add_option("--format", g.format, "output format (default: table on a terminal, json otherwise)")
-      ->check(CLI::IsMember({"table", "json", "jsonl", "md"}));
+      ->check(CLI::IsMember({"table", "json", "jsonl", "md", "pdf", "svg"}));  // each command says which it takes
   app.add_option("--config", g.config, "configuration file (JSON)");
   app.add_option("--log-level", g.log_level, "stderr log level")->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   app.add_flag("--quiet", g.quiet, "only errors on stderr");
