@@ -170,9 +170,12 @@ std::string root_cause_paragraph(const ChainStory& s) {
         inc.metric, moved(inc.zscore), value_text(inc.value), value_text(inc.baseline), inc.zscore);
     if (s.root) text += fmt::format(" with its peak on {}", format_day(s.root->peak_day));
     const std::size_t upstream = s.chain->nodes.empty() ? 0 : s.chain->nodes.size() - 1;
-    text += fmt::format(", and none of the {} upstream metric{} BRE-RCA scored moved first strongly enough to be "
-                        "implicated",
-                        upstream, upstream == 1 ? "" : "s");
+    text += upstream == 0 ? std::string(", and the dependency graph has no metric upstream of it")
+            : upstream == 1 ? std::string(", and the one upstream metric BRE-RCA scored did not move first strongly "
+                                          "enough to be implicated")
+                            : fmt::format(", and none of the {} upstream metrics BRE-RCA scored moved first strongly "
+                                          "enough to be implicated",
+                                          upstream);
     for (const CausalNode& n : s.chain->nodes)
       if (n.metric_name != inc.metric) {  // nodes are ranked: the first other one is the strongest
         text += fmt::format(" (the strongest, {}, scored {:.3f})", n.metric_name, n.contribution_score);
@@ -226,8 +229,8 @@ std::vector<std::string> contributing_factors(const std::vector<ChainStory>& sto
         add(fmt::format("{} was anomalous too (z {:.1f} on {}, contribution {:.3f}) but is not on path 1.",
                         n.metric_name, n.metric_zscore, format_day(n.peak_day), n.contribution_score));
     for (const MetricReading& r : s.incident->supporting)
-      add(fmt::format("{} also fired on the detection day (z {:.1f}: {} vs baseline {}).", r.metric, r.z,
-                      value_text(r.value), value_text(r.baseline)));
+      add(fmt::format("{}, another trigger of {}, read z {:.1f} on the day of the peak reading ({} vs baseline {}).",
+                      r.metric, s.incident->incident_type, r.z, value_text(r.value), value_text(r.baseline)));
     for (const std::string& note : s.incident->notes) add("Detection: " + note + ".");
   }
   for (const auto& [metric, w] : weights)
@@ -349,7 +352,13 @@ Postmortem build_postmortem(const PostmortemInput& in, const DailyMetrics& metri
   double quality = 0;
   for (const auto& [metric, w] : path_quality) quality += w;
   pm.data_quality_score = path_quality.empty() ? 1.0 : quality / static_cast<double>(path_quality.size());
-  pm.confidence_note = confidence_note(stories.front(), pm.data_quality_score, metrics.days);
+  // A cascade is as well explained as its best-explained incident: its first
+  // member is often its own root, and the later members' chains lead back to it.
+  const ChainStory* best = &stories.front();
+  for (const ChainStory& s : stories)
+    if (path_level(s) > path_level(*best) || (path_level(s) == path_level(*best) && s.path_score > best->path_score))
+      best = &s;
+  pm.confidence_note = confidence_note(*best, pm.data_quality_score, metrics.days);
   pm.algorithm_version = kPostmortemVersion;
   pm.algorithm_versions = {{"postmortem", kPostmortemVersion},
                            {"rca", in.chains.front().algorithm_version},

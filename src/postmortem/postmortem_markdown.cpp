@@ -78,12 +78,13 @@ std::string chain_section(const CausalChain& c) {
   if (!c.paths.empty())
     for (const std::string& m : c.paths.front().metrics)
       if (const CausalNode* n = c.node(m))
-        for (const EvidenceCluster& cl : n->evidence_clusters)
-          evidence.push_back({m, cl.cluster_label, std::to_string(cl.event_count),
+        for (const EvidenceCluster& cl : n->evidence_clusters)  // the three largest shares, and the catch-all
+          if (cl.entity_type == "all" || &cl - n->evidence_clusters.data() < 3)
+            evidence.push_back({m, cl.cluster_label, std::to_string(cl.event_count),
                               cl.entity_type == "all" ? "" : fmt::format("{:.0f}%", 100 * cl.share_of_change),
                               cl.summary});
   if (!evidence.empty())
-    out += "Evidence on path 1:\n\n" + table({"metric", "cluster", "events", "share of change", "summary"}, evidence) +
+    out += "Evidence on path 1 (the JSON has every cluster):\n\n" + table({"metric", "cluster", "events", "share of change", "summary"}, evidence) +
            "\n";
   return out;
 }

@@ -35,37 +35,37 @@ const std::vector<RecommendationRule>& recommendation_rules() {
   // First match wins: a specific dimension before the family's catch-all.
   static const std::vector<RecommendationRule> rules = {
       {kSupplier, "vendor",
-       "Review the supply agreement with {label}: {evidence} between {window}. Agree firm ship dates and qualify a "
+       "Review the supply agreement with {label}: {evidence} ({window}). Agree firm ship dates and qualify a "
        "second supplier for what it supplies."},
-      {kSupplier, "", "Review supplier lead times: {evidence} between {window}."},
+      {kSupplier, "", "Review supplier lead times: {evidence} ({window})."},
       {kDelivery, "carrier",
-       "Review the service level of {label}: {evidence} between {window}; move volume to another carrier if it "
+       "Review the service level of {label}: {evidence} ({window}); move volume to another carrier if it "
        "continues."},
-      {kDelivery, "vendor", "Review fulfilment by {label}: {evidence} between {window}."},
-      {kDelivery, "seller", "Review fulfilment by {label}: {evidence} between {window}."},
-      {kDelivery, "", "Audit the delivery process: {evidence} between {window}."},
-      {kDemand, "product", "Plan fulfilment capacity for {label}: {evidence} between {window}."},
-      {kDemand, "category", "Plan fulfilment capacity for {label}: {evidence} between {window}."},
-      {kDemand, "customer", "Confirm and schedule the orders of {label}: {evidence} between {window}."},
-      {kDemand, "", "Add fulfilment capacity, or pace promotions, when order volume rises: {evidence} between {window}."},
-      {kSupport, "reason", "Fix what causes tickets about {label}: {evidence} between {window}."},
-      {kSupport, "category", "Fix what causes tickets about {label}: {evidence} between {window}."},
-      {kSupport, "", "Add support capacity or triage for peaks: {evidence} between {window}."},
-      {kSatisfaction, "product", "Inspect the quality of {label}: {evidence} between {window}."},
-      {kSatisfaction, "", "Follow up on the low reviews: {evidence} between {window}."},
-      {kChurn, "customer", "Contact the customers who left, starting with {label}: {evidence} between {window}."},
-      {kChurn, "", "Start a win-back for the customers who left: {evidence} between {window}."},
-      {kRefunds, "product", "Investigate the refunds of {label} (quality, description): {evidence} between {window}."},
-      {kRefunds, "category", "Investigate the refunds of {label} (quality, description): {evidence} between {window}."},
-      {kRefunds, "customer", "Review the refunds of {label}: {evidence} between {window}."},
-      {kRefunds, "reason", "Fix the refund reason {label}: {evidence} between {window}."},
-      {kRefunds, "", "Review the refund policy and its approvals: {evidence} between {window}."},
-      {kCosts, "vendor", "Review spending with {label}; renegotiate or find an alternative: {evidence} between {window}."},
-      {kCosts, "category", "Review spending on {label}: {evidence} between {window}."},
-      {kCosts, "", "Review expenses against revenue: {evidence} between {window}."},
+      {kDelivery, "vendor", "Review fulfilment by {label}: {evidence} ({window})."},
+      {kDelivery, "seller", "Review fulfilment by {label}: {evidence} ({window})."},
+      {kDelivery, "", "Audit the delivery process: {evidence} ({window})."},
+      {kDemand, "product", "Plan fulfilment capacity for {label}: {evidence} ({window})."},
+      {kDemand, "category", "Plan fulfilment capacity for {label}: {evidence} ({window})."},
+      {kDemand, "customer", "Confirm and schedule the orders of {label}: {evidence} ({window})."},
+      {kDemand, "", "Add fulfilment capacity, or pace promotions, when order volume rises: {evidence} ({window})."},
+      {kSupport, "reason", "Fix what causes tickets about {label}: {evidence} ({window})."},
+      {kSupport, "category", "Fix what causes tickets about {label}: {evidence} ({window})."},
+      {kSupport, "", "Add support capacity or triage for peaks: {evidence} ({window})."},
+      {kSatisfaction, "product", "Inspect the quality of {label}: {evidence} ({window})."},
+      {kSatisfaction, "", "Follow up on the low reviews: {evidence} ({window})."},
+      {kChurn, "customer", "Contact the customers who left, starting with {label}: {evidence} ({window})."},
+      {kChurn, "", "Start a win-back for the customers who left: {evidence} ({window})."},
+      {kRefunds, "product", "Investigate the refunds of {label} (quality, description): {evidence} ({window})."},
+      {kRefunds, "category", "Investigate the refunds of {label} (quality, description): {evidence} ({window})."},
+      {kRefunds, "customer", "Review the refunds of {label}: {evidence} ({window})."},
+      {kRefunds, "reason", "Fix the refund reason {label}: {evidence} ({window})."},
+      {kRefunds, "", "Review the refund policy and its approvals: {evidence} ({window})."},
+      {kCosts, "vendor", "Review spending with {label}; renegotiate or find an alternative: {evidence} ({window})."},
+      {kCosts, "category", "Review spending on {label}: {evidence} ({window})."},
+      {kCosts, "", "Review expenses against revenue: {evidence} ({window})."},
       {kReceivables, "customer",
-       "Chase the overdue invoices of {label} and tighten its payment terms: {evidence} between {window}."},
-      {kReceivables, "", "Run a collections drive on overdue invoices: {evidence} between {window}."},
+       "Chase the overdue invoices of {label} and tighten its payment terms: {evidence} ({window})."},
+      {kReceivables, "", "Run a collections drive on overdue invoices: {evidence} ({window})."},
   };
   return rules;
 }
@@ -81,7 +81,7 @@ std::vector<std::string> cause_recommendations(const PostmortemIncident& inciden
     const EvidenceCluster& c = *leads.front();
     const std::string dimension = c.entity_type == "all" ? "" : c.entity_type;
     const std::string window = day_range_text(node->anomaly_from, node->anomaly_to);
-    std::string action = "Review what drove {metric}: {evidence} between {window}.";
+    std::string action = "Review what drove {metric}: {evidence} ({window}).";
     for (const RecommendationRule& r : recommendation_rules())
       if (std::find(r.metrics.begin(), r.metrics.end(), root) != r.metrics.end() &&
           (r.dimension.empty() || r.dimension == dimension)) {
@@ -117,10 +117,13 @@ std::vector<std::string> followup_recommendations(const std::vector<MonitorRule>
     const std::string at = low->z_threshold == high->z_threshold
                                ? fmt::format("{:g}σ", low->z_threshold)
                                : fmt::format("{:g}–{:g}σ", low->z_threshold, high->z_threshold);
-    out.push_back(fmt::format("Keep the {} prevention monitor{} on {} enabled: {} alert{} at {}, before detection's "
-                              "trigger.",
-                              monitors.size(), monitors.size() == 1 ? "" : "s", names,
-                              monitors.size() == 1 ? "it" : "they", monitors.size() == 1 ? "s" : "", at));
+    out.push_back(monitors.size() == 1
+                      ? fmt::format("Keep the prevention monitor on {} enabled: it alerts at {}, before detection's "
+                                    "trigger.",
+                                    names, at)
+                      : fmt::format("Keep the {} prevention monitors on {} enabled: they alert at {}, before "
+                                    "detection's trigger.",
+                                    monitors.size(), names, at));
   }
   for (const auto& [metric, weight] : path_quality)
     if (weight < quality_floor)
