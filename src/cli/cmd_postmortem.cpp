@@ -9,6 +9,7 @@
 #include "bre/core/error.h"
 #include "bre/postmortem/render_postmortem.h"
 #include "bre/postmortem/run_postmortem.h"
+#include "bre/store/postmortem_store.h"
 #include "command.h"
 
 namespace bre::cli {
@@ -49,7 +50,7 @@ void register_postmortem(Declarer& root) {
       [](Declarer& d) {
         d.positional("incident_id", &incident_id, "the incident (bre incidents list shows ids)", false);
         d.option("--cascade", &cascade_id, "a cascade instead (bre cascades list shows ids): one postmortem for all its incidents");
-        d.flag("--all", &all, "every cascade, and every incident in no cascade");
+        d.flag("--all", &all, "every cascade, and every incident in no cascade (false alarms aside)");
         d.option("-o,--output", &output, "write the postmortem to FILE instead of stdout");
         d.option("--out-dir", &out_dir, "with --all: one file per postmortem in DIR, named after its incident or cascade");
         d.formats({Format::table, Format::json, Format::md});
@@ -70,6 +71,7 @@ void register_postmortem(Declarer& root) {
         else if (!cascade_id.empty()) subjects = {{cascade_id, true}};
         else subjects = {{incident_id, false}};
         const std::vector<Postmortem> pms = run_postmortems(ws, subjects, ctx.graphs(), ctx.log().run_id(), ctx.log());
+        if (all) prune_postmortems(ws.db());  // those of incidents and cascades that are gone
         const Format f = ctx.format();
 
         if (!out_dir.empty()) {

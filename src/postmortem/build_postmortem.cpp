@@ -231,7 +231,7 @@ std::vector<std::string> contributing_factors(const std::vector<ChainStory>& sto
     for (const MetricReading& r : s.incident->supporting)
       add(fmt::format("{}, another trigger of {}, read z {:.1f} on the day of the peak reading ({} vs baseline {}).",
                       r.metric, s.incident->incident_type, r.z, value_text(r.value), value_text(r.baseline)));
-    for (const std::string& note : s.incident->notes) add("Detection: " + note + ".");
+    for (const std::string& note : s.incident->notes) add("Detection: " + note + (note.ends_with('.') ? "" : "."));
   }
   for (const auto& [metric, w] : weights)
     if (w < 1)

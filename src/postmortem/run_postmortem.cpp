@@ -111,7 +111,10 @@ std::vector<PostmortemSubject> all_postmortem_subjects(Database& db) {
     for (const Json& id : c.at("incident_ids")) in_cascades.insert(id.get<std::string>());
   }
   for (const std::string& payload : list_incidents(db, {})) {
-    const std::string id = Json::parse(payload).at("incident_id").get<std::string>();
+    const Json i = Json::parse(payload);
+    // A false alarm (labelled not_anomaly) is in no cascade and gets no postmortem.
+    if (i.value("label", Json()).is_string() && i["label"] == "not_anomaly") continue;
+    const std::string id = i.at("incident_id").get<std::string>();
     if (!in_cascades.count(id)) out.push_back({id, false});
   }
   return out;

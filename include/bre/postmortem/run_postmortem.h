@@ -26,7 +26,8 @@ struct PostmortemSubject {
   bool cascade = false;
 };
 
-// Every subject `--all` covers: each cascade, then each incident in no cascade.
+// Every subject `--all` covers: each cascade, then each incident in no
+// cascade, except false alarms (latest label not_anomaly).
 std::vector<PostmortemSubject> all_postmortem_subjects(Database& db);
 
 // not_found (INCIDENT_NOT_FOUND, CASCADE_NOT_FOUND) for an unknown id. May
