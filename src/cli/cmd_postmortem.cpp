@@ -24,12 +24,14 @@ std::string rendered(const Postmortem& pm, Format f) {
   switch (f) {
     case Format::md:
     case Format::table: return postmortem_markdown(pm);
-    // --format pdf: the pdf renderer (render_postmortem_pdf(pm, charts)) is wired here.
+    // PDF (to be wired): case Format::pdf: return render_postmortem_pdf(pm, charts); -o or --out-dir required.
     default: return nlohmann::ordered_json::parse(postmortem_json(pm)).dump(2) + "\n";
   }
 }
 
-const char* extension(Format f) { return f == Format::md || f == Format::table ? ".md" : ".json"; }
+const char* extension(Format f) {
+  return f == Format::md || f == Format::table ? ".md" : f == Format::pdf ? ".pdf" : ".json";
+}
 
 void write_file(const fs::path& path, const std::string& text) {
   std::error_code ec;
@@ -53,6 +55,7 @@ void register_postmortem(Declarer& root) {
         d.flag("--all", &all, "every cascade, and every incident in no cascade (false alarms aside)");
         d.option("-o,--output", &output, "write the postmortem to FILE instead of stdout");
         d.option("--out-dir", &out_dir, "with --all: one file per postmortem in DIR, named after its incident or cascade");
+        // PDF: add Format::pdf here and a case in rendered() calling render_postmortem_pdf (the pdf helper's).
         d.formats({Format::table, Format::json, Format::md});
         d.footer("Examples:\n  bre postmortem inc_4875807a2e20ed7e --format md\n"
                  "  bre postmortem --cascade cas_8ede8a686b63ba33 --format json -o cascade.json\n"

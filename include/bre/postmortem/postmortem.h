@@ -20,7 +20,7 @@ inline constexpr const char* kPostmortemVersion = "postmortem_v1";
 
 struct TimelineEntry {
   TimeMs timestamp = 0;
-  std::string kind;  // threshold_crossing | evidence | detection | peak | recovery
+  std::string kind;  // evidence | onset | threshold_crossing | peak | detection | recovery
   std::string event_description;  // "supplier_delay_rate exceeded its 3σ threshold (z 4.2)"
   std::optional<std::string> metric_name;
   std::optional<double> metric_value;
