@@ -15,7 +15,10 @@
 #include "bre/postmortem/recommendations.h"
 #include "bre/postmortem/render_postmortem.h"
 #include "bre/postmortem/timeline.h"
+#include "bre/store/postmortem_store.h"
+#include "bre/store/workspace.h"
 #include "detect_test_support.h"
+#include "test_support.h"
 
 using namespace bre;
 
@@ -531,4 +534,30 @@ TEST_CASE("postmortem property: every postmortem carries at least one monitor ru
     RC_ASSERT(postmortem_markdown(pm).find("## 6. Prevention monitors") != std::string::npos);
   });
   CHECK(ok);
+}
+
+TEST_CASE("postmortem store: upsert by id, found by incident or cascade, pruned with its incident") {
+  TempDir dir;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  Database& db = ws->db();
+  db.exec("INSERT INTO incidents(incident_id, incident_type, severity, confidence, state, window_start, window_end, "
+          "detected_at, payload) VALUES('inc_a', 'refund_spike', 'high', 'high', 'ended', '2026-03-01', '2026-03-02', "
+          "0, '{}')");
+  db.exec("INSERT INTO cascades(cascade_id, root_incident_id, payload) VALUES('cas_a', 'inc_a', '{}')");
+  store_postmortem(db, {"pm_1", "inc_a", R"({"cascade_id":null,"v":1})", 10, "run_1"});
+  store_postmortem(db, {"pm_2", "inc_a", R"({"cascade_id":"cas_a"})", 20, "run_1"});
+  store_postmortem(db, {"pm_1", "inc_a", R"({"cascade_id":null,"v":2})", 30, "run_2"});  // the same id replaces
+  CHECK(list_postmortems(db).size() == 2);
+  REQUIRE(find_postmortem(db, "pm_1"));
+  CHECK(find_postmortem(db, "pm_1")->payload == R"({"cascade_id":null,"v":2})");
+  CHECK(find_postmortem(db, "pm_1")->run_id == "run_2");
+  CHECK(find_incident_postmortem(db, "inc_a")->postmortem_id == "pm_1");  // not the cascade's
+  CHECK(find_cascade_postmortem(db, "cas_a")->postmortem_id == "pm_2");
+  CHECK_FALSE(find_postmortem(db, "pm_x"));
+  CHECK(prune_postmortems(db) == 0);
+  db.exec("DELETE FROM cascades");
+  CHECK(prune_postmortems(db) == 1);  // the cascade's postmortem goes with it
+  db.exec("DELETE FROM incidents");
+  CHECK(prune_postmortems(db) == 1);
+  CHECK(list_postmortems(db).empty());
 }
