@@ -4,6 +4,7 @@
 #include "bre/postmortem/build_postmortem.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include <fmt/format.h>
@@ -59,7 +60,9 @@ std::string duration_text(DayNumber from, DayNumber to) {
 }
 
 std::string value_text(double v) {
-  if (v == static_cast<double>(static_cast<std::int64_t>(v)) && std::abs(v) < 1e15) return fmt::format("{:.0f}", v);
+  if (!std::isfinite(v)) return fmt::format("{}", v);
+  // Range first: converting a double beyond int64 is undefined.
+  if (std::abs(v) < 1e15 && v == static_cast<double>(static_cast<std::int64_t>(v))) return fmt::format("{:.0f}", v);
   if (std::abs(v) >= 1000) return fmt::format("{:.0f}", v);
   if (std::abs(v) >= 10) return fmt::format("{:.1f}", v);
   return fmt::format("{:.3g}", v);

@@ -193,6 +193,8 @@ TEST_CASE("postmortem text: titles, day ranges, durations and values") {
   CHECK(value_text(0.15283) == "0.153");
   CHECK(value_text(12.345) == "12.3");
   CHECK(value_text(18400.4) == "18400");
+  CHECK(value_text(1e300).size() == 301);  // beyond int64: printed, not converted
+  CHECK(value_text(std::nan("")) == "nan");
 }
 
 TEST_CASE("postmortem timeline: crossings are the detector's own readings of a hand-made series") {
