@@ -104,5 +104,6 @@ void register_serve(Declarer& root);
 void register_impact(Declarer& root);
 void register_simulate(Declarer& root);
 void register_compare(Declarer& root);
+void register_postmortem(Declarer& root);
 
 }  // namespace bre::cli

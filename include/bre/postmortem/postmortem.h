@@ -3,6 +3,8 @@
 // created, the data quality — and rendered three ways (JSON, Markdown, PDF).
 // Every sentence in it is made from those facts; nothing is invented.
 #pragma once
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,7 +20,7 @@ inline constexpr const char* kPostmortemVersion = "postmortem_v1";
 
 struct TimelineEntry {
   TimeMs timestamp = 0;
-  std::string kind;  // threshold_crossing | evidence | detection | peak | recovery
+  std::string kind;  // evidence | onset | threshold_crossing | peak | detection | recovery
   std::string event_description;  // "supplier_delay_rate exceeded its 3σ threshold (z 4.2)"
   std::optional<std::string> metric_name;
   std::optional<double> metric_value;
@@ -34,6 +36,11 @@ struct PostmortemIncident {
   double value = 0, baseline = 0, zscore = 0;
   std::vector<std::string> detection_methods;
   std::vector<std::string> notes;
+  // Added for the postmortem: the other triggers that fired on the primary's
+  // day, and the evidence events detection stored (at most kMaxEvidenceIds).
+  std::vector<MetricReading> supporting;
+  std::vector<std::string> evidence_event_ids;
+  std::int64_t evidence_event_count = 0;
 };
 
 struct Postmortem {
@@ -61,6 +68,9 @@ struct Postmortem {
   double data_quality_score = 1;
   std::string confidence_note;
   std::string algorithm_version = kPostmortemVersion;
+  // Added: every algorithm whose output the postmortem tells, by name
+  // (postmortem, rca, dependency_graph, detect, monitor, blast_radius).
+  std::map<std::string, std::string> algorithm_versions;
   std::string run_id;
 };
 

@@ -106,6 +106,9 @@ std::string rca_config_json(const RcaConfig& config);
 // The design's CausalChain as JSON (nodes of each path with their score
 // inputs and evidence clusters). `currency_digits` formats cluster amounts.
 std::string causal_chain_json(const CausalChain& chain, int currency_digits);
+// The inverse, for stored chains: causal_chain_json(causal_chain_from_json(j, d), d) == j.
+// Error(data_invalid, CHAIN_INVALID) naming the field that is missing or malformed.
+CausalChain causal_chain_from_json(const std::string& json, int currency_digits);
 
 // Pearson correlation of x[t − lag] with y[t] over the t where both exist
 // (0 when either side is constant or fewer than min_overlap pairs).

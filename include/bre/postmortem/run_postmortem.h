@@ -1,0 +1,44 @@
+// `bre postmortem`: the builder's inputs assembled from the workspace for one
+// incident or one cascade, the postmortem built and stored.
+// - the incident: its stored payload (with the person-set status);
+// - the chain: the stored one (what bre rca / bre scan found), parsed back;
+//   an incident without one is analysed first with run_rca, which stores it;
+// - the blast radius: compute_incident_blast_radius over the incident, or
+//   over a cascade's members (each entity and amount once);
+// - the monitors: generate_monitor_rules on each chain (a cascade's merged);
+// - the gold metrics, the quality weights and the detection config with the
+//   labelled windows left out, as BRE-RCA read them;
+// - run_id: the run that produced the chain, so the same analysis gives the
+//   same postmortem whoever asks for it and when.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bre/core/log.h"
+#include "bre/postmortem/build_postmortem.h"
+#include "bre/store/workspace.h"
+
+namespace bre {
+
+struct PostmortemSubject {
+  std::string id;  // an incident id, or a cascade id with cascade = true
+  bool cascade = false;
+};
+
+// Every subject `--all` covers: each cascade, then each incident in no
+// cascade, except false alarms (latest label not_anomaly).
+std::vector<PostmortemSubject> all_postmortem_subjects(Database& db);
+
+// not_found (INCIDENT_NOT_FOUND, CASCADE_NOT_FOUND) for an unknown id. May
+// store a chain (see above); otherwise reads only.
+PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& subject, const DependencyGraphs& graphs,
+                                      const DetectConfig& detect, const std::string& run_id, const Logger& log,
+                                      TimeMs generated_at);
+
+// Loads, builds and stores the postmortem of each subject; returns them in order.
+std::vector<Postmortem> run_postmortems(Workspace& ws, const std::vector<PostmortemSubject>& subjects,
+                                        const DependencyGraphs& graphs, const std::string& run_id, const Logger& log,
+                                        const DetectConfig& detect = {}, const RcaConfig& rca = {});
+
+}  // namespace bre
