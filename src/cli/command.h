@@ -100,5 +100,6 @@ void register_config(Declarer& root);
 void register_rca(Declarer& root);
 void register_serve(Declarer& root);
 void register_impact(Declarer& root);
+void register_monitor(Declarer& root);
 
 }  // namespace bre::cli

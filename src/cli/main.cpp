@@ -137,6 +137,7 @@ int run_main(int argc, char** argv) {
   register_rca(root);
   register_serve(root);
   register_impact(root);
+  register_monitor(root);
 
   // Every runnable command's --help says which formats it takes.
   for (auto& [sub, info] : registry) {
