@@ -36,7 +36,7 @@ struct MonitorRule {
   bool enabled = true;
   bool threshold_set_by_user = false;  // `bre monitor set`: generation no longer moves it
   TimeMs created_at = 0;
-  std::string alert_message_template;  // placeholders {value} {baseline} {zscore} {day} {source_incident_date}
+  std::string alert_message_template;  // placeholders {value} {baseline} {zscore} {day}
 };
 
 // The threshold for `metric`: the z of the incident trigger that watches this
