@@ -70,6 +70,7 @@ double parse_threshold(const std::string& text) {
 void register_monitor(Declarer& root) {
   static std::string monitor_id, alert_id, threshold, from, to, status_filter, monitor_filter;
   static int window_days = 0, quiet_days = MonitorRuntimeConfig{}.episode_quiet_days;
+  static bool keep_source_windows = false;
   root.command("monitor", "prevention monitors born from incidents: list, tune, run, and their alerts", [](Declarer& g) {
     g.command(
         "list", "every monitor with its condition, health and active alerts",
@@ -144,6 +145,8 @@ void register_monitor(Declarer& root) {
           d.option("--from", &from, "first day to evaluate, YYYY-MM-DD (default: per monitor, the day after its last)");
           d.option("--to", &to, "last day to evaluate, YYYY-MM-DD (default: the latest metric day)");
           d.option("--quiet-days", &quiet_days, "days without the condition that end an alert's episode (default 3)");
+          d.flag("--keep-source-windows", &keep_source_windows,
+                 "keep the source incidents in the metric's baseline history (default: left out)");
           d.footer("Examples:\n  bre monitor run\n  bre monitor run --from 2026-05-01 --to 2026-05-31 --format json\n"
                    "A day alerts when the metric's detection z-score is past the monitor's threshold in the bad\n"
                    "direction for --window days in a row; one alert per episode. Re-running days adds nothing.");
@@ -155,6 +158,7 @@ void register_monitor(Declarer& root) {
           options.to = parse_day_option(to, "--to");
           if (options.from && options.to && *options.from > *options.to) throw_usage("--from is after --to");
           options.runtime.episode_quiet_days = quiet_days;
+          options.runtime.exclude_source_windows = !keep_source_windows;
           Database& db = ctx.workspace().db();
           const MonitorRunResult r = run_monitors(ctx.workspace(), options, DetectConfig{}, ctx.log());
           Json j = Json::parse(monitor_run_json(r, options));

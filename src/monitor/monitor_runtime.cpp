@@ -102,7 +102,9 @@ MonitorEvaluation evaluate_monitor(const MonitorSubject& s, const DailyMetrics& 
   for (DayNumber d = replay_from; d <= to; ++d) {
     const auto reading = monitor_condition(s.rule, *series, index(d), m.first_day, detect);
     held_in_a_row = reading ? held_in_a_row + 1 : 0;
-    const bool in_alert = held_in_a_row >= window;
+    // As in detection, a reading past strong_z needs no confirmation.
+    const bool in_alert =
+        held_in_a_row >= window || (reading && s.rule.direction * reading->z >= detect.strong_z);
     if (!in_alert) {
       if (episode && ++quiet_in_a_row >= config.episode_quiet_days) close_episode();
       continue;

@@ -80,7 +80,12 @@ MonitorRunResult run_monitors(Workspace& ws, const MonitorRunOptions& options, c
     const auto last = monitor_last_evaluated(db, rule.monitor_id);
     subject.evaluate.from = options.from.value_or(last ? *last + 1 : subject.born_day);
     subject.evaluate.to = std::min(options.to.value_or(latest), latest);
-    const MonitorEvaluation e = evaluate_monitor(subject, metrics, with_feedback, options.runtime);
+    DetectConfig reading = with_feedback;
+    if (options.runtime.exclude_source_windows)
+      for (const std::string& id : rule.source_incident_ids)
+        if (auto w = windows.find(id); w != windows.end())
+          reading.baseline.excluded_days[rule.metric_name].push_back({w->second.from, w->second.to});
+    const MonitorEvaluation e = evaluate_monitor(subject, metrics, reading, options.runtime);
     ++r.monitors;
     if (e.days_evaluated == 0) continue;
     r.days_evaluated += e.days_evaluated;
@@ -123,6 +128,7 @@ std::string monitor_run_json(const MonitorRunResult& r, const MonitorRunOptions&
       .integer("alerts_extended", r.alerts.extended)
       .raw("alert_ids", json_string_array(r.alerts.raised_ids))
       .integer("episode_quiet_days", options.runtime.episode_quiet_days)
+      .boolean("exclude_source_windows", options.runtime.exclude_source_windows)
       .str();
 }
 

@@ -19,6 +19,12 @@ struct MonitorRuntimeConfig {
   // a row; the next day it holds opens a new episode and a new alert. The
   // same 3 quiet days that end an incident (DetectConfig::quiet_days_to_end).
   int episode_quiet_days = 3;
+  // Leave the monitor's source incidents out of its metric's history
+  // (baseline, weekday profile, 90-day scale), as a window labelled
+  // `expected` is left out of detection's: the incident a monitor was born
+  // from is not the normal it should measure against, and kept in it widens
+  // the scale for 90 days — the months a recurrence is likeliest.
+  bool exclude_source_windows = true;
 };
 
 // A day on which the monitor's condition held: the reading detection would
