@@ -1,5 +1,6 @@
 // bre monitor list|show|enable|disable|set|run|alerts|ack|dismiss: the
 // prevention monitors born from incidents, and their alerts (docs/monitors.md).
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
