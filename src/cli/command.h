@@ -105,5 +105,6 @@ void register_impact(Declarer& root);
 void register_simulate(Declarer& root);
 void register_compare(Declarer& root);
 void register_postmortem(Declarer& root);
+void register_monitor(Declarer& root);
 
 }  // namespace bre::cli

@@ -11,6 +11,7 @@
 #include "bre/detect/isolation_forest.h"
 #include "bre/correlate/run_correlate.h"
 #include "bre/detect/run_detect.h"
+#include "bre/monitor/run_monitors.h"
 #include "bre/rca/run_rca.h"
 #include "bre/state/build_state.h"
 #include "bre/store/runs.h"
@@ -88,6 +89,15 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   const RcaConfig rca_cfg;
   const RcaRunResult explained = run_rca(ws, RcaRunOptions{}, run_id, log, graphs, cfg, rca_cfg);
   const TimeMs rca_done = now_ms();
+  // Prevention monitors from each chain's top path, merged into the stored ones.
+  const MonitorGenerationResult monitors = generate_monitors(ws, explained.chains, graphs, cfg, started, log);
+  const TimeMs monitors_done = now_ms();
+  // The last stage: every enabled monitor on the days it has not seen yet.
+  // It runs after generation so a monitor born in this scan backfills from
+  // its incident on (never before it: docs/monitors.md).
+  const MonitorRunOptions monitor_options;
+  const MonitorRunResult watched = run_monitors(ws, monitor_options, cfg, log);
+  const TimeMs finished = now_ms();
 
   std::string methods = R"(["mad_zscore")";
   if (cfg.isolation_forest) methods += R"(,"isolation_forest")";
@@ -107,7 +117,7 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   m.string("run_id", run_id)
       .string("command", "scan")
       .string("started_at", format_iso8601(started))
-      .string("finished_at", format_iso8601(rca_done))
+      .string("finished_at", format_iso8601(finished))
       .raw("events", events_json(db))
       .raw("versions", run_versions_json(db));
   add_detect_inputs(m, cfg, detected);
@@ -120,7 +130,9 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   produced.string("state_mode", state.up_to_date ? "up_to_date" : state.full ? "full" : "incremental")
       .integer("metric_rows", state.daily_rows);
   add_detect_outputs(produced, detected);
-  produced.raw("explained", explained_json(linked, explained));
+  produced.raw("explained", explained_json(linked, explained))
+      .raw("monitors", monitor_generation_json(monitors))
+      .raw("monitor_run", monitor_run_json(watched, monitor_options));
   m.raw("methods_run", methods)
       .raw("methods_fired", fired)
       .raw("models", models_json(cfg))
@@ -129,10 +141,12 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
                                .integer("detect", detect_done - state_done)
                                .integer("correlate", correlate_done - detect_done)
                                .integer("rca_and_blast_radius", rca_done - correlate_done)
+                               .integer("monitor_generation", monitors_done - rca_done)
+                               .integer("monitor_run", finished - monitors_done)
                                .str())
       .raw("produced", produced.str());
   ScanResult r{run_id, m.str()};
-  record_run(db, {run_id, "scan", started, rca_done, "succeeded", r.manifest});
+  record_run(db, {run_id, "scan", started, finished, "succeeded", r.manifest});
   return r;
 }
 

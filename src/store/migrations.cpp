@@ -376,10 +376,22 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events
   BEGIN SELECT RAISE(ABORT, 'events are immutable: the event log is append-only'); END;
 )SQL";
 
+// v4: what the monitor runtime keeps between runs. Each monitor remembers the
+// last data day it was evaluated on, so the next run (a daily cron or a
+// backfill) starts the day after; each alert carries its episode's first day
+// to list alerts in data order. Alert statuses are active | acknowledged |
+// dismissed (docs/monitors.md); the runtime always writes one, so the v1
+// column default ('open') is never used.
+constexpr const char* kV4 = R"SQL(
+ALTER TABLE monitors ADD COLUMN last_evaluated_day TEXT;
+ALTER TABLE monitor_alerts ADD COLUMN day TEXT;
+CREATE INDEX idx_monitor_alerts_monitor_day ON monitor_alerts(monitor_id, day);
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> all = {kV1, kV2, kV3};
+  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4};
   return all;
 }
 

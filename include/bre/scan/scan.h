@@ -1,6 +1,7 @@
 // `bre scan`: one reliability scan — build the gold metrics, detect
 // incidents, link them into cascades, explain each with a BRE-RCA chain and
-// size its blast radius — recorded as a run with the design's manifest (what went in,
+// size its blast radius, turn each chain into prevention monitors and run
+// them (bre/monitor/run_monitors.h) — recorded as a run with the design's manifest (what went in,
 // with which versions and parameters, what came out), so a result can be
 // explained and reproduced later (`bre manifest RUN_ID`).
 #pragma once

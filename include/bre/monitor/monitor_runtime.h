@@ -1,0 +1,104 @@
+// The monitor runtime (design component J): evaluates prevention monitors on
+// the gold metrics, day by day, and turns the days a monitor's condition
+// holds into alerts — one alert per episode, not one per day. Pure: rules,
+// metrics and what the workspace knows about the source incidents in;
+// alerts out. The store (monitor_store.h) keeps them, run_monitors.h wires
+// both to a workspace. docs/monitors.md.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bre/detect/incidents.h"
+#include "bre/monitor/monitor_rules.h"
+
+namespace bre {
+
+struct MonitorRuntimeConfig {
+  // An episode is over once the condition has been false this many days in
+  // a row; the next day it holds opens a new episode and a new alert. The
+  // same 3 quiet days that end an incident (DetectConfig::quiet_days_to_end).
+  int episode_quiet_days = 3;
+  // Leave the monitor's source incidents out of its metric's history
+  // (baseline, weekday profile, 90-day scale), as a window labelled
+  // `expected` is left out of detection's: the incident a monitor was born
+  // from is not the normal it should measure against, and kept in it widens
+  // the scale for 90 days — the months a recurrence is likeliest.
+  bool exclude_source_windows = true;
+};
+
+// A day on which the monitor's condition held: the reading detection would
+// take of the metric that day (strongest_reading), in the bad direction.
+struct MonitorReading {
+  DayNumber day = 0;
+  double value = 0, baseline = 0, z = 0;
+  std::string method;
+  int span = 1;  // 1, or the sustained-mean span
+};
+
+// What the runtime needs besides the rule.
+struct MonitorSubject {
+  MonitorRule rule;
+  // The monitor exists from this day on (data time): its first source
+  // incident's detected day. Nothing before it is evaluated, so a monitor
+  // never "predicts" the incident it was born from.
+  DayNumber born_day = 0;
+  // Days the monitor stays silent: each source incident's window plus the
+  // quiet days that end it — while the incident itself is open, it is the
+  // alarm. Inclusive day ranges.
+  std::vector<DayRange> silent;
+  // The days to report on (inclusive): alerts are raised for episodes that
+  // start in it, and earlier episodes still running in it are extended.
+  DayRange evaluate;
+};
+
+struct MonitorAlert {
+  std::string alert_id;  // alr_ + hash(monitor id, episode start day)
+  std::string monitor_id;
+  DayNumber day = 0;          // the episode's first day (the alert day)
+  TimeMs triggered_at = 0;    // the end of that day: data time, like an incident's detected_at
+  std::string metric_name;
+  double current_value = 0, baseline_value = 0, zscore = 0;  // the reading on the alert day
+  std::string method;
+  std::string threshold;      // the rule's condition, e.g. "zscore > 2.5"
+  double z_threshold = 0;
+  int window_days = 1;
+  std::string severity;
+  std::string message;        // the rule's template with the values filled in
+  std::string related_incident_id;
+  std::string status = "active";  // active | acknowledged | dismissed (people set the last two)
+  DayNumber last_day = 0;     // the latest day of the episode the condition held
+  double peak_zscore = 0;     // largest bad-direction z over the episode so far
+  int days_in_alert = 0;      // days of the episode (within the evaluated range and before) the condition held
+};
+
+struct MonitorEvaluation {
+  std::vector<MonitorAlert> raised;    // episodes starting inside the evaluated range
+  std::vector<MonitorAlert> extended;  // episodes that started before it and still run in it
+  std::int64_t days_evaluated = 0;
+};
+
+// The condition on day index i: the detection reading of the rule's metric
+// with the rule's direction and threshold (nullopt: it does not hold).
+std::optional<MonitorReading> monitor_condition(const MonitorRule& rule, const MetricValues& series, std::size_t i,
+                                                DayNumber first_day, const DetectConfig& detect);
+
+// Replays the monitor from its born day to the end of the evaluated range
+// (each day sees only metrics up to that day, so a daily run and a backfill
+// give the same alerts) and returns the episodes that touch the range.
+// An episode that starts on a silent day stays silent to its end.
+MonitorEvaluation evaluate_monitor(const MonitorSubject& subject, const DailyMetrics& metrics,
+                                   const DetectConfig& detect, const MonitorRuntimeConfig& config = {});
+
+std::string monitor_alert_id(const std::string& monitor_id, DayNumber episode_start);
+
+// The template with {value} {baseline} {zscore} {day} {source_incident_date} filled in.
+std::string fill_alert_message(const std::string& message_template, const MonitorAlert& alert,
+                               DayNumber source_incident_day);
+
+// The design's MonitorAlert as JSON, plus day, zscore, method, z_threshold,
+// window_days, last_day, peak_zscore and days_in_alert.
+std::string monitor_alert_json(const MonitorAlert& alert);
+MonitorAlert monitor_alert_from_json(const std::string& json);
+
+}  // namespace bre

@@ -1,0 +1,135 @@
+#include "bre/monitor/run_monitors.h"
+
+#include <algorithm>
+#include <map>
+
+#include "bre/detect/run_detect.h"
+#include "bre/store/incident_store.h"
+#include "bre/store/metric_store.h"
+
+namespace bre {
+
+namespace {
+
+struct StoredWindow {
+  std::string severity;
+  DayNumber from = 0, to = 0;
+};
+
+DayNumber day_of(std::string_view text) { return parse_date(text).value_or(0) / kMsPerDay; }
+
+std::map<std::string, StoredWindow> incident_windows(Database& db) {
+  Statement s = db.prepare("SELECT incident_id, severity, window_start, window_end FROM incidents");
+  std::map<std::string, StoredWindow> out;
+  while (s.step()) out[s.text(0)] = {s.text(1), day_of(s.text_view(2)), day_of(s.text_view(3))};
+  return out;
+}
+
+}  // namespace
+
+MonitorGenerationResult generate_monitors(Workspace& ws, const std::vector<CausalChain>& chains,
+                                          const DependencyGraphs& graphs, const DetectConfig& detect, TimeMs now,
+                                          const Logger& log) {
+  ScopedTimer timer(log, "monitor", "generate");
+  Database& db = ws.db();
+  Transaction tx(db);
+  const auto windows = incident_windows(db);
+  MonitorGenerationResult r;
+  std::vector<MonitorRule> generated;
+  for (const CausalChain& chain : chains) {
+    auto it = windows.find(chain.incident_id);
+    if (it == windows.end()) continue;
+    ++r.chains;
+    for (MonitorRule& rule : generate_monitor_rules(chain, it->second.severity, it->second.from, graphs, detect, now))
+      generated.push_back(std::move(rule));
+  }
+  r.rules = static_cast<std::int64_t>(generated.size());
+  r.saved = save_generated_monitors(db, generated);
+  r.monitors = db.query_int("SELECT count(*) FROM monitors");
+  tx.commit();
+  log.info("monitor", "monitors_generated",
+           {{"chains", r.chains}, {"rules", r.rules}, {"created", r.saved.created}, {"updated", r.saved.updated}});
+  return r;
+}
+
+MonitorRunResult run_monitors(Workspace& ws, const MonitorRunOptions& options, const DetectConfig& detect,
+                              const Logger& log) {
+  ScopedTimer timer(log, "monitor", "run");
+  Database& db = ws.db();
+  Transaction tx(db);
+  DetectConfig with_feedback = detect;
+  exclude_labelled_windows(with_feedback, windows_labelled_normal(db));
+  const DailyMetrics metrics = read_daily_metrics(db);
+  const auto windows = incident_windows(db);
+  MonitorRunResult r;
+  if (metrics.days == 0) {
+    tx.commit();
+    return r;
+  }
+  const DayNumber latest = metrics.day(metrics.days - 1);
+  for (const MonitorRule& rule : list_monitors(db)) {
+    if (!rule.enabled) continue;
+    MonitorSubject subject{rule, rule.source_incident_day, {}, {}};
+    if (auto first = windows.find(rule.source_incident_id); first != windows.end())
+      subject.born_day = first->second.from;
+    // While a source incident is open (its window and the quiet days that
+    // end it) the incident is the alarm; the monitor keeps quiet.
+    for (const std::string& id : rule.source_incident_ids)
+      if (auto w = windows.find(id); w != windows.end())
+        subject.silent.push_back({w->second.from, w->second.to + detect.quiet_days_to_end});
+    const auto last = monitor_last_evaluated(db, rule.monitor_id);
+    subject.evaluate.from = options.from.value_or(last ? *last + 1 : subject.born_day);
+    subject.evaluate.to = std::min(options.to.value_or(latest), latest);
+    DetectConfig reading = with_feedback;
+    if (options.runtime.exclude_source_windows)
+      for (const std::string& id : rule.source_incident_ids)
+        if (auto w = windows.find(id); w != windows.end())
+          reading.baseline.excluded_days[rule.metric_name].push_back({w->second.from, w->second.to});
+    const MonitorEvaluation e = evaluate_monitor(subject, metrics, reading, options.runtime);
+    ++r.monitors;
+    if (e.days_evaluated == 0) continue;
+    r.days_evaluated += e.days_evaluated;
+    const DayNumber from = std::max(subject.evaluate.from, subject.born_day);
+    r.from = r.from ? std::min(*r.from, from) : from;
+    r.to = r.to ? std::max(*r.to, subject.evaluate.to) : subject.evaluate.to;
+    const AlertSaveResult saved = save_alerts(db, e);
+    r.alerts.raised += saved.raised;
+    r.alerts.extended += saved.extended;
+    r.alerts.raised_ids.insert(r.alerts.raised_ids.end(), saved.raised_ids.begin(), saved.raised_ids.end());
+    if (!last || subject.evaluate.to > *last) set_monitor_last_evaluated(db, rule.monitor_id, subject.evaluate.to);
+  }
+  tx.commit();
+  log.info("monitor", "monitors_run",
+           {{"monitors", r.monitors}, {"days_evaluated", r.days_evaluated}, {"alerts_raised", r.alerts.raised},
+            {"alerts_extended", r.alerts.extended}});
+  return r;
+}
+
+std::string monitor_generation_json(const MonitorGenerationResult& r) {
+  return JsonObjectWriter()
+      .integer("chains", r.chains)
+      .integer("rules_generated", r.rules)
+      .integer("created", r.saved.created)
+      .integer("updated", r.saved.updated)
+      .integer("unchanged", r.saved.unchanged)
+      .raw("created_ids", json_string_array(r.saved.created_ids))
+      .raw("updated_ids", json_string_array(r.saved.updated_ids))
+      .integer("monitors", r.monitors)
+      .string("model", kMonitorModelVersion)
+      .str();
+}
+
+std::string monitor_run_json(const MonitorRunResult& r, const MonitorRunOptions& options) {
+  JsonObjectWriter j;
+  j.integer("monitors", r.monitors).integer("days_evaluated", r.days_evaluated);
+  if (r.from) j.string("from", format_day(*r.from)); else j.null("from");
+  if (r.to) j.string("to", format_day(*r.to)); else j.null("to");
+  return j.integer("alerts_raised", r.alerts.raised)
+      .integer("alerts_extended", r.alerts.extended)
+      .raw("alert_ids", json_string_array(r.alerts.raised_ids))
+      .integer("episode_quiet_days", options.runtime.episode_quiet_days)
+      .boolean("exclude_source_windows", options.runtime.exclude_source_windows)
+      .str();
+}
+
+}  // namespace bre

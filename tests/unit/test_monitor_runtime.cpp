@@ -1,0 +1,176 @@
+// The monitor runtime on metric series built by hand: a rising refund rate
+// crosses the monitor's 2.5σ before detection's 3σ; one alert per episode;
+// silence before a monitor is born and while its source incident is open;
+// window_days; and a day-by-day run gives exactly the alerts of one backfill.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "bre/core/metric_catalog.h"
+#include "bre/monitor/monitor_runtime.h"
+
+using namespace bre;
+
+namespace {
+
+const DayNumber kStart = *parse_date("2026-01-05") / kMsPerDay;
+
+// refund_rate at about 5 % with ±15 % deterministic noise, 120 days; the caller adds ramps.
+DailyMetrics refund_metrics() {
+  DailyMetrics m;
+  m.first_day = kStart;
+  m.days = 120;
+  for (const MetricInfo& info : metric_catalog()) m.names.push_back(info.name);
+  m.values.assign(m.names.size(), MetricValues(m.days));
+  auto& v = const_cast<MetricValues&>(*m.find("refund_rate"));
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = 0.05 * (1.0 + 0.15 * std::sin(static_cast<double>(i) * 1.7));
+  return m;
+}
+
+// A rise of `step` a day for `days` days from day index `at`, then back to normal.
+void ramp(DailyMetrics& m, std::size_t at, int days, double step) {
+  auto& v = const_cast<MetricValues&>(*m.find("refund_rate"));
+  for (int k = 0; k < days; ++k) *v[at + static_cast<std::size_t>(k)] += step * (k + 1);
+}
+
+MonitorRule refund_rule() {
+  MonitorRule r;
+  r.monitor_id = monitor_id_for("refund_rate", +1);
+  r.metric_name = "refund_rate";
+  r.direction = +1;
+  r.z_threshold = 2.5;
+  r.condition = "zscore > 2.5";
+  r.severity_if_triggered = "medium";
+  r.source_incident_id = "inc_source";
+  r.source_incident_day = kStart + 30;
+  r.alert_message_template = "refund rate {value} (baseline {baseline}, z {zscore}) on {day}; last time: {source_incident_date}";
+  return r;
+}
+
+MonitorSubject subject(const MonitorRule& rule, DayNumber from, DayNumber to) {
+  return MonitorSubject{rule, rule.source_incident_day, {}, {from, to}};
+}
+
+// The first day index from `at` on which detection's own 3σ trigger fires.
+std::optional<std::size_t> detection_day(const DailyMetrics& m, std::size_t at) {
+  const TriggerRule trigger{"refund_rate", +1, 3.0};
+  for (std::size_t i = at; i < m.days; ++i)
+    if (auto s = strongest_reading(trigger, *m.find("refund_rate"), i, m.first_day, DetectConfig{}); s && s->z >= 3.0)
+      return i;
+  return std::nullopt;
+}
+
+}  // namespace
+
+TEST_CASE("monitor runtime: a slow rise alerts before detection fires, once for the whole episode") {
+  DailyMetrics m = refund_metrics();
+  ramp(m, 70, 10, 0.003);
+  const auto detected = detection_day(m, 60);
+  REQUIRE(detected);
+  const MonitorEvaluation e = evaluate_monitor(subject(refund_rule(), kStart, m.day(m.days - 1)), m, DetectConfig{});
+  REQUIRE(e.raised.size() == 1);
+  const MonitorAlert& a = e.raised[0];
+  CHECK(a.day < m.day(*detected));  // the early warning
+  CHECK(a.day >= m.day(70));        // and not before anything happened
+  CHECK(a.zscore >= 2.5);
+  CHECK(a.zscore < 3.0);
+  CHECK(a.last_day >= m.day(*detected));
+  CHECK(a.peak_zscore >= 3.0);
+  CHECK(a.days_in_alert >= 2);
+  CHECK(a.alert_id == monitor_alert_id(a.monitor_id, a.day));
+  CHECK(a.triggered_at == (a.day + 1) * kMsPerDay - 1);
+  CHECK(a.related_incident_id == "inc_source");
+  CHECK(a.message.find(format_day(a.day)) != std::string::npos);
+  CHECK(a.message.find(format_day(kStart + 30)) != std::string::npos);
+  CHECK(a.message.find('{') == std::string::npos);
+  // The alert round-trips through its JSON.
+  CHECK(monitor_alert_json(monitor_alert_from_json(monitor_alert_json(a))) == monitor_alert_json(a));
+}
+
+TEST_CASE("monitor runtime: a second rise after the quiet days is a second alert; within them, the same one") {
+  DailyMetrics m = refund_metrics();
+  ramp(m, 60, 4, 0.006);
+  ramp(m, 95, 4, 0.006);
+  const DayRange all{kStart, m.day(m.days - 1)};
+  CHECK(evaluate_monitor(subject(refund_rule(), all.from, all.to), m, DetectConfig{}).raised.size() == 2);
+
+  // Two bursts with one calm day between them are one episode under the
+  // default 3 quiet days, two when one quiet day ends an episode.
+  DailyMetrics close = refund_metrics();
+  ramp(close, 60, 2, 0.015);
+  ramp(close, 63, 2, 0.015);
+  const auto one = evaluate_monitor(subject(refund_rule(), all.from, all.to), close, DetectConfig{});
+  const auto two = evaluate_monitor(subject(refund_rule(), all.from, all.to), close, DetectConfig{}, {1});
+  CHECK(one.raised.size() == 1);
+  CHECK(two.raised.size() == 2);
+}
+
+TEST_CASE("monitor runtime: nothing before the monitor is born, nothing while its source incident is open") {
+  DailyMetrics m = refund_metrics();
+  ramp(m, 40, 10, 0.005);
+  MonitorRule rule = refund_rule();
+  const DayRange all{kStart, m.day(m.days - 1)};
+  CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}).raised.size() == 1);
+  rule.source_incident_day = m.day(50);  // born after the rise
+  CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}).raised.empty());
+
+  rule = refund_rule();
+  MonitorSubject quiet = subject(rule, all.from, all.to);
+  quiet.silent.push_back({m.day(41), m.day(52)});  // the rise is the source incident: it started inside it
+  CHECK(evaluate_monitor(quiet, m, DetectConfig{}).raised.empty());
+  // An episode that began before the silence is still an alert.
+  quiet.silent = {{m.day(44), m.day(52)}};
+  CHECK(evaluate_monitor(quiet, m, DetectConfig{}).raised.size() == 1);
+}
+
+TEST_CASE("monitor runtime: window_days asks for that many days in a row") {
+  DailyMetrics m = refund_metrics();
+  ramp(m, 70, 10, 0.003);
+  MonitorRule rule = refund_rule();
+  const DayRange all{kStart, m.day(m.days - 1)};
+  const auto one_day = evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{});
+  rule.window_days = 2;
+  const auto two_days = evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{});
+  REQUIRE(one_day.raised.size() == 1);
+  REQUIRE(two_days.raised.size() == 1);
+  const MonitorAlert& late = two_days.raised[0];
+  CHECK(late.day > one_day.raised[0].day);
+  // It alerts on the second of two days in a row, and no pair came before.
+  const auto held = [&](DayNumber d) {
+    return monitor_condition(rule, *m.find("refund_rate"), static_cast<std::size_t>(d - m.first_day), m.first_day,
+                             DetectConfig{})
+        .has_value();
+  };
+  CHECK(held(late.day));
+  CHECK(held(late.day - 1));
+  for (DayNumber d = m.first_day + 1; d < late.day; ++d) CHECK_FALSE((held(d) && held(d - 1)));
+  CHECK(two_days.raised[0].alert_id != one_day.raised[0].alert_id);
+}
+
+TEST_CASE("monitor runtime: a run per day raises exactly the alerts of one backfill") {
+  DailyMetrics m = refund_metrics();
+  ramp(m, 40, 10, 0.005);
+  ramp(m, 90, 10, 0.004);
+  const MonitorRule rule = refund_rule();
+  const auto backfill = evaluate_monitor(subject(rule, kStart, m.day(m.days - 1)), m, DetectConfig{});
+  REQUIRE(backfill.raised.size() == 2);
+  std::vector<MonitorAlert> daily;
+  std::size_t extended_runs = 0;
+  for (DayNumber d = kStart; d <= m.day(m.days - 1); ++d) {
+    // The metrics as a live run on day d had them: nothing after d.
+    DailyMetrics so_far = m;
+    so_far.days = static_cast<std::size_t>(d - kStart + 1);
+    for (MetricValues& v : so_far.values) v.resize(so_far.days);
+    const auto e = evaluate_monitor(subject(rule, d, d), so_far, DetectConfig{});
+    daily.insert(daily.end(), e.raised.begin(), e.raised.end());
+    extended_runs += e.extended.size();
+  }
+  REQUIRE(daily.size() == backfill.raised.size());
+  for (std::size_t k = 0; k < daily.size(); ++k) {
+    CHECK(daily[k].alert_id == backfill.raised[k].alert_id);
+    CHECK(daily[k].zscore == backfill.raised[k].zscore);
+  }
+  // Each later day of an episode extends it instead of raising another.
+  CHECK(extended_runs + daily.size() ==
+        static_cast<std::size_t>(backfill.raised[0].days_in_alert + backfill.raised[1].days_in_alert));
+}
