@@ -56,7 +56,7 @@ void register_detect(Declarer& root) {
   static std::string methods = "mad,iforest,changepoint";
   static std::string run_id;
   root.command(
-      "scan", "one reliability scan: build-state, detect, correlate, rca and blast radius, monitors; records the run manifest",
+      "scan", "one reliability scan: build-state, detect, correlate, rca and blast radius, postmortems, monitors; records the run manifest",
       [](Declarer& d) {
         d.option("--methods", &methods, "detection layers, as for bre detect (default: all three)");
         d.footer("Examples:\n  bre scan\n  bre manifest $(bre --format json scan | jq -r .run_id)\n"

@@ -1,14 +1,16 @@
 // bre postmortem INCIDENT_ID|--cascade CASCADE_ID|--all: the design's
-// postmortem (docs/postmortem.md) as JSON or Markdown, built from what the
-// scan stored and kept in the workspace.
+// postmortem (docs/postmortem.md) as JSON, Markdown or PDF, built from what
+// the scan stored and kept in the workspace.
 #include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
 #include "bre/core/error.h"
+#include "bre/postmortem/postmortem_pdf.h"
 #include "bre/postmortem/render_postmortem.h"
 #include "bre/postmortem/run_postmortem.h"
+#include "bre/store/chart_store.h"
 #include "bre/store/postmortem_store.h"
 #include "command.h"
 
@@ -20,11 +22,13 @@ namespace fs = std::filesystem;
 
 // One postmortem in the chosen format. Markdown reads well in a terminal, so
 // `table` is the Markdown too.
-std::string rendered(const Postmortem& pm, Format f) {
+// `bre postmortem` as JSON, Markdown or PDF. A PDF draws the incident
+// metrics' charts from the workspace's gold metrics.
+std::string rendered(Database& db, const Postmortem& pm, Format f) {
   switch (f) {
     case Format::md:
     case Format::table: return postmortem_markdown(pm);
-    // PDF (to be wired): case Format::pdf: return render_postmortem_pdf(pm, charts); -o or --out-dir required.
+    case Format::pdf: return render_postmortem_pdf(pm, postmortem_charts(db, pm));
     default: return nlohmann::ordered_json::parse(postmortem_json(pm)).dump(2) + "\n";
   }
 }
@@ -55,11 +59,11 @@ void register_postmortem(Declarer& root) {
         d.flag("--all", &all, "every cascade, and every incident in no cascade (false alarms aside)");
         d.option("-o,--output", &output, "write the postmortem to FILE instead of stdout");
         d.option("--out-dir", &out_dir, "with --all: one file per postmortem in DIR, named after its incident or cascade");
-        // PDF: add Format::pdf here and a case in rendered() calling render_postmortem_pdf (the pdf helper's).
-        d.formats({Format::table, Format::json, Format::md});
+        d.formats({Format::table, Format::json, Format::md, Format::pdf});
         d.footer("Examples:\n  bre postmortem inc_4875807a2e20ed7e --format md\n"
                  "  bre postmortem --cascade cas_8ede8a686b63ba33 --format json -o cascade.json\n"
                  "  bre postmortem --all --format md --out-dir postmortems/\n"
+                 "  bre postmortem inc_4875807a2e20ed7e --format pdf -o incident.pdf   (A4, for printing)\n"
                  "Sections and how each is derived: docs/postmortem.md. Run bre scan (or detect, correlate, rca) "
                  "first.\nExit codes: 0 ok, 2 usage, 66 unknown incident or cascade, 74 a file cannot be written.");
       },
@@ -81,7 +85,7 @@ void register_postmortem(Declarer& root) {
           nlohmann::ordered_json written = nlohmann::ordered_json::array();
           for (const Postmortem& pm : pms) {
             const fs::path file = fs::path(out_dir) / (pm.cascade_id.value_or(pm.incident_id) + extension(f));
-            write_file(file, rendered(pm, f));
+            write_file(file, rendered(ws.db(), pm, f));
             written.push_back({{"postmortem_id", pm.postmortem_id},
                                {"incident_id", pm.incident_id},
                                {"cascade_id", pm.cascade_id ? nlohmann::ordered_json(*pm.cascade_id) : nullptr},
@@ -97,13 +101,16 @@ void register_postmortem(Declarer& root) {
           else std::fputs(lines.c_str(), stdout);
           return 0;
         }
+        // A PDF is one document per file: never several concatenated, never to a terminal.
+        if (f == Format::pdf && (all || output.empty()))
+          throw_usage("--format pdf writes a file: give -o FILE (or --all --out-dir DIR)");
         std::string text;
         if (all && f == Format::json) {
           nlohmann::ordered_json list = nlohmann::ordered_json::array();
           for (const Postmortem& pm : pms) list.push_back(nlohmann::ordered_json::parse(postmortem_json(pm)));
           text = list.dump(2) + "\n";
         } else {
-          for (const Postmortem& pm : pms) text += (text.empty() ? "" : "\n---\n\n") + rendered(pm, f);
+          for (const Postmortem& pm : pms) text += (text.empty() ? "" : "\n---\n\n") + rendered(ws.db(), pm, f);
         }
         if (!output.empty()) write_file(output, text);
         else std::fwrite(text.data(), 1, text.size(), stdout);

@@ -2,6 +2,7 @@
 // builder's inputs (run_postmortem.h says where each comes from), store the result.
 #include "bre/postmortem/run_postmortem.h"
 
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@
 #include "bre/store/impact_store.h"
 #include "bre/store/incident_store.h"
 #include "bre/store/metric_store.h"
+#include "bre/store/monitor_store.h"
 #include "bre/store/postmortem_store.h"
 
 namespace bre {
@@ -140,6 +142,13 @@ PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& su
                                               graphs, detect, generated_at);
     in.monitors = subject.cascade ? merge_monitor_rules(in.monitors, rules) : rules;
   }
+  // The monitors as the workspace keeps them, where it does: merged with
+  // other incidents' and tuned by people (bre monitor set/disable); a rule
+  // not stored yet (bre postmortem before any scan) is shown as generated.
+  std::map<std::string, MonitorRule> stored;
+  for (MonitorRule& r : list_monitors(db)) stored.emplace(r.monitor_id, std::move(r));
+  for (MonitorRule& r : in.monitors)
+    if (auto it = stored.find(r.monitor_id); it != stored.end()) r = it->second;
   in.quality_weights = metric_quality_weights(db);
   in.evidence_event_times = event_times(db, in);
   in.dependency_graph_version = graphs.metrics.version();

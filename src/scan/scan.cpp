@@ -12,8 +12,11 @@
 #include "bre/correlate/run_correlate.h"
 #include "bre/detect/run_detect.h"
 #include "bre/monitor/run_monitors.h"
+#include "bre/postmortem/run_postmortem.h"
 #include "bre/rca/run_rca.h"
 #include "bre/state/build_state.h"
+#include "bre/store/event_store.h"
+#include "bre/store/postmortem_store.h"
 #include "bre/store/runs.h"
 
 namespace bre {
@@ -73,6 +76,22 @@ std::string explained_json(const CorrelateRunResult& linked, const RcaRunResult&
       .str();
 }
 
+// The postmortems written: their ids and subjects, for the manifest.
+std::string postmortems_json(const std::vector<Postmortem>& written) {
+  std::string items = "[";
+  for (const Postmortem& pm : written) {
+    JsonObjectWriter w;
+    w.string("postmortem_id", pm.postmortem_id).string("incident_id", pm.incident_id);
+    if (pm.cascade_id) w.string("cascade_id", *pm.cascade_id);
+    w.integer("monitors", static_cast<std::int64_t>(pm.monitors.size()));
+    items += (items.size() > 1 ? "," : "") + w.str();
+  }
+  return JsonObjectWriter()
+      .integer("count", static_cast<std::int64_t>(written.size()))
+      .raw("postmortems", items + "]")
+      .str();
+}
+
 }  // namespace
 
 ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig& cfg, const Logger& log,
@@ -92,6 +111,12 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   // Prevention monitors from each chain's top path, merged into the stored ones.
   const MonitorGenerationResult monitors = generate_monitors(ws, explained.chains, graphs, cfg, started, log);
   const TimeMs monitors_done = now_ms();
+  // Postmortems: one per cascade and per incident in no cascade, each with
+  // the monitors just stored.
+  const std::vector<Postmortem> written =
+      run_postmortems(ws, all_postmortem_subjects(db), graphs, run_id, log, cfg, rca_cfg);
+  prune_postmortems(db);
+  const TimeMs postmortems_done = now_ms();
   // The last stage: every enabled monitor on the days it has not seen yet.
   // It runs after generation so a monitor born in this scan backfills from
   // its incident on (never before it: docs/monitors.md).
@@ -132,6 +157,7 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   add_detect_outputs(produced, detected);
   produced.raw("explained", explained_json(linked, explained))
       .raw("monitors", monitor_generation_json(monitors))
+      .raw("postmortems", postmortems_json(written))
       .raw("monitor_run", monitor_run_json(watched, monitor_options));
   m.raw("methods_run", methods)
       .raw("methods_fired", fired)
@@ -142,10 +168,18 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
                                .integer("correlate", correlate_done - detect_done)
                                .integer("rca_and_blast_radius", rca_done - correlate_done)
                                .integer("monitor_generation", monitors_done - rca_done)
-                               .integer("monitor_run", finished - monitors_done)
+                               .integer("postmortems", postmortems_done - monitors_done)
+                               .integer("monitor_run", finished - postmortems_done)
                                .str())
       .raw("produced", produced.str());
-  ScanResult r{run_id, m.str()};
+  ScanResult r{run_id, m.str(), {}};
+  r.summary.events = count_live_events(db);
+  r.summary.days = detected.days;
+  r.summary.incidents = detected.incidents;
+  r.summary.cascades = linked.cascades;
+  r.summary.postmortems = static_cast<std::int64_t>(written.size());
+  r.summary.monitors = monitors.monitors;
+  r.summary.alerts_raised = watched.alerts.raised;
   record_run(db, {run_id, "scan", started, finished, "succeeded", r.manifest});
   return r;
 }

@@ -89,10 +89,10 @@ inline Postmortem long_postmortem(int timeline_rows = 90) {
       " filled the fulfillment backlog and pushed the delivery delay rate to 3.9 times its baseline for nine days.";
   PostmortemIncident a{"inc_supplier_0305", "supplier_dependency_failure", "high", "very_high", "ended", "acknowledged",
                        pm_day("2026-03-05"), pm_day("2026-03-11"), *parse_iso8601("2026-03-05T23:59:59Z"),
-                       "supplier_delay_rate", 0.31, 0.04, 13.6, {"mad_zscore", "changepoint"}, {}};
+                       "supplier_delay_rate", 0.31, 0.04, 13.6, {"mad_zscore", "changepoint"}, {}, {}, {}, 0};
   PostmortemIncident b{"inc_fulfil_0308", "fulfillment_sla_degradation", "high", "high", "ended", "open",
                        pm_day("2026-03-08"), pm_day("2026-03-13"), *parse_iso8601("2026-03-08T23:59:59Z"),
-                       "delivery_delay_rate", 0.21, 0.054, 9.8, {"mad_zscore"}, {}};
+                       "delivery_delay_rate", 0.21, 0.054, 9.8, {"mad_zscore"}, {}, {}, {}, 0};
   pm.incidents = {a, b};
   for (int i = 0; i < timeline_rows; ++i) {
     TimelineEntry e;

@@ -1,9 +1,9 @@
 // `bre scan`: one reliability scan — build the gold metrics, detect
 // incidents, link them into cascades, explain each with a BRE-RCA chain and
-// size its blast radius, turn each chain into prevention monitors and run
-// them (bre/monitor/run_monitors.h) — recorded as a run with the design's manifest (what went in,
-// with which versions and parameters, what came out), so a result can be
-// explained and reproduced later (`bre manifest RUN_ID`).
+// size its blast radius, turn each chain into prevention monitors, write the
+// postmortems, then run the monitors — recorded as a run with the design's
+// manifest (what went in, with which versions and parameters, what came out),
+// so a result can be explained and reproduced later (`bre manifest RUN_ID`).
 #pragma once
 #include <string>
 
@@ -14,9 +14,17 @@
 
 namespace bre {
 
+// What a scan leaves in the workspace, counted (the demo's summary block).
+struct ScanSummary {
+  std::int64_t events = 0;       // live events read
+  std::int64_t days = 0;         // days of gold metrics
+  std::int64_t incidents = 0, cascades = 0, postmortems = 0, monitors = 0, alerts_raised = 0;
+};
+
 struct ScanResult {
   std::string run_id;
   std::string manifest;  // JSON object, as stored in runs.manifest
+  ScanSummary summary;
 };
 
 ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig& cfg, const Logger& log,
