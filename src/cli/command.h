@@ -105,6 +105,7 @@ void register_impact(Declarer& root);
 void register_simulate(Declarer& root);
 void register_compare(Declarer& root);
 void register_postmortem(Declarer& root);
+void register_demo(Declarer& root);
 void register_monitor(Declarer& root);
 
 }  // namespace bre::cli

@@ -143,6 +143,7 @@ int run_main(int argc, char** argv) {
   register_simulate(root);
   register_compare(root);
   register_postmortem(root);
+  register_demo(root);
   register_monitor(root);
 
   // Every runnable command's --help says which formats it takes.

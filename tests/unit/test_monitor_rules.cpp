@@ -4,6 +4,7 @@
 // one rule per metric and condition.
 #include <doctest/doctest.h>
 
+#include "bre/monitor/early_warnings.h"
 #include "bre/monitor/monitor_rules.h"
 
 using namespace bre;
@@ -106,4 +107,33 @@ TEST_CASE("monitor rules: JSON round trip") {
   CHECK(rules[1].condition == "zscore < -2.5");
   CHECK_THROWS(monitor_rule_from_json("[]"));
   CHECK_THROWS(monitor_rule_from_json("{\"monitor_id\":1}"));
+}
+
+TEST_CASE("early warnings: an alert counts when it precedes the detection of its monitor's incident type") {
+  MonitorRule backlog;
+  backlog.monitor_id = "mon_backlog";
+  backlog.source_incident_type = "fulfillment_sla_degradation";
+  auto alert = [](const char* id, DayNumber day) {
+    MonitorAlert a;
+    a.alert_id = id;
+    a.monitor_id = "mon_backlog";
+    a.metric_name = "fulfillment_backlog";
+    a.day = day;
+    return a;
+  };
+  const std::vector<DetectedAt> incidents = {
+      {"inc_old", "fulfillment_sla_degradation", kDay - 30, kDay - 30},  // long before
+      {"inc_open", "fulfillment_sla_degradation", kDay + 18, kDay + 20},
+      {"inc_next", "fulfillment_sla_degradation", kDay + 4, kDay + 6},   // 6 days after the first alert
+      {"inc_other", "refund_spike", kDay + 1, kDay + 1},                  // another type: not this monitor's
+  };
+  const auto warnings =
+      early_warnings({alert("alr_a", kDay), alert("alr_b", kDay + 19), alert("alr_c", kDay + 40),
+                      [&] { auto a = alert("alr_x", kDay); a.monitor_id = "mon_unknown"; return a; }()},
+                     {backlog}, incidents);
+  REQUIRE(warnings.size() == 1);  // alr_b fell inside inc_open's window; alr_c precedes nothing
+  CHECK(warnings[0].alert_id == "alr_a");
+  CHECK(warnings[0].incident_id == "inc_next");
+  CHECK(warnings[0].days_earlier == 6);
+  CHECK(early_warnings({alert("alr_a", kDay)}, {backlog}, incidents, 5).empty());  // beyond the horizon
 }

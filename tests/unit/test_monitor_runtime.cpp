@@ -87,7 +87,7 @@ TEST_CASE("monitor runtime: a slow rise alerts before detection fires, once for 
   CHECK(monitor_alert_json(monitor_alert_from_json(monitor_alert_json(a))) == monitor_alert_json(a));
 }
 
-TEST_CASE("monitor runtime: a second rise after the quiet days is a second alert; within them, the same one") {
+TEST_CASE("monitor runtime: a second rise after the quiet days is a second alert, within them the same one") {
   DailyMetrics m = refund_metrics();
   ramp(m, 60, 4, 0.006);
   ramp(m, 95, 4, 0.006);
