@@ -79,10 +79,11 @@ std::string narrative_of(const WhatIfScenario& s) {
     out += fmt::format("{} would make {} more severe", s.triggered_incidents.empty() ? "" : ",",
                        incident_list(s.escalated_incidents));
   if (!s.prolonged_incidents.empty())
-    out += fmt::format("{} would prolong {} past {}",
-                       s.triggered_incidents.empty() && s.escalated_incidents.empty() ? "" : ",",
+    out += fmt::format("{} would prolong {}{}", s.triggered_incidents.empty() && s.escalated_incidents.empty() ? "" : ",",
                        incident_list(s.prolonged_incidents),
-                       format_date(s.prolonged_incidents.front().baseline_window_end.value_or(0) * kMsPerDay));
+                       s.prolonged_incidents.size() == 1 && s.prolonged_incidents.front().baseline_window_end
+                           ? " past " + format_date(*s.prolonged_incidents.front().baseline_window_end * kMsPerDay)
+                           : std::string(" past today's end"));
   if (!s.incidents_avoided.empty())
     out += fmt::format("{} would avoid {}",
                        s.triggered_incidents.empty() && s.escalated_incidents.empty() && s.prolonged_incidents.empty()

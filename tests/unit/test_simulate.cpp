@@ -346,6 +346,34 @@ TEST_CASE("simulate: bringing an anomaly back down avoids the incident it fired"
   for (const auto& t : s.triggered_incidents) CHECK(t.incident.incident_type != "fulfillment_sla_degradation");
 }
 
+TEST_CASE("simulate: late days merged into an incident that ended before the window prolong it") {
+  DailyMetrics m = delivery_business();
+  // Late deliveries quadruple on days 100..104: a critical incident today,
+  // over before the window (days 106..119) starts.
+  for (std::size_t t = 100; t <= 104; ++t) *m.values[0][t] *= 4;
+  DependencyGraphs g = default_dependency_graphs();
+  g.metrics = delay_to_tickets();
+  WhatIfConfig cfg;
+  cfg.detect.isolation_forest = cfg.detect.changepoints = false;
+  const DayNumber from = m.day(106), to = m.day(m.days - 1);
+  // +20 points: the detector re-fires within reopen_days of the end, so the
+  // simulated run has one incident from day 100 on, as severe as today's.
+  const WhatIfScenario s = simulate_what_if(m, g, {{{"delivery_delay_rate", 20, true}}, from, to}, cfg);
+  REQUIRE(s.prolonged_incidents.size() == 1);
+  const SimulatedIncident& p = s.prolonged_incidents[0];
+  CHECK(p.incident.incident_type == "fulfillment_sla_degradation");
+  REQUIRE(p.baseline_window_end);
+  CHECK(*p.baseline_window_end < from);
+  CHECK(p.incident.window_end > from);
+  CHECK(p.days_after_start == 0);  // today's ended before the window: the extension starts with it
+  for (const auto& t : s.triggered_incidents) CHECK(t.incident.incident_type != "fulfillment_sla_degradation");
+  CHECK(s.narrative.find("A 20 percentage point increase in delivery_delay_rate") == 0);
+  CHECK(s.narrative.find("would prolong Fulfillment SLA Degradation") != std::string::npos);
+  const auto j = nlohmann::json::parse(what_if_json(s));
+  CHECK(j["perturbations"][0]["change_pp"] == 20);
+  CHECK(j["prolonged_incidents"][0].contains("baseline_window_end"));
+}
+
 TEST_CASE("simulate: a window outside the data or a metric twice or none are usage errors") {
   const DailyMetrics m = delivery_business();
   const DependencyGraphs& g = default_dependency_graphs();
