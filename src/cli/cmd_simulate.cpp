@@ -52,8 +52,9 @@ std::string render_scenario(const Json& s, bool md) {
                                 s["narrative"].get<std::string>(), s["caveat"].get<std::string>());
   for (const auto& [key, title] : {std::pair{"triggered_incidents", "would fire (not firing today)"},
                                    std::pair{"escalated_incidents", "would be more severe"},
+                                   std::pair{"prolonged_incidents", "would last longer"},
                                    std::pair{"incidents_avoided", "would no longer fire"}})
-    if (!s[key].empty()) out += heading(title) + render_table(incident_rows(s[key]), cols, md);
+    if (s.contains(key) && !s[key].empty()) out += heading(title) + render_table(incident_rows(s[key]), cols, md);
   if (!s["triggered_cascades"].empty()) {
     out += heading("cascades that would form");
     for (const auto& c : s["triggered_cascades"]) {
@@ -65,13 +66,15 @@ std::string render_scenario(const Json& s, bool md) {
   Json edges = Json::array();
   for (const auto& e : s["propagation"])
     edges.push_back({{"edge", e["from"].get<std::string>() + " -> " + e["to"].get<std::string>()},
+                     {"fitted_on", e.contains("per") ? e["fitted_parent"].get<std::string>() : std::string("-")},
                      {"lag", e.value("lag_days", Json())},
                      {"coefficient", num(e.value("coefficient", Json()))},
                      {"r2", num(e.value("r2", Json()))},
                      {"points", e.value("points", Json())},
+                     {"t_eff", num(e.value("effective_t", Json()))},
                      {"used", e["propagated"].get<bool>() ? std::string("yes") : "no: " + why_not(e["note"])}});
-  out += heading("propagation: 7-day mean of child on parent, best lag within the edge's max lag");
-  out += render_table(edges, {"edge", "lag", "coefficient", "r2", "points", "used"}, md);
+  out += heading("propagation: 7-day mean of child on parent (or on a rate's count), best lag within the edge's max lag");
+  out += render_table(edges, {"edge", "fitted_on", "lag", "coefficient", "r2", "points", "t_eff", "used"}, md);
   Json changed = Json::array();
   for (const auto& [metric, c] : s["simulated_metrics"].items()) {
     const auto& days = c["days"];
@@ -105,11 +108,11 @@ void register_simulate(Declarer& root) {
   root.command(
       "simulate", "what-if: perturb metrics, propagate them down the metric graph, see which incidents would fire",
       [](Declarer& d) {
-        d.option("--perturb", &perturb, "METRIC=+N% or METRIC=-N%; repeat for several metrics");
+        d.option("--perturb", &perturb, "METRIC=+N% or METRIC=-N% (relative), METRIC=+Npp for a ratio metric (percentage points); repeat for several metrics");
         d.option("--from", &from, "first perturbed day, YYYY-MM-DD (default: the window ends on the latest day)");
         d.option("--days", &days, "days perturbed (default 14)");
         d.flag("--save", &save, "keep the scenario in the workspace (bre simulate show ID)");
-        d.footer("Examples:\n  bre simulate --perturb delivery_delay_rate=+30%\n"
+        d.footer("Examples:\n  bre simulate --perturb delivery_delay_rate=+30pp   # 30 more late deliveries per 100\n"
                  "  bre simulate --perturb ar_aging_amount=-50% --save   # half the overdue invoices collected\n"
                  "  bre simulate --perturb order_volume=+50% --from 2026-03-01 --days 7\n"
                  "A stress test with linear effects fitted on the workspace's history, not a prediction.\n"
@@ -131,7 +134,9 @@ void register_simulate(Declarer& root) {
               std::string what;
               for (const auto& p : s["perturbations"])
                 what += (what.empty() ? "" : ", ") +
-                        fmt::format("{}={:+g}%", p["metric"].get<std::string>(), p["change_pct"].get<double>());
+                        (p.contains("change_pp")
+                             ? fmt::format("{}={:+g}pp", p["metric"].get<std::string>(), p["change_pp"].get<double>())
+                             : fmt::format("{}={:+g}%", p["metric"].get<std::string>(), p["change_pct"].get<double>()));
               rows.push_back({{"scenario_id", s["scenario_id"]}, {"perturbations", what},
                               {"window", s["window"][0].get<std::string>() + " .. " + s["window"][1].get<std::string>()},
                               {"triggered", s["triggered_incidents"].size()}, {"avoided", s["incidents_avoided"].size()}});

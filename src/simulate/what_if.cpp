@@ -40,8 +40,9 @@ int severity_rank(const std::string& s) {
   return s == "critical" ? 3 : s == "high" ? 2 : s == "medium" ? 1 : 0;
 }
 
-std::string percent_text(double pct) {
-  return fmt::format("{:g}% {}", std::abs(pct), pct > 0 ? "increase" : "decrease");
+std::string percent_text(const Perturbation& p) {
+  return fmt::format("{:g}{} {}", std::abs(p.change_pct), p.points ? " percentage point" : "%",
+                     p.change_pct > 0 ? "increase" : "decrease");
 }
 
 std::string incident_list(const std::vector<SimulatedIncident>& list) {
@@ -68,7 +69,7 @@ std::string narrative_of(const WhatIfScenario& s) {
   for (std::size_t i = 0; i < s.perturbations.size(); ++i) {
     const Perturbation& p = s.perturbations[i];
     what += (i == 0 ? "" : i + 1 == s.perturbations.size() ? " and " : ", ") +
-            fmt::format("{} {} {}", i == 0 ? "A" : "a", percent_text(p.change_pct), "in " + p.metric);
+            fmt::format("{} {} {}", i == 0 ? "A" : "a", percent_text(p), "in " + p.metric);
   }
   what += fmt::format(" from {}", format_date(s.window_from * kMsPerDay));
   std::string out = what;
@@ -77,11 +78,20 @@ std::string narrative_of(const WhatIfScenario& s) {
   if (!s.escalated_incidents.empty())
     out += fmt::format("{} would make {} more severe", s.triggered_incidents.empty() ? "" : ",",
                        incident_list(s.escalated_incidents));
+  if (!s.prolonged_incidents.empty())
+    out += fmt::format("{} would prolong {}{}", s.triggered_incidents.empty() && s.escalated_incidents.empty() ? "" : ",",
+                       incident_list(s.prolonged_incidents),
+                       s.prolonged_incidents.size() == 1 && s.prolonged_incidents.front().baseline_window_end
+                           ? " past " + format_date(*s.prolonged_incidents.front().baseline_window_end * kMsPerDay)
+                           : std::string(" past today's end"));
   if (!s.incidents_avoided.empty())
     out += fmt::format("{} would avoid {}",
-                       s.triggered_incidents.empty() && s.escalated_incidents.empty() ? "" : ", and",
+                       s.triggered_incidents.empty() && s.escalated_incidents.empty() && s.prolonged_incidents.empty()
+                           ? ""
+                           : ", and",
                        incident_list(s.incidents_avoided));
-  if (s.triggered_incidents.empty() && s.escalated_incidents.empty() && s.incidents_avoided.empty())
+  if (s.triggered_incidents.empty() && s.escalated_incidents.empty() && s.prolonged_incidents.empty() &&
+      s.incidents_avoided.empty())
     out += " would change no incident: the detector finds the same incidents as on today's data";
   out += ".";
   if (!s.triggered_cascades.empty()) {
@@ -103,7 +113,8 @@ std::vector<MetricDelta> propagate(const DailyMetrics& m, const std::vector<Pert
     if (!v) continue;
     auto& d = delta.try_emplace(p.metric, m.days, 0.0).first->second;
     for (DayNumber day = from; day <= to; ++day)
-      if (const auto& x = (*v)[index_of(m, day)]) d[index_of(m, day)] += *x * p.change_pct / 100.0;
+      if (const auto& x = (*v)[index_of(m, day)])
+        d[index_of(m, day)] += p.points ? p.change_pct / 100.0 : *x * p.change_pct / 100.0;
     // A stock keeps its change: invoices collected in the window stay
     // collected, so the amount taken off on its last day stays off after it
     // (else the stock would jump back up and that jump would be an incident).
@@ -116,7 +127,13 @@ std::vector<MetricDelta> propagate(const DailyMetrics& m, const std::vector<Pert
       if (e.to != node || !e.propagated) continue;
       const auto parent = delta.find(e.from);
       if (parent == delta.end()) continue;
-      const std::vector<double> cause = parent->second;  // a copy: the child's entry may be inserted below
+      std::vector<double> cause = parent->second;  // a copy: the child's entry may be inserted below
+      // Fitted in count space: the rate's change is a change of its
+      // numerator count, Δrate(t) × denominator(t) (late deliveries).
+      if (!e.per.empty()) {
+        const MetricValues* per = m.find(e.per);
+        for (std::size_t t = 0; t < m.days; ++t) cause[t] *= per && (*per)[t] ? *(*per)[t] : 0.0;
+      }
       auto& d = delta.try_emplace(node, m.days, 0.0).first->second;
       const auto lag = static_cast<std::size_t>(e.fit->lag);
       for (std::size_t t = lag; t < m.days; ++t) d[t] += e.fit->slope * cause[t - lag];
@@ -199,14 +216,18 @@ WhatIfScenario simulate_what_if(const DailyMetrics& m, const DependencyGraphs& g
   for (const DetectedIncident& inc : then) {
     if (inc.window_end < req.from) continue;  // before the perturbation: the same on both
     const auto match = std::find_if(today.begin(), today.end(), [&](const auto& t) { return overlaps(t, inc); });
-    if (match == today.end()) s.triggered_incidents.push_back({inc, timing(inc), std::nullopt});
+    if (match == today.end()) s.triggered_incidents.push_back({inc, timing(inc), std::nullopt, std::nullopt});
     else if (severity_rank(inc.severity) > severity_rank(match->severity))
-      s.escalated_incidents.push_back({inc, timing(inc), match->severity});
+      s.escalated_incidents.push_back({inc, timing(inc), match->severity, std::nullopt});
+    else if (inc.window_end > match->window_end && match->window_end < req.to)
+      s.prolonged_incidents.push_back(
+          {inc, static_cast<int>(std::max<DayNumber>(0, match->window_end + 1 - req.from)), std::nullopt,
+           match->window_end});
   }
   for (const DetectedIncident& inc : today) {
     if (inc.window_end < req.from) continue;
     if (std::none_of(then.begin(), then.end(), [&](const auto& t) { return overlaps(t, inc); }))
-      s.incidents_avoided.push_back({inc, timing(inc), std::nullopt});
+      s.incidents_avoided.push_back({inc, timing(inc), std::nullopt, std::nullopt});
   }
 
   // Cascades among the simulated incidents from the window on. There are no
@@ -238,7 +259,7 @@ std::string scenario_id_of(const std::vector<Perturbation>& perturbations, DayNu
   std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.metric < b.metric; });
   std::string key = std::string(kWhatIfVersion) + "|" + format_date(from * kMsPerDay) + "|" +
                     format_date(to * kMsPerDay) + "|" + format_date(latest_day * kMsPerDay);
-  for (const Perturbation& p : sorted) key += "|" + p.metric + "=" + json_number(p.change_pct);
+  for (const Perturbation& p : sorted) key += "|" + p.metric + "=" + json_number(p.change_pct) + (p.points ? "pp" : "");
   return "scn_" + sha256_hex(key).substr(0, 16);
 }
 

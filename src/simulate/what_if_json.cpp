@@ -1,4 +1,5 @@
 // WhatIfScenario as JSON: the design's fields plus the fits behind them.
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "bre/core/time.h"
@@ -28,6 +29,7 @@ Json incident_json(const SimulatedIncident& s) {
             {"primary_metric_zscore", i.primary.z},
             {"detection_methods", i.detection_methods}};
   if (s.baseline_severity) j["baseline_severity"] = *s.baseline_severity;
+  if (s.baseline_window_end) j["baseline_window_end"] = date(*s.baseline_window_end);
   return j;
 }
 
@@ -43,7 +45,7 @@ std::string what_if_json(const WhatIfScenario& s) {
   Json j;
   j["scenario_id"] = s.scenario_id;
   Json perturbations = Json::array();
-  for (const Perturbation& p : s.perturbations) perturbations.push_back({{"metric", p.metric}, {"change_pct", p.change_pct}});
+  for (const Perturbation& p : s.perturbations) perturbations.push_back({{"metric", p.metric}, {p.points ? "change_pp" : "change_pct", p.change_pct}});
   j["perturbations"] = perturbations;
   j["window"] = {date(s.window_from), date(s.window_to)};
   j["latest_metric_day"] = date(s.latest_day);
@@ -58,7 +60,11 @@ std::string what_if_json(const WhatIfScenario& s) {
       p["r2"] = e.fit->r2;
       p["correlation"] = e.fit->correlation;
       p["points"] = e.fit->points;
+      p["t_stat"] = std::isfinite(e.fit->t_stat) ? Json(e.fit->t_stat) : Json();
+      p["effective_t"] = std::isfinite(e.effective_t) ? Json(e.effective_t) : Json();
     }
+    p["fitted_parent"] = e.fitted_parent;
+    if (!e.per.empty()) p["per"] = e.per;
     p["expected_sign"] = e.expected_sign;
     p["propagated"] = e.propagated;
     p["note"] = e.note;
@@ -75,6 +81,7 @@ std::string what_if_json(const WhatIfScenario& s) {
   j["simulated_metrics"] = metrics;
   j["triggered_incidents"] = incidents_json(s.triggered_incidents);
   j["escalated_incidents"] = incidents_json(s.escalated_incidents);
+  j["prolonged_incidents"] = incidents_json(s.prolonged_incidents);
   j["incidents_avoided"] = incidents_json(s.incidents_avoided);
   Json cascades = Json::array();
   for (const IncidentCascade& c : s.triggered_cascades) cascades.push_back(Json::parse(cascade_json(c)));

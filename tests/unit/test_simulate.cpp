@@ -31,7 +31,7 @@ DailyMetrics metrics_of(const std::vector<std::pair<std::string_view, MetricValu
 MetricValues known(const std::vector<double>& v) { return {v.begin(), v.end()}; }
 
 EdgeEffect used_edge(const char* from, const char* to, int lag, double slope) {
-  EdgeEffect e{from, to, 3, LaggedFit{lag, slope, 0, 1, 1, 50}, +1, true, ""};
+  EdgeEffect e{from, to, 3, LaggedFit{lag, slope, 0, 1, 1, 50, 0}, +1, true, "", from, "", 0};
   return e;
 }
 
@@ -74,6 +74,91 @@ TEST_CASE("simulate: perturbations parse as METRIC=+N% or METRIC=-N%") {
       CHECK(e.code() == "BAD_PERTURBATION");
     }
   }
+}
+
+TEST_CASE("simulate: a ratio metric takes percentage points, METRIC=+Npp") {
+  const Perturbation pp = parse_perturbation("delivery_delay_rate=+30pp");
+  CHECK(pp.metric == "delivery_delay_rate");
+  CHECK(pp.change_pct == 30);
+  CHECK(pp.points);
+  CHECK_FALSE(parse_perturbation("delivery_delay_rate=+30%").points);
+  CHECK(parse_perturbation("refund_rate=-2.5pp").change_pct == -2.5);
+  // Not a ratio, more than the whole share, unsigned, zero.
+  for (const char* bad : {"order_volume=+30pp", "delivery_delay_rate=+101pp", "delivery_delay_rate=30pp",
+                          "delivery_delay_rate=+0pp", "delivery_delay_rate=+pp"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(parse_perturbation(bad), Error);
+  }
+  // Points and percent are different questions: different ids.
+  CHECK(scenario_id_of({{"delivery_delay_rate", 30, true}}, 100, 113, 113) !=
+        scenario_id_of({{"delivery_delay_rate", 30, false}}, 100, 113, 113));
+}
+
+TEST_CASE("simulate: the fit's t statistic and its effective-sample reading match the hand-computed values") {
+  // r = 0.6 over 4 points: t = 0.6 × √2 / √0.64 = 1.0607.
+  const auto noisy = fit_lagged(known({1, 2, 3, 4}), known({2, 1, 4, 3}), 0);
+  REQUIRE(noisy);
+  CHECK(noisy->t_stat == doctest::Approx(0.6 * std::sqrt(2.0) / 0.8));
+  CHECK(effective_t(*noisy, 1) == doctest::Approx(noisy->t_stat));
+  // 70 overlapping 7-day means count as 10 points: t × √(8/68).
+  LaggedFit f;
+  f.points = 70;
+  f.t_stat = 3;
+  CHECK(effective_t(f, 7) == doctest::Approx(3 * std::sqrt(8.0 / 68.0)));
+  CHECK(effective_t(f, 35) == 0);  // 2 effective points say nothing
+}
+
+TEST_CASE("simulate: a rate's effect on a count is fitted on the rate's numerator count") {
+  // 120 days of 10 deliveries, late ones noisy around 0.5 a day, tickets = 2
+  // + 0.5 per late delivery the same day + noise: the fit is per late delivery.
+  const std::size_t days = 120;
+  const auto late_noise = test::gaussian_noise(days, 5, 0.5, 0.3);
+  const auto ticket_noise = test::gaussian_noise(days, 6, 0, 0.05);
+  MetricValues late, count, rate, tickets;
+  for (std::size_t t = 0; t < days; ++t) {
+    const double l = std::max(0.0, late_noise[t]);
+    late.push_back(l), count.push_back(10.0), rate.push_back(l / 10), tickets.push_back(2 + 0.5 * l + ticket_noise[t]);
+  }
+  const DailyMetrics m = metrics_of({{"delivery_delay_rate", rate},
+                                     {"late_delivery_count", late},
+                                     {"delivery_count", count},
+                                     {"ticket_volume", tickets}});
+  const EdgeEffect e =
+      estimate_edge_effect(m, {"delivery_delay_rate", "ticket_volume", "", false, 3}, {}, +1);
+  CHECK(e.fitted_parent == "late_delivery_count");
+  CHECK(e.per == "delivery_count");
+  REQUIRE(e.fit);
+  CHECK(e.fit->lag == 0);
+  CHECK(e.fit->slope == doctest::Approx(0.5).epsilon(0.1));
+  CHECK(e.propagated);
+  CHECK(e.effective_t > 2);
+  // Not a count child: the rate itself is fitted.
+  CHECK(estimate_edge_effect(m, {"delivery_delay_rate", "review_score_avg", "", false, 3}, {}, -1).fitted_parent ==
+        "delivery_delay_rate");
+
+  // Propagation: +10 points on days 1..3 of 5 with 10, 20, 10, 20, 10
+  // deliveries is 1, 2, 1 more late deliveries... × 0.5 tickets each, a day later.
+  const DailyMetrics five = metrics_of({{"delivery_delay_rate", known({0.05, 0.05, 0.05, 0.05, 0.05})},
+                                        {"delivery_count", known({10, 20, 10, 20, 10})},
+                                        {"ticket_volume", known({2, 2, 2, 2, 2})}});
+  EdgeEffect edge = used_edge("delivery_delay_rate", "ticket_volume", 1, 0.5);
+  edge.fitted_parent = "late_delivery_count";
+  edge.per = "delivery_count";
+  const auto deltas =
+      propagate(five, {{"delivery_delay_rate", 10, true}}, kJan1 + 1, kJan1 + 3, delay_to_tickets(), {edge});
+  REQUIRE(deltas.size() == 2);
+  CHECK(deltas[0].metric == "delivery_delay_rate");
+  CHECK(deltas[0].delta[0] == 0);
+  CHECK(deltas[0].delta[1] == doctest::Approx(0.1));  // points: the same 0.1 whatever the value
+  CHECK(deltas[0].delta[3] == doctest::Approx(0.1));
+  CHECK(deltas[0].delta[4] == 0);
+  CHECK(deltas[1].metric == "ticket_volume");
+  // Δlate = 0.1 × (20, 10, 20) = 2, 1, 2 on days 1..3; tickets 0.5 × that on days 2..4.
+  CHECK(deltas[1].delta[0] == 0);
+  CHECK(deltas[1].delta[1] == 0);
+  CHECK(deltas[1].delta[2] == doctest::Approx(1));
+  CHECK(deltas[1].delta[3] == doctest::Approx(0.5));
+  CHECK(deltas[1].delta[4] == doctest::Approx(1));
 }
 
 TEST_CASE("simulate: the lagged least-squares fit matches the hand-computed line") {
@@ -259,6 +344,34 @@ TEST_CASE("simulate: bringing an anomaly back down avoids the incident it fired"
   CHECK(avoided);
   CHECK(s.narrative.find("would avoid Fulfillment SLA Degradation") != std::string::npos);
   for (const auto& t : s.triggered_incidents) CHECK(t.incident.incident_type != "fulfillment_sla_degradation");
+}
+
+TEST_CASE("simulate: late days merged into an incident that ended before the window prolong it") {
+  DailyMetrics m = delivery_business();
+  // Late deliveries quadruple on days 100..104: a critical incident today,
+  // over before the window (days 106..119) starts.
+  for (std::size_t t = 100; t <= 104; ++t) *m.values[0][t] *= 4;
+  DependencyGraphs g = default_dependency_graphs();
+  g.metrics = delay_to_tickets();
+  WhatIfConfig cfg;
+  cfg.detect.isolation_forest = cfg.detect.changepoints = false;
+  const DayNumber from = m.day(106), to = m.day(m.days - 1);
+  // +20 points: the detector re-fires within reopen_days of the end, so the
+  // simulated run has one incident from day 100 on, as severe as today's.
+  const WhatIfScenario s = simulate_what_if(m, g, {{{"delivery_delay_rate", 20, true}}, from, to}, cfg);
+  REQUIRE(s.prolonged_incidents.size() == 1);
+  const SimulatedIncident& p = s.prolonged_incidents[0];
+  CHECK(p.incident.incident_type == "fulfillment_sla_degradation");
+  REQUIRE(p.baseline_window_end);
+  CHECK(*p.baseline_window_end < from);
+  CHECK(p.incident.window_end > from);
+  CHECK(p.days_after_start == 0);  // today's ended before the window: the extension starts with it
+  for (const auto& t : s.triggered_incidents) CHECK(t.incident.incident_type != "fulfillment_sla_degradation");
+  CHECK(s.narrative.find("A 20 percentage point increase in delivery_delay_rate") == 0);
+  CHECK(s.narrative.find("would prolong Fulfillment SLA Degradation") != std::string::npos);
+  const auto j = nlohmann::json::parse(what_if_json(s));
+  CHECK(j["perturbations"][0]["change_pp"] == 20);
+  CHECK(j["prolonged_incidents"][0].contains("baseline_window_end"));
 }
 
 TEST_CASE("simulate: a window outside the data or a metric twice or none are usage errors") {

@@ -18,16 +18,19 @@
 
 namespace bre {
 
-inline constexpr const char* kWhatIfVersion = "what_if_v1";
+inline constexpr const char* kWhatIfVersion = "what_if_v2";
 
 // "delivery_delay_rate=+30%": the metric's value × (1 + change_pct / 100)
-// on every day of the window.
+// on every day of the window (relative). "delivery_delay_rate=+30pp", for a
+// ratio metric only: the value + change_pct / 100 (percentage points, 4 % ->
+// 34 %), kept within the metric's bounds.
 struct Perturbation {
   std::string metric;
   double change_pct = 0;
+  bool points = false;  // percentage points, not percent
 };
 // Usage error (BAD_PERTURBATION) for anything but METRIC=±N% with a known
-// metric and a change above −100 %.
+// metric and a change above −100 %, or METRIC=±Npp on a ratio metric.
 Perturbation parse_perturbation(std::string_view text);
 
 struct WhatIfConfig {
@@ -50,7 +53,21 @@ struct LaggedFit {
   double r2 = 0;           // = correlation², the share of the child's variance the parent explains
   double correlation = 0;  // Pearson
   int points = 0;
+  // slope / its OLS standard error = r·√(n−2)/√(1−r²), as if the points were
+  // independent (they are not when both series are moving means).
+  double t_stat = 0;
 };
+// The t statistic of a fit of `points` overlapping `smoothing`-day means,
+// counted as points / smoothing independent ones: t·√((n/s − 2)/(n − 2)),
+// 0 when n/s ≤ 2. A conservative reading of the evidence, reported only.
+double effective_t(const LaggedFit& f, int smoothing);
+
+// A ratio metric whose numerator and denominator are daily gold counts
+// (delivery_delay_rate = late_delivery_count / delivery_count over 7 days).
+struct CountBasis {
+  std::string_view rate, numerator, denominator;
+};
+const CountBasis* count_basis(std::string_view rate_metric);
 std::optional<LaggedFit> fit_lagged(const MetricValues& parent, const MetricValues& child, int lag,
                                     std::size_t first_day = 0);
 
@@ -74,6 +91,14 @@ struct EdgeEffect {
   // correlation of two drifting series, not the edge's effect.
   bool propagated = false;
   std::string note;              // why not, for people
+  // The parent series fitted: the edge's parent, or, for a rate parent with
+  // a count basis and a count child, the rate's numerator count (late
+  // deliveries -> tickets: each late order is a customer who may ask). Then
+  // the slope is per unit of the numerator and a change of the rate enters
+  // as Δnumerator(t) = Δrate(t) × denominator(t).
+  std::string fitted_parent;
+  std::string per;               // the denominator metric when fitted_parent is a numerator, else empty
+  double effective_t = 0;        // effective_t(fit, smoothing_days), reported
 };
 EdgeEffect estimate_edge_effect(const DailyMetrics& m, const GraphEdge& edge, const WhatIfConfig& cfg,
                                 int expected_sign = 0);
@@ -111,6 +136,7 @@ struct SimulatedIncident {
   DetectedIncident incident;
   int days_after_start = 0;               // window start − perturbation start (0 when before it)
   std::optional<std::string> baseline_severity;  // escalated: the severity it has without the perturbation
+  std::optional<DayNumber> baseline_window_end;  // prolonged: where today's incident of the type ends
 };
 
 struct WhatIfRequest {
@@ -127,6 +153,11 @@ struct WhatIfScenario {
   std::vector<ChangedMetric> simulated_metrics; // only the metrics and days that changed
   std::vector<SimulatedIncident> triggered_incidents;  // fire on the simulated series, not on today's
   std::vector<SimulatedIncident> escalated_incidents;  // fire on both, with a higher severity simulated
+  // Fire on both with the same severity, but the simulated one runs past
+  // today's end into the window: the detector merges the simulated days into
+  // an incident that today ended before the window (days_after_start: the
+  // first day past today's end).
+  std::vector<SimulatedIncident> prolonged_incidents;
   std::vector<SimulatedIncident> incidents_avoided;    // fire today, not on the simulated series
   std::vector<IncidentCascade> triggered_cascades;     // cascades with at least one triggered incident
   std::string narrative;
