@@ -95,6 +95,17 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
       // small businesses' data: below strong_z an incident must fire on
       // min_days_weak days.
       if (std::abs(inc.primary.z) < cfg.strong_z && static_cast<int>(b - a + 1) < cfg.min_days_weak) continue;
+      // detected_at (cli.md §4a): the first day a detector seeing data only
+      // up to then fires — the first reading at strong_z, or the
+      // min_days_weak-th firing day, whichever comes first.
+      double peak_so_far = 0;
+      for (std::size_t k = a; k <= b; ++k) {
+        for (const MetricReading& r : firing[k].fired) peak_so_far = std::max(peak_so_far, std::abs(r.z));
+        if (peak_so_far >= cfg.strong_z || static_cast<int>(k - a + 1) >= cfg.min_days_weak) {
+          inc.detected_day = m.day(firing[k].index);
+          break;
+        }
+      }
       add_supporting(inc, rule, m, peak_day, cfg);
 
       int level = severity_level(inc.primary.z, cfg.severity_bands);

@@ -59,7 +59,7 @@ StoredIncidents store_incidents(Database& db, const std::vector<DetectedIncident
   std::vector<std::string> ids;
   for (const DetectedIncident& inc : incidents) {
     const auto [evidence_ids, evidence_count] = evidence(db, inc, first_day);
-    const TimeMs detected_at = (inc.detected_day + 1) * kMsPerDay - 1;  // the end of the first firing day
+    const TimeMs detected_at = (inc.detected_day + 1) * kMsPerDay - 1;  // the end of the day it was detected (cli.md §4a)
     std::string supporting = "[";
     for (std::size_t i = 0; i < inc.supporting.size(); ++i) supporting += (i ? "," : "") + reading_json(inc.supporting[i]);
     supporting += "]";
