@@ -104,6 +104,21 @@ WANT=$(( $(sql "SELECT count(*) FROM cascades") + $(sql "SELECT count(*) FROM in
 expect_eq "$(ls "$WORK/pms" | wc -l)" "$WANT" "files written"
 [ -f "$WORK/pms/$CAS.md" ] || fail "the cascade's file"
 
+# PDF: one file, A4, its sections and the vendor's evidence readable; never to stdout.
+run postmortem --cascade "$CAS" --format pdf -o "$WORK/cascade.pdf"
+expect_eq "$RC" 0 "pdf ($ERR)"
+expect_contains "$(pdfinfo "$WORK/cascade.pdf" 2>/dev/null)" "A4" "pdfinfo page size"
+PDF_TEXT=$(pdftotext "$WORK/cascade.pdf" - 2>/dev/null)
+for section in Summary Timeline "Root cause" "Blast radius" "Prevention monitors" Recommendations Metadata; do
+  expect_contains "$PDF_TEXT" "$section" "pdf section"
+done
+expect_contains "$PDF_TEXT" "supplier_delay_rate" "pdf root cause"
+run postmortem "$FULFIL" --format pdf
+expect_eq "$RC" 2 "pdf to stdout"
+run postmortem --all --format pdf --out-dir "$WORK/pdfs"
+expect_eq "$RC" 0 "--all pdf ($ERR)"
+expect_eq "$(ls "$WORK/pdfs"/*.pdf | wc -l)" "$WANT" "pdf files written"
+
 # An incident whose chain is missing is analysed on the way (and the chain stored).
 sql "DELETE FROM causal_chains WHERE incident_id = '$FULFIL'"
 run postmortem "$FULFIL" --format md
