@@ -72,6 +72,7 @@ void register_monitor(Declarer& root) {
   static std::string monitor_id, alert_id, threshold, from, to, status_filter, monitor_filter;
   static int window_days = 0, quiet_days = MonitorRuntimeConfig{}.episode_quiet_days;
   static bool keep_source_windows = false;
+  static std::string instant_z;
   root.command("monitor", "prevention monitors born from incidents: list, tune, run, and their alerts", [](Declarer& g) {
     g.command(
         "list", "every monitor with its condition, health and active alerts",
@@ -146,6 +147,8 @@ void register_monitor(Declarer& root) {
           d.option("--from", &from, "first day to evaluate, YYYY-MM-DD (default: per monitor, the day after its last)");
           d.option("--to", &to, "last day to evaluate, YYYY-MM-DD (default: the latest metric day)");
           d.option("--quiet-days", &quiet_days, "days without the condition that end an alert's episode (default 3)");
+          d.option("--instant-z", &instant_z,
+                   "a reading this far the bad way alerts at once, whatever the window (default: detection's strong z, 5)");
           d.flag("--keep-source-windows", &keep_source_windows,
                  "keep the source incidents in the metric's baseline history (default: left out)");
           d.footer("Examples:\n  bre monitor run\n  bre monitor run --from 2026-05-01 --to 2026-05-31 --format json\n"
@@ -160,6 +163,10 @@ void register_monitor(Declarer& root) {
           if (options.from && options.to && *options.from > *options.to) throw_usage("--from is after --to");
           options.runtime.episode_quiet_days = quiet_days;
           options.runtime.exclude_source_windows = !keep_source_windows;
+          if (!instant_z.empty()) {
+            options.runtime.instant_z = parse_threshold(instant_z);
+            if (!(options.runtime.instant_z > 0)) throw_usage("--instant-z wants a z above 0");
+          }
           Database& db = ctx.workspace().db();
           const MonitorRunResult r = run_monitors(ctx.workspace(), options, DetectConfig{}, ctx.log());
           Json j = Json::parse(monitor_run_json(r, options));

@@ -86,6 +86,7 @@ MonitorEvaluation evaluate_monitor(const MonitorSubject& s, const DailyMetrics& 
   out.days_evaluated = to - from + 1;
 
   const int window = std::max(1, s.rule.window_days);
+  const double instant_z = config.instant_z > 0 ? config.instant_z : detect.strong_z;
   const auto index = [&](DayNumber d) { return static_cast<std::size_t>(d - m.first_day); };
 
   // The replay starts where the monitor was born, so the episode running on
@@ -102,9 +103,8 @@ MonitorEvaluation evaluate_monitor(const MonitorSubject& s, const DailyMetrics& 
   for (DayNumber d = replay_from; d <= to; ++d) {
     const auto reading = monitor_condition(s.rule, *series, index(d), m.first_day, detect);
     held_in_a_row = reading ? held_in_a_row + 1 : 0;
-    // As in detection, a reading past strong_z needs no confirmation.
-    const bool in_alert =
-        held_in_a_row >= window || (reading && s.rule.direction * reading->z >= detect.strong_z);
+    // As in detection, a reading past strong_z (instant_z) needs no confirmation.
+    const bool in_alert = held_in_a_row >= window || (reading && s.rule.direction * reading->z >= instant_z);
     if (!in_alert) {
       if (episode && ++quiet_in_a_row >= config.episode_quiet_days) close_episode();
       continue;

@@ -129,6 +129,7 @@ std::string monitor_run_json(const MonitorRunResult& r, const MonitorRunOptions&
       .raw("alert_ids", json_string_array(r.alerts.raised_ids))
       .integer("episode_quiet_days", options.runtime.episode_quiet_days)
       .boolean("exclude_source_windows", options.runtime.exclude_source_windows)
+      .number("instant_z", options.runtime.instant_z)
       .str();
 }
 

@@ -1,7 +1,7 @@
 // The monitor runtime on metric series built by hand: a rising refund rate
 // crosses the monitor's 2.5σ before detection's 3σ; one alert per episode;
 // silence before a monitor is born and while its source incident is open;
-// window_days; and a day-by-day run gives exactly the alerts of one backfill.
+// window_days; instant_z; and a day-by-day run gives exactly the alerts of one backfill.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -173,4 +173,29 @@ TEST_CASE("monitor runtime: a run per day raises exactly the alerts of one backf
   // Each later day of an episode extends it instead of raising another.
   CHECK(extended_runs + daily.size() ==
         static_cast<std::size_t>(backfill.raised[0].days_in_alert + backfill.raised[1].days_in_alert));
+}
+
+TEST_CASE("monitor runtime: a reading past instant_z alerts at once, whatever the window") {
+  // One day of refund rate at 0.085 (z 4.42 by MAD): 3 days in a row never hold, so with
+  // window 3 only the instant rule can alert, on that very day.
+  DailyMetrics m = refund_metrics();
+  auto& v = const_cast<MetricValues&>(*m.find("refund_rate"));
+  v[80] = 0.085;
+  MonitorRule rule = refund_rule();
+  rule.window_days = 3;
+  const auto reading = monitor_condition(rule, v, 80, m.first_day, DetectConfig{});
+  REQUIRE(reading);
+  REQUIRE(reading->z >= 4.0);  // between the instant z and detection's strong z
+  REQUIRE(reading->z < 5.0);
+  const DayRange all{kStart, m.day(m.days - 1)};
+  MonitorRuntimeConfig four;
+  four.instant_z = 4;
+  const auto at_four = evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, four);
+  REQUIRE(at_four.raised.size() == 1);
+  CHECK(at_four.raised[0].day == m.day(80));
+  CHECK(at_four.raised[0].days_in_alert == 1);
+  const MonitorRuntimeConfig strong;  // default 0: detection's strong z (5); the day alone is not enough
+  CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, strong).raised.empty());
+  rule.window_days = 1;  // and window 1 alerts on any day over the threshold
+  CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, strong).raised.size() == 1);
 }

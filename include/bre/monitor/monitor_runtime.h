@@ -25,6 +25,11 @@ struct MonitorRuntimeConfig {
   // from is not the normal it should measure against, and kept in it widens
   // the scale for 90 days — the months a recurrence is likeliest.
   bool exclude_source_windows = true;
+  // A reading at least this far the bad way is in alert at once, whatever
+  // the monitor's window. 0: detection's strong_z (5), from which detection
+  // itself needs no confirmation. `bre monitor run --instant-z`; measured
+  // in docs/evaluation.md (4 with window 2-3 cuts false alerts, and leads).
+  double instant_z = 0;
 };
 
 // A day on which the monitor's condition held: the reading detection would
