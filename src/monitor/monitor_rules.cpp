@@ -12,6 +12,7 @@
 #include "bre/core/error.h"
 #include "bre/core/hash.h"
 #include "bre/core/json_text.h"
+#include "bre/core/names.h"
 
 namespace bre {
 
@@ -23,22 +24,6 @@ int severity_rank(const std::string& s) {
   for (int i = 0; i < 4; ++i)
     if (s == kSeverities[i]) return i;
   return 0;
-}
-
-// "supplier_delay_rate" → "Supplier Delay Rate"
-std::string title_case(const std::string& name) {
-  std::string out;
-  bool start = true;
-  for (char c : name) {
-    if (c == '_') {
-      out += ' ';
-      start = true;
-    } else {
-      out += start ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-      start = false;
-    }
-  }
-  return out;
 }
 
 const TriggerRule* trigger_watching(const std::string& metric) {

@@ -9,9 +9,12 @@
 
 #include <fmt/format.h>
 
+#include "bre/core/names.h"
+
 #include "bre/core/error.h"
 #include "bre/core/hash.h"
 #include "bre/core/money.h"
+#include "bre/core/names.h"
 #include "bre/postmortem/recommendations.h"
 #include "bre/postmortem/timeline.h"
 
@@ -28,18 +31,7 @@ std::string incident_type_title(const std::string& type) {
       {"supplier_dependency_failure", "Supplier Dependency Failure"},
       {"customer_satisfaction_regression", "Customer Satisfaction Regression"}};
   if (auto it = titles.find(type); it != titles.end()) return it->second;
-  std::string out;  // an unknown type: its words capitalised
-  bool start = true;
-  for (char c : type) {
-    if (c == '_') {
-      out += ' ';
-      start = true;
-    } else {
-      out += start ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-      start = false;
-    }
-  }
-  return out;
+  return title_case(type);  // an unknown type: its words capitalised
 }
 
 std::string day_range_text(DayNumber from, DayNumber to) {
