@@ -9,8 +9,6 @@
 
 #include <fmt/format.h>
 
-#include "bre/core/names.h"
-
 #include "bre/core/error.h"
 #include "bre/core/hash.h"
 #include "bre/core/money.h"
