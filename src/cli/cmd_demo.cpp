@@ -16,7 +16,6 @@
 #include "bre/monitor/early_warnings.h"
 #include "bre/postmortem/postmortem_pdf.h"
 #include "bre/postmortem/render_postmortem.h"
-#include "bre/postmortem/run_postmortem.h"
 #include "bre/scan/scan.h"
 #include "bre/store/chart_store.h"
 #include "bre/store/incident_store.h"
@@ -125,9 +124,7 @@ void register_demo(Declarer& root) {
         const ScanResult scan = run_scan(*ws, ctx.log().run_id(), DetectConfig{}, ctx.log(), ctx.graphs());
 
         Database& db = ws->db();
-        const std::vector<Postmortem> pms =
-            run_postmortems(*ws, all_postmortem_subjects(db), ctx.graphs(), ctx.log().run_id(), ctx.log());
-        for (const Postmortem& pm : pms) {
+        for (const Postmortem& pm : scan.postmortems) {
           const std::string name = pm.cascade_id.value_or(pm.incident_id);
           write_file(postmortems / (name + ".md"), postmortem_markdown(pm));
           write_file(postmortems / (name + ".pdf"), render_postmortem_pdf(pm, postmortem_charts(db, pm)));
@@ -153,7 +150,7 @@ void register_demo(Declarer& root) {
         j["days_of_state"] = scan.summary.days;
         j["incidents"] = scan.summary.incidents;
         j["cascades"] = scan.summary.cascades;
-        j["postmortems"] = pms.size();
+        j["postmortems"] = scan.postmortems.size();
         j["monitors"] = scan.summary.monitors;
         j["monitor_alerts"] = alerts.size();
         j["early_warnings"] = warnings;

@@ -2,27 +2,11 @@
 // and monitors embedded in their own stored JSON forms.
 #include "bre/core/json_text.h"
 #include "bre/postmortem/render_postmortem.h"
+#include "bre/store/incident_store.h"
 
 namespace bre {
 
 namespace {
-
-template <class T, class F>
-std::string array_of(const std::vector<T>& items, F&& element) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + element(items[i]);
-  return out + "]";
-}
-
-std::string reading_json(const MetricReading& r) {
-  return JsonObjectWriter()
-      .string("metric", r.metric)
-      .number("value", r.value)
-      .number("baseline", r.baseline)
-      .number("zscore", r.z)
-      .string("method", r.method)
-      .str();
-}
 
 // The incident with the stored Incident's field names.
 std::string incident_json(const PostmortemIncident& i) {
@@ -41,7 +25,7 @@ std::string incident_json(const PostmortemIncident& i) {
       .number("primary_metric_baseline", i.baseline)
       .number("primary_metric_zscore", i.zscore)
       .raw("detection_methods", json_string_array(i.detection_methods))
-      .raw("supporting_metrics", array_of(i.supporting, reading_json))
+      .raw("supporting_metrics", json_array_of(i.supporting, metric_reading_json))
       .raw("evidence_event_ids", json_string_array(i.evidence_event_ids))
       .integer("evidence_event_count", i.evidence_event_count)
       .raw("explanation", json_string_array(i.notes))
@@ -68,23 +52,23 @@ std::string postmortem_json(const Postmortem& pm) {
   if (pm.cascade_id) w.string("cascade_id", *pm.cascade_id);
   else w.null("cascade_id");
   w.string("generated_at", format_iso8601(pm.generated_at))
-      .raw("incidents", array_of(pm.incidents, incident_json))
+      .raw("incidents", json_array_of(pm.incidents, incident_json))
       .string("title", pm.title)
       .string("severity", pm.severity)
       .string("duration", pm.duration)
       .string("status", pm.status)
       .string("one_line_summary", pm.one_line_summary)
-      .raw("timeline", array_of(pm.timeline, timeline_entry_json));
+      .raw("timeline", json_array_of(pm.timeline, timeline_entry_json));
   if (pm.causal_chains.empty()) w.null("causal_chain");
   else w.raw("causal_chain", chain_json(pm.causal_chains.front()));
   std::string versions = "{";
   for (const auto& [name, version] : pm.algorithm_versions)
     versions += (versions.size() > 1 ? "," : "") + json_string(name) + ":" + json_string(version);
-  return w.raw("causal_chains", array_of(pm.causal_chains, chain_json))
+  return w.raw("causal_chains", json_array_of(pm.causal_chains, chain_json))
       .string("root_cause_summary", pm.root_cause_summary)
       .raw("blast_radius", blast_radius_json(pm.blast_radius))
       .raw("contributing_factors", json_string_array(pm.contributing_factors))
-      .raw("monitors", array_of(pm.monitors, monitor_rule_json))
+      .raw("monitors", json_array_of(pm.monitors, monitor_rule_json))
       .raw("recommendations", json_string_array(pm.recommendations))
       .number("data_quality_score", pm.data_quality_score)
       .string("confidence_note", pm.confidence_note)

@@ -9,17 +9,10 @@ namespace bre {
 
 namespace {
 
-template <class T, class F>
-std::string array_of(const std::vector<T>& items, F&& element) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + element(items[i]);
-  return out + "]";
-}
-
 std::string cluster_json(const EvidenceCluster& c, int digits) {
   JsonObjectWriter w;
   w.string("cluster_label", c.cluster_label).integer("event_count", c.event_count);
-  w.raw("event_ids", array_of(c.event_ids, [](const std::string& id) { return json_string(id); }));
+  w.raw("event_ids", json_array_of(c.event_ids, [](const std::string& id) { return json_string(id); }));
   w.string("entity_type", c.entity_type);
   if (c.entity_id) w.string("entity_id", *c.entity_id);
   else w.null("entity_id");
@@ -55,7 +48,7 @@ std::string node_json(const CausalNode& n, int digits) {
   w.raw("anomaly_window", "[" + json_string(format_day(n.anomaly_from)) + "," + json_string(format_day(n.anomaly_to)) +
                               "]")
       .boolean("implicated", n.implicated)
-      .raw("evidence_clusters", array_of(n.evidence_clusters, [&](const EvidenceCluster& c) {
+      .raw("evidence_clusters", json_array_of(n.evidence_clusters, [&](const EvidenceCluster& c) {
              return cluster_json(c, digits);
            }));
   return w.str();
@@ -93,8 +86,8 @@ std::string causal_chain_json(const CausalChain& chain, int digits) {
         .integer("rank", p.rank)
         .number("overall_score", p.overall_score)
         .boolean("root_unexplained", p.root_unexplained)
-        .raw("metrics", array_of(p.metrics, [](const std::string& s) { return json_string(s); }))
-        .raw("nodes", array_of(p.metrics, [&](const std::string& metric) {
+        .raw("metrics", json_array_of(p.metrics, [](const std::string& s) { return json_string(s); }))
+        .raw("nodes", json_array_of(p.metrics, [&](const std::string& metric) {
                return node_json(*chain.node(metric), digits);
              }))
         .str();
@@ -105,9 +98,9 @@ std::string causal_chain_json(const CausalChain& chain, int digits) {
       .string("incident_type", chain.incident_type)
       .string("incident_metric", chain.incident_metric)
       .string("root_cause", chain.root_cause)
-      .raw("paths", array_of(chain.paths, path_json))
-      .raw("top_candidates", array_of(chain.top_candidates, [](const std::string& s) { return json_string(s); }))
-      .raw("candidates", array_of(chain.nodes, [&](const CausalNode& n) { return node_json(n, digits); }))
+      .raw("paths", json_array_of(chain.paths, path_json))
+      .raw("top_candidates", json_array_of(chain.top_candidates, [](const std::string& s) { return json_string(s); }))
+      .raw("candidates", json_array_of(chain.nodes, [&](const CausalNode& n) { return node_json(n, digits); }))
       .string("algorithm_version", chain.algorithm_version)
       .raw("causal_window",
            "[" + json_string(format_day(chain.causal_from)) + "," + json_string(format_day(chain.causal_to)) + "]")

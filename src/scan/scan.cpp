@@ -113,7 +113,7 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   const TimeMs monitors_done = now_ms();
   // Postmortems: one per cascade and per incident in no cascade, each with
   // the monitors just stored.
-  const std::vector<Postmortem> written =
+  std::vector<Postmortem> written =
       run_postmortems(ws, all_postmortem_subjects(db), graphs, run_id, log, cfg, rca_cfg);
   prune_postmortems(db);
   const TimeMs postmortems_done = now_ms();
@@ -172,7 +172,7 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
                                .integer("monitor_run", finished - postmortems_done)
                                .str())
       .raw("produced", produced.str());
-  ScanResult r{run_id, m.str(), {}};
+  ScanResult r{run_id, m.str(), {}, {}};
   r.summary.events = count_live_events(db);
   r.summary.days = detected.days;
   r.summary.incidents = detected.incidents;
@@ -180,6 +180,7 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   r.summary.postmortems = static_cast<std::int64_t>(written.size());
   r.summary.monitors = monitors.monitors;
   r.summary.alerts_raised = watched.alerts.raised;
+  r.postmortems = std::move(written);
   record_run(db, {run_id, "scan", started, finished, "succeeded", r.manifest});
   return r;
 }

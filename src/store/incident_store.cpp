@@ -14,16 +14,6 @@ namespace bre {
 
 namespace {
 
-std::string reading_json(const MetricReading& r) {
-  return JsonObjectWriter()
-      .string("metric", r.metric)
-      .number("value", r.value)
-      .number("baseline", r.baseline)
-      .number("zscore", r.z)
-      .string("method", r.method)
-      .boolean("seasonal", r.seasonal)
-      .str();
-}
 
 // The events behind the primary metric over the window (and the metric's own
 // look-back on its first day). Satisfaction drops keep only low scores.
@@ -61,7 +51,7 @@ StoredIncidents store_incidents(Database& db, const std::vector<DetectedIncident
     const auto [evidence_ids, evidence_count] = evidence(db, inc, first_day);
     const TimeMs detected_at = (inc.detected_day + 1) * kMsPerDay - 1;  // the end of the day it was detected (cli.md §4a)
     std::string supporting = "[";
-    for (std::size_t i = 0; i < inc.supporting.size(); ++i) supporting += (i ? "," : "") + reading_json(inc.supporting[i]);
+    for (std::size_t i = 0; i < inc.supporting.size(); ++i) supporting += (i ? "," : "") + metric_reading_json(inc.supporting[i]);
     supporting += "]";
     const MetricInfo* info = find_metric(inc.primary.metric);
     JsonObjectWriter p;
@@ -201,6 +191,17 @@ std::string human_inputs_json(Database& db) {
     out += (out.size() > 1 ? ",{\"incident_id\":" : "{\"incident_id\":") + json_string(s.text_view(0)) +
            triage_fields(s, 1) + "}";
   return out + "]";
+}
+
+std::string metric_reading_json(const MetricReading& r) {
+  return JsonObjectWriter()
+      .string("metric", r.metric)
+      .number("value", r.value)
+      .number("baseline", r.baseline)
+      .number("zscore", r.z)
+      .string("method", r.method)
+      .boolean("seasonal", r.seasonal)
+      .str();
 }
 
 }  // namespace bre

@@ -35,6 +35,13 @@ class JsonObjectWriter {
 };
 
 std::string json_number(double value);
+// [element(items[0]),...]: a JSON array of the texts `element` makes.
+template <class T, class F>
+std::string json_array_of(const std::vector<T>& items, F&& element) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + element(items[i]);
+  return out + "]";
+}
 // ["a","b"]: the strings as a JSON array literal.
 std::string json_string_array(const std::vector<std::string>& items);
 

@@ -6,10 +6,12 @@
 // so a result can be explained and reproduced later (`bre manifest RUN_ID`).
 #pragma once
 #include <string>
+#include <vector>
 
 #include "bre/core/dependency_graphs.h"
 #include "bre/core/log.h"
 #include "bre/detect/incidents.h"
+#include "bre/postmortem/postmortem.h"
 #include "bre/store/workspace.h"
 
 namespace bre {
@@ -25,6 +27,7 @@ struct ScanResult {
   std::string run_id;
   std::string manifest;  // JSON object, as stored in runs.manifest
   ScanSummary summary;
+  std::vector<Postmortem> postmortems;  // as stored, for rendering (bre demo)
 };
 
 ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig& cfg, const Logger& log,

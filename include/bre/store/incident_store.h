@@ -29,6 +29,9 @@ struct IncidentFilter {
   std::string label;           // anomaly | expected | not_anomaly | none (no label)
   std::string min_confidence;  // low | medium | high | very_high: at least this
 };
+// A reading (primary or supporting metric) as the stored Incident writes it.
+std::string metric_reading_json(const MetricReading& r);
+
 // The stored JSON payloads (design's Incident fields), oldest window first.
 std::vector<std::string> list_incidents(Database& db, const IncidentFilter& filter);
 std::optional<std::string> find_incident(Database& db, const std::string& incident_id);
