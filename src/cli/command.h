@@ -107,5 +107,6 @@ void register_compare(Declarer& root);
 void register_postmortem(Declarer& root);
 void register_demo(Declarer& root);
 void register_monitor(Declarer& root);
+void register_eval(Declarer& root);
 
 }  // namespace bre::cli

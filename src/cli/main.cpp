@@ -145,6 +145,7 @@ int run_main(int argc, char** argv) {
   register_postmortem(root);
   register_demo(root);
   register_monitor(root);
+  register_eval(root);
 
   // Every runnable command's --help says which formats it takes.
   for (auto& [sub, info] : registry) {
