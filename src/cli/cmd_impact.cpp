@@ -17,7 +17,7 @@ namespace {
 std::string money(const nlohmann::ordered_json& v) { return fmt::format("{:.2f}", v.get<double>()); }
 
 // The columns a person reads first; the JSON has every field and input.
-nlohmann::ordered_json summary(const nlohmann::ordered_json& b) {
+nlohmann::ordered_json blast_radius_row(const nlohmann::ordered_json& b) {
   const auto& ratio = b["inputs"]["exposure_ratio"];
   return {{"incident_id", b["incident_id"]},
           {"severity", b["blast_radius_severity"]},
@@ -35,7 +35,7 @@ nlohmann::ordered_json summary(const nlohmann::ordered_json& b) {
 
 std::string render(const nlohmann::ordered_json& all, Format f) {
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  for (const auto& b : all) rows.push_back(summary(b));
+  for (const auto& b : all) rows.push_back(blast_radius_row(b));
   std::string out = render_table(rows, {"incident_id", "severity", "customers", "orders", "invoices", "products",
                                         "vendors", "revenue_exposure", "refund_exposure", "overdue", "churn_risk", "ratio"},
                                  f == Format::md);

@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "bre/core/error.h"
+#include "bre/core/names.h"
 
 namespace bre::connect {
 
@@ -26,8 +27,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
   std::string line(data, size * n);
   const auto colon = line.find(':');
   if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string name = ascii_lower(line.substr(0, colon));
     std::string value = line.substr(colon + 1);
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.erase(0, 1);
     while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.pop_back();

@@ -11,6 +11,7 @@
 
 #include "bre/connect/webhook.h"
 #include "bre/core/error.h"
+#include "bre/core/names.h"
 #include "bre/store/event_store.h"
 
 namespace bre::connect {
@@ -43,11 +44,6 @@ struct Plan {
 // CDC wants a datetime with an offset; whole seconds, rounded down, so that
 // `changedSince` never skips the boundary.
 std::string cdc_datetime(TimeMs t) { return format_iso8601(t - ((t % 1000) + 1000) % 1000).substr(0, 19) + "+00:00"; }
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::optional<TimeMs> bookmark(Database& db, const std::string& realm, const std::string& entity) {
   Statement s = db.prepare("SELECT changed_since FROM qbo_sync_state WHERE realm_id = ? AND entity_type = ?");
@@ -198,7 +194,7 @@ std::set<std::string> run_plan(Pull& pull, const std::vector<QueuedQboChange>& q
   for (const QueuedQboChange& c : queued) {
     if (c.operation == "Delete") continue;  // recorded from the notification itself
     pull.fetch(fmt::format("read:{}:{}", c.entity_type, c.entity_id),
-               lower(c.entity_type) + "/" + url_encode(c.entity_id) + "?minorversion=" + std::to_string(kQboMinorVersion));
+               ascii_lower(c.entity_type) + "/" + url_encode(c.entity_id) + "?minorversion=" + std::to_string(kQboMinorVersion));
   }
   return {full.begin(), full.end()};
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bre/core/error.h"
+#include "bre/core/names.h"
 #include "bre/core/hash.h"
 
 namespace bre::connect {
@@ -16,11 +17,6 @@ using IdMap = std::map<std::pair<std::string, std::string>, std::string>;  // (t
 // Names before the transactions that reference them; settlements after what they settle.
 const char* const kOrder[] = {"Customer", "Vendor", "Item", "Estimate", "Invoice", "SalesReceipt", "Payment",
                               "CreditMemo", "RefundReceipt", "Bill", "Purchase", "BillPayment", "PurchaseOrder"};
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 void remap(Json& node, const IdMap& ids, const std::string& where) {
   auto lookup = [&](const std::string& type, Json& value) {
@@ -74,7 +70,7 @@ QboPushReport push_qbo_objects(QboSession& session, const std::vector<QboObject>
       remap(body, ids, fmt::format("{} {}", o->entity_type, o->id));
       const std::string request_id = sha256_hex(request_prefix + "|" + o->entity_type + "|" + o->id).substr(0, 32);
       const std::string answer = session.post(
-          lower(o->entity_type) + "?requestid=" + request_id + "&minorversion=" + std::to_string(kQboMinorVersion),
+          ascii_lower(o->entity_type) + "?requestid=" + request_id + "&minorversion=" + std::to_string(kQboMinorVersion),
           body.dump());
       ++report.requests;
       const QboPage created = parse_qbo_page(answer);  // a Fault in a 200 stops the push

@@ -8,18 +8,13 @@
 
 #include "bre/connect/webhook.h"
 #include "bre/core/error.h"
+#include "bre/core/names.h"
 
 namespace bre::connect {
 
 namespace {
 
 using json = nlohmann::json;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 std::string capitalised(std::string_view s) {
   std::string out(s);
@@ -129,7 +124,7 @@ bool split_type(std::string_view type, std::string& entity, std::string& verb) {
       !std::all_of(parts[3].begin() + 1, parts[3].end(), [](unsigned char c) { return std::isdigit(c); }))
     return false;
   entity = parts[1];
-  verb = lower(parts[2]);
+  verb = ascii_lower(parts[2]);
   return true;
 }
 
@@ -138,7 +133,7 @@ std::optional<std::string> deleted_id_of(const json& event) {
   auto data = event.find("data");
   if (data == event.end() || !data->is_object()) return std::nullopt;
   for (auto it = data->begin(); it != data->end(); ++it)
-    if (lower(it.key()) == "deletedid") return id_text(*data, it.key().c_str());
+    if (ascii_lower(it.key()) == "deletedid") return id_text(*data, it.key().c_str());
   return std::nullopt;
 }
 
@@ -190,9 +185,9 @@ std::string qbo_entity_name(std::string_view name) {
       "PaymentMethod", "Preferences", "Purchase",      "PurchaseOrder", "RefundReceipt", "SalesReceipt",
       "TaxAgency",   "TaxCode",       "TaxRate",       "Term",         "TimeActivity",  "Transfer",
       "Vendor",      "VendorCredit",  "CreditCardPayment", "Attachable"};
-  const std::string l = lower(name);
+  const std::string l = ascii_lower(name);
   for (const char* k : known)
-    if (lower(k) == l) return k;
+    if (ascii_lower(k) == l) return k;
   return capitalised(name);
 }
 
@@ -204,7 +199,7 @@ std::string qbo_operation_name(std::string_view verb) {
                                                                              {"voided", "Void"},
                                                                              {"void", "Void"},
                                                                              {"emailed", "Emailed"}}};
-  const std::string l = lower(verb);
+  const std::string l = ascii_lower(verb);
   for (const auto& [cloud, legacy] : known)
     if (l == cloud) return legacy;
   return capitalised(l);

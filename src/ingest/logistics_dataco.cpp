@@ -43,7 +43,7 @@ constexpr std::string_view kLate = "Late delivery";
 // Ten years of shipping is a typo, not a slow boat.
 constexpr std::int64_t kMaxShippingDays = 3650;
 
-struct Item {
+struct DatacoItem {
   std::size_t index = 0;
   std::string order_id;
   TimeMs ordered = 0, shipped = 0;
@@ -54,13 +54,13 @@ struct Item {
   std::vector<std::string> flags;
 
   // The order-level facts every item of one order repeats.
-  bool same_order_facts(const Item& o) const {
+  bool same_order_facts(const DatacoItem& o) const {
     return ordered == o.ordered && shipped == o.shipped && days_real == o.days_real &&
            days_scheduled == o.days_scheduled && delivery_status == o.delivery_status && customer_id == o.customer_id;
   }
 };
 
-std::optional<Item> check(const SourceRecord& r, std::size_t i, FirstSeen& item_ids, MapContext& ctx) {
+std::optional<DatacoItem> check_dataco_item(const SourceRecord& r, std::size_t i, FirstSeen& item_ids, MapContext& ctx) {
   auto refuse = [&](std::string_view column, std::string reason) {
     ctx.reject(i, std::string(column), std::move(reason));
     return std::nullopt;
@@ -73,7 +73,7 @@ std::optional<Item> check(const SourceRecord& r, std::size_t i, FirstSeen& item_
     if (v) out = std::to_string(*v);
     return v.has_value();
   };
-  Item it;
+  DatacoItem it;
   it.index = i;
   std::string item_id;
   if (!id(kItemId, true, item_id)) return refuse(kItemId, fmt::format("'{}' is not an integer id", trim(r.get(kItemId))));
@@ -121,7 +121,7 @@ std::optional<Item> check(const SourceRecord& r, std::size_t i, FirstSeen& item_
   return it;
 }
 
-void add_entities(const SourceRecord& r, const Item& it, EntitySink& entities) {
+void add_entities(const SourceRecord& r, const DatacoItem& it, EntitySink& entities) {
   std::string_view category_name = trim(r.get(kCategoryName));
   if (!it.product_id.empty()) {
     std::string_view name = trim(r.get(kProductName));
@@ -138,14 +138,14 @@ void add_entities(const SourceRecord& r, const Item& it, EntitySink& entities) {
   }
 }
 
-void emit_order(const Adapter& adapter, const std::vector<SourceRecord>& records, const std::vector<Item>& items,
+void emit_order(const Adapter& adapter, const std::vector<SourceRecord>& records, const std::vector<DatacoItem>& items,
                 MapContext& ctx) {
-  const Item& head = items.front();
+  const DatacoItem& head = items.front();
   const SourceRecord& r = records[head.index];
   std::vector<std::string> flags;
   std::vector<std::string> product_ids;
   std::int64_t amount = 0;
-  for (const Item& it : items) {
+  for (const DatacoItem& it : items) {
     for (const auto& f : it.flags) add_flag(flags, f);
     if (!head.same_order_facts(it)) add_flag(flags, "inconsistent:order_items_disagree");
     amount += it.total_minor;
@@ -232,10 +232,10 @@ void map_dataco(const Adapter& adapter, const std::vector<SourceRecord>& records
   FirstSeen item_ids;
   EntitySink entities(ctx);
   // Orders in order of first appearance, so output order follows the file.
-  std::vector<std::vector<Item>> orders;
+  std::vector<std::vector<DatacoItem>> orders;
   std::unordered_map<std::string, std::size_t> order_slot;
   for (std::size_t i : indices) {
-    auto it = check(records[i], i, item_ids, ctx);
+    auto it = check_dataco_item(records[i], i, item_ids, ctx);
     if (!it) continue;
     add_entities(records[i], *it, entities);
     auto [slot, inserted] = order_slot.emplace(it->order_id, orders.size());

@@ -43,7 +43,7 @@ bool is_placeholder(std::string_view text) {
   });
 }
 
-struct Row {
+struct ScmsRow {
   std::string id;
   std::optional<TimeMs> po_sent, scheduled, delivered;
   std::optional<std::int64_t> value_minor;
@@ -52,7 +52,7 @@ struct Row {
 
 // A date column: empty -> "missing:<key>", a known marker -> "placeholder:<key>",
 // anything else that is not a date rejects the record.
-bool read_date(const SourceRecord& r, std::size_t i, std::string_view column, std::string_view key, Row& row,
+bool read_date(const SourceRecord& r, std::size_t i, std::string_view column, std::string_view key, ScmsRow& row,
                std::optional<TimeMs>& out, MapContext& ctx) {
   std::string_view text = trim(r.get(column));
   if (text.empty()) {
@@ -73,8 +73,8 @@ bool read_date(const SourceRecord& r, std::size_t i, std::string_view column, st
   return out.has_value();
 }
 
-std::optional<Row> check(const SourceRecord& r, std::size_t i, FirstSeen& ids, MapContext& ctx) {
-  Row row;
+std::optional<ScmsRow> check_scms_row(const SourceRecord& r, std::size_t i, FirstSeen& ids, MapContext& ctx) {
+  ScmsRow row;
   row.id = std::string(trim(r.get(kId)));
   if (row.id.empty()) {
     ctx.reject(i, std::string(kId), "missing");
@@ -103,7 +103,7 @@ std::optional<Row> check(const SourceRecord& r, std::size_t i, FirstSeen& ids, M
   return row;
 }
 
-void emit(const Adapter& adapter, const SourceRecord& r, std::size_t i, Row& row, EntitySink& entities,
+void emit(const Adapter& adapter, const SourceRecord& r, std::size_t i, ScmsRow& row, EntitySink& entities,
           MapContext& ctx) {
   std::string_view vendor = trim(r.get(kVendor));
   std::string vendor_id;
@@ -191,7 +191,7 @@ void map_scms(const Adapter& adapter, const std::vector<SourceRecord>& records, 
   FirstSeen ids;
   EntitySink entities(ctx);
   for (std::size_t i : indices)
-    if (auto row = check(records[i], i, ids, ctx)) emit(adapter, records[i], i, *row, entities, ctx);
+    if (auto row = check_scms_row(records[i], i, ids, ctx)) emit(adapter, records[i], i, *row, entities, ctx);
 }
 
 }  // namespace bre::logistics

@@ -16,8 +16,8 @@ namespace {
 
 using namespace adapter_support;
 
-constexpr std::string_view kSource = "support_tickets";
-constexpr std::string_view kKind = "tickets";
+constexpr std::string_view kTicketsSource = "support_tickets";
+constexpr std::string_view kTicketsKind = "tickets";
 
 constexpr std::string_view kTicketId = "Ticket ID";
 constexpr std::string_view kCustomerName = "Customer Name";
@@ -35,15 +35,15 @@ constexpr std::string_view kSatisfaction = "Customer Satisfaction Rating";
 
 constexpr std::string_view kClosed = "Closed";
 
-std::string ticket_entity_id(std::string_view id) { return fmt::format("{}:ticket:{}", kSource, id); }
+std::string ticket_entity_id(std::string_view id) { return fmt::format("{}:ticket:{}", kTicketsSource, id); }
 
 std::string customer_entity_id(std::string_view email) {
   std::string key(trim(email));
   for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return fmt::format("{}:customer:{}", kSource, short_hash(key));
+  return fmt::format("{}:customer:{}", kTicketsSource, short_hash(key));
 }
 
-std::string product_entity_id(std::string_view product) { return fmt::format("{}:product:{}", kSource, slug(product)); }
+std::string product_entity_id(std::string_view product) { return fmt::format("{}:product:{}", kTicketsSource, slug(product)); }
 
 // What one row says, once its values have been checked.
 struct Ticket {
@@ -57,7 +57,7 @@ struct Ticket {
 
 class SupportTicketsAdapter final : public Adapter {
  public:
-  std::string_view source() const override { return kSource; }
+  std::string_view source() const override { return kTicketsSource; }
   int mapping_version() const override { return 1; }
 
   std::string classify(const std::vector<std::string>& header) const override {
@@ -65,7 +65,7 @@ class SupportTicketsAdapter final : public Adapter {
                                           kProduct, kPurchaseDate, kType, kSubject, "Ticket Description", kStatus,
                                           "Resolution", kPriority, kChannel, kFirstResponse, kResolvedAt,
                                           kSatisfaction});
-    return all ? std::string(kKind) : std::string();
+    return all ? std::string(kTicketsKind) : std::string();
   }
 
   void map(const std::vector<SourceRecord>& records, const AdapterOptions& /*options*/, MapContext& ctx) const override {
@@ -73,7 +73,7 @@ class SupportTicketsAdapter final : public Adapter {
     EntitySink entities(ctx);
     for (std::size_t i = 0; i < records.size(); ++i) {
       const SourceRecord& r = records[i];
-      if (r.kind != kKind) {
+      if (r.kind != kTicketsKind) {
         ctx.reject(i, "", "not a support ticket record (the file's header was not recognised)");
         continue;
       }

@@ -13,8 +13,8 @@ namespace {
 
 using namespace adapter_support;
 
-constexpr std::string_view kSource = "telco_churn";
-constexpr std::string_view kKind = "customers";
+constexpr std::string_view kTelcoSource = "telco_churn";
+constexpr std::string_view kTelcoKind = "customers";
 
 constexpr std::string_view kCustomerId = "customerID";
 constexpr std::string_view kTenure = "tenure";
@@ -43,7 +43,7 @@ struct Customer {
 
 class TelcoChurnAdapter final : public Adapter {
  public:
-  std::string_view source() const override { return kSource; }
+  std::string_view source() const override { return kTelcoSource; }
   int mapping_version() const override { return 1; }
 
   std::string classify(const std::vector<std::string>& header) const override {
@@ -51,7 +51,7 @@ class TelcoChurnAdapter final : public Adapter {
         header, {kCustomerId, "gender", "SeniorCitizen", "Partner", "Dependents", kTenure, "PhoneService",
                  "MultipleLines", kInternet, "OnlineSecurity", "OnlineBackup", "DeviceProtection", "TechSupport",
                  "StreamingTV", "StreamingMovies", kContract, "PaperlessBilling", kPayment, kMonthly, kTotal, kChurn});
-    return all ? std::string(kKind) : std::string();
+    return all ? std::string(kTelcoKind) : std::string();
   }
 
   void map(const std::vector<SourceRecord>& records, const AdapterOptions& options, MapContext& ctx) const override {
@@ -64,7 +64,7 @@ class TelcoChurnAdapter final : public Adapter {
     EntitySink entities(ctx);
     for (std::size_t i = 0; i < records.size(); ++i) {
       const SourceRecord& r = records[i];
-      if (r.kind != kKind) {
+      if (r.kind != kTelcoKind) {
         ctx.reject(i, "", "not a Telco churn record (the file's header was not recognised)");
         continue;
       }
@@ -118,7 +118,7 @@ class TelcoChurnAdapter final : public Adapter {
 
   void emit(const SourceRecord& r, std::size_t i, const Customer& c, TimeMs as_of, EntitySink& entities,
             MapContext& ctx) const {
-    const std::string entity_id = fmt::format("{}:customer:{}", kSource, c.id);
+    const std::string entity_id = fmt::format("{}:customer:{}", kTelcoSource, c.id);
     std::string_view contract_type = trim(r.get(kContract));
     entities.add({"customer", entity_id, c.id, std::string(contract_type), "{}"});
 

@@ -17,6 +17,7 @@
 
 #include "bre/connect/webhook.h"
 #include "bre/core/error.h"
+#include "bre/core/names.h"
 #include "bre/core/error_json.h"
 #include "bre/core/json_text.h"
 #include "bre/store/workspace.h"
@@ -43,9 +44,7 @@ std::string request_id_for(const httplib::Request& req) {
 std::map<std::string, std::string> lower_case_headers(const httplib::Request& req) {
   std::map<std::string, std::string> out;
   for (const auto& [name, value] : req.headers) {
-    std::string lower = name;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    out[lower] = value;
+    out[ascii_lower(name)] = value;
   }
   return out;
 }

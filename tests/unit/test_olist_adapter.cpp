@@ -71,41 +71,41 @@ const std::vector<SourceRecord>& real_records() {
   return records;
 }
 
-struct Mapped {
+struct OlistMapped {
   std::vector<MapContext::Emitted> events;
   std::vector<ReferenceEntity> entities;
   std::vector<MapContext::Rejection> rejections;
 };
 
-Mapped map_records(const std::vector<SourceRecord>& records) {
+OlistMapped map_records(const std::vector<SourceRecord>& records) {
   auto adapter = make_olist_adapter();
   MapContext ctx(1'700'000'000'000, "BRL");
   adapter->map(records, {}, ctx);
   return {ctx.events(), ctx.entities(), ctx.rejections()};
 }
 
-const Mapped& real_mapped() {
-  static const Mapped m = map_records(real_records());
+const OlistMapped& real_mapped() {
+  static const OlistMapped m = map_records(real_records());
   return m;
 }
 
-Mapped map_tables(const std::map<std::string, std::string>& files) {
+OlistMapped map_tables(const std::map<std::string, std::string>& files) {
   auto adapter = make_olist_adapter();
   std::vector<SourceRecord> records;
   for (const auto& [name, text] : files) add_csv(*adapter, text, name, records);
   return map_records(records);
 }
 
-std::vector<const CanonicalEvent*> of_type(const Mapped& m, EventType t) {
+std::vector<const CanonicalEvent*> of_type(const OlistMapped& m, EventType t) {
   std::vector<const CanonicalEvent*> out;
   for (const auto& e : m.events)
     if (e.event.event_type == t) out.push_back(&e.event);
   return out;
 }
 
-std::size_t count_type(const Mapped& m, EventType t) { return of_type(m, t).size(); }
+std::size_t count_type(const OlistMapped& m, EventType t) { return of_type(m, t).size(); }
 
-const CanonicalEvent* find_event(const Mapped& m, EventType t, std::string_view entity_id) {
+const CanonicalEvent* find_event(const OlistMapped& m, EventType t, std::string_view entity_id) {
   for (const auto& e : m.events)
     if (e.event.event_type == t && e.event.entity_id == entity_id) return &e.event;
   return nullptr;
@@ -115,13 +115,13 @@ bool has_flag(const CanonicalEvent& e, std::string_view flag) {
   return std::find(e.data_quality_flags.begin(), e.data_quality_flags.end(), flag) != e.data_quality_flags.end();
 }
 
-std::size_t count_flag(const Mapped& m, EventType t, std::string_view flag) {
+std::size_t count_flag(const OlistMapped& m, EventType t, std::string_view flag) {
   auto events = of_type(m, t);
   return static_cast<std::size_t>(
       std::count_if(events.begin(), events.end(), [&](auto* e) { return has_flag(*e, flag); }));
 }
 
-std::size_t count_kind(const Mapped& m, std::string_view kind) {
+std::size_t count_kind(const OlistMapped& m, std::string_view kind) {
   return static_cast<std::size_t>(
       std::count_if(m.entities.begin(), m.entities.end(), [&](const ReferenceEntity& e) { return e.kind == kind; }));
 }
@@ -179,7 +179,7 @@ TEST_CASE("olist: real sample maps to the independently counted events") {
   // 15000 orders + 17071 items + 15733 payments + 14944 reviews + 15000 customers
   // + 32951 products + 3095 sellers + 71 translations.
   CHECK(records.size() == 113865);
-  const Mapped& m = real_mapped();
+  const OlistMapped& m = real_mapped();
   CHECK(m.rejections.empty());
   CHECK(count_type(m, EventType::order_placed) == 15000);
   CHECK(count_type(m, EventType::order_delivered) == 14552);  // every 'delivered' order has its date
@@ -239,7 +239,7 @@ TEST_CASE("olist: real sample maps to the independently counted events") {
   std::vector<std::string> sorted = ids;
   std::sort(sorted.begin(), sorted.end());
   CHECK(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());
-  const Mapped again = map_records(records);
+  const OlistMapped again = map_records(records);
   REQUIRE(again.events.size() == m.events.size());
   bool identical = true;
   for (std::size_t i = 0; i < ids.size(); ++i) identical = identical && again.events[i].event == m.events[i].event;
@@ -249,7 +249,7 @@ TEST_CASE("olist: real sample maps to the independently counted events") {
 TEST_CASE("olist: one real late order, field by field") {
   const auto& records = real_records();
   if (records.empty()) return;
-  const Mapped& m = real_mapped();
+  const OlistMapped& m = real_mapped();
   const std::string id = "9f0663bf008ccdbfbd96ac9a31ba7442";
 
   const CanonicalEvent* placed = find_event(m, EventType::order_placed, id);
@@ -343,7 +343,7 @@ TEST_CASE("olist: corrupt real records are rejected by field, the rest still map
   const std::size_t bad_score = set("reviews", "f849f319243bc7755c4fa9ccdb35eea7", "review_score", "7");
   const std::size_t bad_time =
       set("orders", "2591fdd6cc7718bac11436b57abd8163", "order_purchase_timestamp", "2018-02-30 14:01:37");
-  const Mapped m = map_records(records);
+  const OlistMapped m = map_records(records);
 
   std::map<std::size_t, std::string> fields;
   for (const auto& r : m.rejections) fields[r.record_index] = r.field;
@@ -409,7 +409,7 @@ TEST_CASE("olist: hand-written orders cover lateness, cancellation and bad value
   const std::string customers =
       "customer_id,customer_unique_id,customer_zip_code_prefix,customer_city,customer_state\n"
       "c1,u1,8775,mogi das cruzes,SP\nc2,u1,8775,mogi das cruzes,SP\n";
-  const Mapped m = map_tables({{"orders.csv", orders},
+  const OlistMapped m = map_tables({{"orders.csv", orders},
                                {"items.csv", items},
                                {"payments.csv", payments},
                                {"reviews.csv", reviews},
@@ -509,7 +509,7 @@ TEST_CASE("olist: hand-written orders cover lateness, cancellation and bad value
 }
 
 TEST_CASE("olist: reference tables alone, with BOM and CRLF, and no orders") {
-  const Mapped m = map_tables({
+  const OlistMapped m = map_tables({
       {"product_category_name_translation.csv",
        "\xEF\xBB\xBFproduct_category_name,product_category_name_english\r\nbeleza_saude,health_beauty\r\n"},
       {"olist_products_dataset.csv",

@@ -38,6 +38,7 @@
 #include "bre/state/daily_metrics.h"
 #include "bre/store/workspace.h"
 #include "test_support.h"
+#include "property_support.h"
 
 namespace bre {
 // How RapidCheck prints a counterexample: its canonical encoding.
@@ -576,20 +577,6 @@ std::vector<std::string> incidents_text(const std::vector<bre::DetectedIncident>
   return out;
 }
 
-// rc::check with fewer cases than the configured default, for the expensive
-// properties (RC_PARAMS can still lower it, and sets the seed).
-template <typename Testable>
-bool check_cases(const std::string& description, int max_cases, Testable&& testable) {
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  params.maxSuccess = std::min(params.maxSuccess, max_cases);
-  std::cerr << "\n- " << description << "\n";
-  rc::detail::TestMetadata metadata;
-  metadata.id = metadata.description = description;
-  const auto result = rc::detail::checkTestable(std::forward<Testable>(testable), metadata, params);
-  rc::detail::printResultMessage(result, std::cerr);
-  std::cerr << "\n";
-  return result.template is<rc::detail::SuccessResult>();
-}
 
 // Every row build-state and detect wrote, values in hex (exact).
 std::vector<std::string> workspace_results(bre::Workspace& ws) {
@@ -614,7 +601,7 @@ std::vector<std::string> workspace_results(bre::Workspace& ws) {
 }  // namespace
 
 TEST_CASE("properties: daily metrics stay within what is possible") {
-  CHECK(check_cases("counts, amounts, backlogs >= 0; rates and shares in [0, 1]; reviews in [1, 5]", 60, [] {
+  CHECK(bre_test::check_cases("counts, amounts, backlogs >= 0; rates and shares in [0, 1]; reviews in [1, 5]", 60, [] {
     const StreamShape shape = *stream_shape(20, 90);
     const bre::DailyMetrics m = bre::compute_daily_metrics(metric_events(StreamBuilder(shape).build()));
     struct Bound {
@@ -666,7 +653,7 @@ TEST_CASE("properties: daily metrics stay within what is possible") {
 
 TEST_CASE("properties: identical inputs give identical incidents") {
   int with_incidents = 0;
-  CHECK(check_cases("detect twice, and on metrics computed twice: same incidents", 25, [&] {
+  CHECK(bre_test::check_cases("detect twice, and on metrics computed twice: same incidents", 25, [&] {
     const StreamShape shape = *stream_shape(45, 90);
     const std::vector<CanonicalEvent> events = StreamBuilder(shape).build();
     const bre::DailyMetrics m = bre::compute_daily_metrics(metric_events(events));
@@ -683,7 +670,7 @@ TEST_CASE("properties: identical inputs give identical incidents") {
 
 TEST_CASE("properties: the order of ingestion changes no metric row, incident, cascade, chain or blast radius") {
   int with_incidents = 0;
-  CHECK(check_cases("two workspaces, two random orders and batchings: same rows, incidents, chains", 12, [&] {
+  CHECK(bre_test::check_cases("two workspaces, two random orders and batchings: same rows, incidents, chains", 12, [&] {
     const StreamShape shape = *stream_shape(45, 75);
     const std::vector<CanonicalEvent> events = StreamBuilder(shape).build();
     bre::TempDir dir;

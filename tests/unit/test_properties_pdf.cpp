@@ -15,6 +15,7 @@
 #include "bre/postmortem/postmortem_pdf.h"
 #include "bre/postmortem/text_layout.h"
 #include "pdf_test_support.h"
+#include "property_support.h"
 
 using namespace bre;
 
@@ -38,20 +39,6 @@ rc::Gen<std::string> nasty_text() {
 
 double code_points(std::string_view s) { return static_cast<double>(decode_utf8(s).size()); }
 
-// rc::check with at most `max_cases` cases: each PDF takes tens of
-// milliseconds (RC_PARAMS can still lower it and sets the seed).
-template <typename Testable>
-bool check_cases(const std::string& description, int max_cases, Testable&& testable) {
-  rc::detail::TestParams params = rc::detail::configuration().testParams;
-  params.maxSuccess = std::min(params.maxSuccess, max_cases);
-  std::cerr << "\n- " << description << "\n";
-  rc::detail::TestMetadata metadata;
-  metadata.id = metadata.description = description;
-  const auto result = rc::detail::checkTestable(std::forward<Testable>(testable), metadata, params);
-  rc::detail::printResultMessage(result, std::cerr);
-  std::cerr << "\n";
-  return result.template is<rc::detail::SuccessResult>();
-}
 
 }  // namespace
 
@@ -73,7 +60,7 @@ TEST_CASE("property: wrap_text keeps every character and respects the width") {
 }
 
 TEST_CASE("property: any bytes in any text field render to a PDF") {
-  CHECK(check_cases("render_postmortem_pdf never crashes or throws on arbitrary text", 25, [] {
+  CHECK(bre_test::check_cases("render_postmortem_pdf never crashes or throws on arbitrary text", 25, [] {
     Postmortem pm = test::long_postmortem(*rc::gen::inRange(0, 12));
     pm.title = *nasty_text();
     pm.severity = *nasty_text();

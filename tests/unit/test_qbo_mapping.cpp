@@ -46,7 +46,7 @@ std::vector<QboObject> all_query_objects() {
 
 const TimeMs kAsOf = *parse_date("2026-06-15");
 
-struct Mapped {
+struct QboMapped {
   std::vector<CanonicalEvent> events;
   std::vector<ReferenceEntity> entities;
   std::vector<std::string> retracted;
@@ -61,10 +61,10 @@ struct Mapped {
   }
 };
 
-Mapped map_all(const std::vector<QboObject>& objects, TimeMs as_of = kAsOf) {
+QboMapped map_all(const std::vector<QboObject>& objects, TimeMs as_of = kAsOf) {
   MapContext ctx(0, "USD");
   map_qbo_objects(objects, as_of, ctx);
-  Mapped m;
+  QboMapped m;
   for (auto& em : ctx.events()) m.events.push_back(em.event);
   m.retracted = ctx.retracted();
   m.entities = ctx.entities();
@@ -132,7 +132,7 @@ TEST_CASE("qbo pages: empty query, count, single read, CDC with a delete stub, f
 
 TEST_CASE("qbo mapping: every entity type of the fixtures, field by field") {
   if (!have_fixtures()) return;
-  const Mapped m = map_all(all_query_objects());
+  const QboMapped m = map_all(all_query_objects());
   CHECK(m.rejections == 0);
   CHECK(m.events.size() == 18);
   for (const CanonicalEvent& e : m.events) {
@@ -283,14 +283,14 @@ TEST_CASE("qbo mapping: CDC versions, delete stubs, later versions and determini
   if (!have_fixtures()) return;
   std::vector<QboObject> objects = all_query_objects();
   for (QboObject& o : parse_qbo_page(fixture("cdc-response.json")).objects) objects.push_back(std::move(o));
-  const Mapped m = map_all(objects);
+  const QboMapped m = map_all(objects);
   CHECK(m.rejections == 0);
   CHECK(m.events.size() == 18);               // invoice 1042 v1 changes no event; customer 59 is the same version
   CHECK(!m.find(EventType::invoice_issued, "1039"));  // the delete stub maps to nothing
 
   // The same bronze mapped twice (in any order) gives identical ids.
   std::vector<QboObject> reversed(objects.rbegin(), objects.rend());
-  const Mapped again = map_all(reversed);
+  const QboMapped again = map_all(reversed);
   std::vector<std::string> a, b;
   for (const auto& e : m.events) a.push_back(e.event_id);
   for (const auto& e : again.events) b.push_back(e.event_id);
@@ -304,7 +304,7 @@ TEST_CASE("qbo mapping: CDC versions, delete stubs, later versions and determini
     if (o.entity_type == "Customer" && o.id == "59") c59 = &o;
   REQUIRE(c59);
   objects.push_back(edited(*c59, "7", {{"Balance", 0}, {"BalanceWithJobs", 0}}));
-  const Mapped updated = map_all(objects);
+  const QboMapped updated = map_all(objects);
   const CanonicalEvent* u = updated.find(EventType::customer_updated, "59");
   REQUIRE(u);
   CHECK(attrs(u)["changed_fields"] == nlohmann::json::array({"Balance", "BalanceWithJobs"}));
@@ -318,7 +318,7 @@ TEST_CASE("qbo mapping: CDC versions, delete stubs, later versions and determini
     if (o.entity_type == "Item" && o.id == "19") item19 = &o;
   REQUIRE(item19);
   objects.push_back(edited(*item19, "6", {{"QtyOnHand", 12}, {"ReorderPoint", 12}}));
-  const Mapped with_low = map_all(objects);
+  const QboMapped with_low = map_all(objects);
   const CanonicalEvent* low = with_low.find(EventType::inventory_low, "19");
   REQUIRE(low);
   CHECK(attrs(low)["qty_on_hand"] == 12);
@@ -379,7 +379,7 @@ TEST_CASE("qbo mapping: Purchase gives expense_posted and expense_paid, SalesRec
   std::vector<QboObject> objects;
   for (const std::string& page : {purchase, receipt})
     for (QboObject& o : parse_qbo_page(page).objects) objects.push_back(std::move(o));
-  const Mapped m = map_all(objects);
+  const QboMapped m = map_all(objects);
   CHECK(m.rejections == 0);
   REQUIRE(m.events.size() == 3);
   for (const CanonicalEvent& e : m.events) CHECK(validate_event(e).empty());
@@ -418,7 +418,7 @@ TEST_CASE("qbo mapping: Purchase gives expense_posted and expense_paid, SalesRec
 TEST_CASE("qbo mapping: a delete stub or a void retracts what the entity had produced") {
   if (!have_fixtures()) return;
   std::vector<QboObject> objects = all_query_objects();
-  const Mapped before = map_all(objects);
+  const QboMapped before = map_all(objects);
   const CanonicalEvent* issued = before.find(EventType::invoice_issued, "1042");
   const CanonicalEvent* payment = before.find(EventType::payment_received, "1049");
   REQUIRE(issued);
@@ -430,7 +430,7 @@ TEST_CASE("qbo mapping: a delete stub or a void retracts what the entity had pro
     if (o.entity_type == "Payment" && o.id == "1049")
       objects.push_back(edited(o, "2", {{"TotalAmt", 0}, {"PrivateNote", "Voided - entered twice"},
                                         {"Line", nlohmann::ordered_json::array()}}));
-  const Mapped after = map_all(objects);
+  const QboMapped after = map_all(objects);
   CHECK(!after.find(EventType::invoice_issued, "1042"));
   CHECK(!after.find(EventType::payment_received, "1049"));
   auto retracted = [&](const std::string& id) {
