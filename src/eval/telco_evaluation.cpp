@@ -16,6 +16,15 @@ TelcoEvaluation evaluate_telco(const TelcoTable& t, const std::string& source_na
   e.split = stratified_split(t.y, o.test_fraction, o.seed);
   const Eigen::MatrixXd x_train = select_rows(t.x, e.split.train), x_test = select_rows(t.x, e.split.test);
   const Eigen::VectorXd y_train = select_rows(t.y, e.split.train), y_test = select_rows(t.y, e.split.test);
+  // AUROC needs both classes on the test side; calibration folds need them in every fold.
+  const double test_churners = y_test.sum(), train_churners = y_train.sum();
+  const double fold_rows = ChurnTrainingOptions{}.calibration_folds;
+  if (test_churners < 1 || test_churners == static_cast<double>(y_test.size()) || train_churners < fold_rows ||
+      static_cast<double>(y_train.size()) - train_churners < fold_rows)
+    throw Error(ErrorKind::data_invalid, "TOO_FEW_CUSTOMERS",
+                "too few churned or retained customers to train, calibrate and test: each side of the split "
+                "needs both, and training at least one of each per calibration fold",
+                source_name);
   e.training_window = {
       {"kind", "stratified_random_split"},
       {"time_axis", "none: the Telco table is one snapshot without dates, so train and test are a random split "

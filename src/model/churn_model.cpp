@@ -56,6 +56,10 @@ Eigen::VectorXd ChurnModel::score(const Eigen::MatrixXd& raw) const {
 ChurnModel train_churn_model(ChurnModelKind kind, const Eigen::MatrixXd& raw, const Eigen::VectorXd& y,
                              const std::vector<std::string>& feature_names, const ChurnTrainingOptions& o) {
   if (o.calibration_folds < 2) throw_usage("calibration needs at least 2 folds");
+  const double churners = y.sum(), rows = static_cast<double>(y.size());
+  if (churners < o.calibration_folds || rows - churners < o.calibration_folds)
+    throw Error(ErrorKind::data_invalid, "TOO_FEW_CUSTOMERS",
+                "each calibration fold needs at least one churned and one retained customer");
   // Out-of-fold scores: each training row scored by a model that never saw it.
   const std::vector<int> fold = stratified_folds(y, o.calibration_folds, o.seed);
   Eigen::VectorXd held_out_scores(y.size());
