@@ -41,7 +41,7 @@ std::string render_evaluation(const Json& out, bool md) {
   text += md ? "\nPrecision, recall and F1 at 0.5 on calibrated probabilities; F1* at t*, chosen on the training rows.\n"
              : "\nprecision/recall/F1 at 0.5 (calibrated); F1* at t*, chosen on the training rows\n";
   for (const Json& m : out["models"]) {
-    text += fmt::format("\n{}reliability ({}, test rows)\n", md ? "### " : "", m["model"].get<std::string>());
+    text += fmt::format("\n{}reliability ({}, test rows)\n{}", md ? "### " : "", m["model"].get<std::string>(), md ? "\n" : "");
     Json bins = Json::array();
     for (const Json& b : m["metrics"]["reliability"])
       bins.push_back({{"bin", fmt::format("{:.1f}-{:.1f}", b["lower"].get<double>(), b["upper"].get<double>())},
