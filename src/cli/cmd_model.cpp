@@ -45,7 +45,7 @@ void register_model(Declarer& root) {
   static std::string csv, kind = "logistic";
   static int version = 0;
   root.command(
-      "model", "trained models in the workspace (bre eval telco --save records them) and scoring with them",
+      "model", "trained models kept in the workspace, and scoring customers with them",
       [](Declarer& d) {
         d.command("list", "every stored model version with its training rows and test metrics", nullptr, [](Context& ctx) {
           Json all = Json::array();
