@@ -239,10 +239,11 @@ TrainTestSplit stratified_split(const Eigen::VectorXd& y, double test_fraction, 
 }
 
 std::vector<int> stratified_folds(const Eigen::VectorXd& y, int k, std::uint64_t seed) {
+  if (k < 2) throw_usage("cross-validation needs at least 2 folds");
   std::vector<int> fold(static_cast<std::size_t>(y.size()), 0);
   // Dealing each class's shuffled rows round-robin keeps every fold's class ratio.
   for (const auto& rows : shuffled_by_class(y, seed))
-    for (std::size_t i = 0; i < rows.size(); ++i) fold[static_cast<std::size_t>(rows[i])] = static_cast<int>(i % k);
+    for (std::size_t i = 0; i < rows.size(); ++i) fold[static_cast<std::size_t>(rows[i])] = static_cast<int>(i % static_cast<std::size_t>(k));
   return fold;
 }
 
