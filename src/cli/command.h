@@ -108,5 +108,6 @@ void register_postmortem(Declarer& root);
 void register_demo(Declarer& root);
 void register_monitor(Declarer& root);
 void register_eval(Declarer& root);
+void register_model(Declarer& root);
 
 }  // namespace bre::cli

@@ -146,6 +146,7 @@ int run_main(int argc, char** argv) {
   register_demo(root);
   register_monitor(root);
   register_eval(root);
+  register_model(root);
 
   // Every runnable command's --help says which formats it takes.
   for (auto& [sub, info] : registry) {
