@@ -4,10 +4,13 @@
 
 namespace bre::cli {
 
+void declare_eval_olist(Declarer& group);
+
 void register_eval(Declarer& root) {
   root.command(
       "eval", "evaluate bre on public data sets (NAB, Olist, Telco churn) and report the scores",
       [](Declarer& d) {
+        declare_eval_olist(d);
         d.footer("Every number in docs/evaluation.md comes from these commands; scripts/eval runs them all.");
       },
       nullptr);
