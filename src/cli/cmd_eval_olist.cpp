@@ -53,7 +53,9 @@ void declare_eval_olist(Declarer& group) {
             "docs/eval-olist.md: the labels, the rule and the results.");
       },
       [](Context& ctx) {
-        const auto report = run_olist_eval(ctx.workspace(/*create=*/true), request, ctx.log(), ctx.graphs());
+        // Bad arguments are refused before a workspace is created for them.
+        const OlistEvalInputs inputs = read_olist_eval_inputs(request);
+        const auto report = run_olist_eval(ctx.workspace(/*create=*/true), request, inputs, ctx.log(), ctx.graphs());
         ctx.emit(report, [&](Format f) { return olist_report_text(report, f == Format::md); });
         return 0;
       });

@@ -14,7 +14,7 @@ namespace bre {
 namespace {
 
 [[noreturn]] void invalid_label(const std::string& where, const std::string& what) {
-  throw Error(ErrorKind::data_invalid, "LABELS_INVALID", what, where);
+  throw Error(ErrorKind::data_invalid, "INPUT_INVALID", what, where);
 }
 
 DayNumber label_day(const nlohmann::json& e, const char* field, const std::string& where) {

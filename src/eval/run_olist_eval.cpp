@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::no_input, "LABELS_NOT_FOUND", "cannot read the episode file", path);
+  if (!in) throw Error(ErrorKind::no_input, "INPUT_NOT_FOUND", "cannot read the episode file", path);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -86,13 +86,16 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
-nlohmann::ordered_json run_olist_eval(Workspace& ws, const OlistEvalRequest& request, const Logger& log,
-                                      const DependencyGraphs& graphs) {
+OlistEvalInputs read_olist_eval_inputs(const OlistEvalRequest& request) {
   if (request.slack_days < 0) throw_usage("--slack-days must be >= 0");
-  const auto episodes = parse_olist_episodes(read_text(request.labels_path), request.labels_path);
+  return {parse_olist_episodes(read_text(request.labels_path), request.labels_path), olist_files(request.data_dir)};
+}
+
+nlohmann::ordered_json run_olist_eval(Workspace& ws, const OlistEvalRequest& request, const OlistEvalInputs& inputs,
+                                      const Logger& log, const DependencyGraphs& graphs) {
   IngestRequest ingest;
   ingest.source = "olist";
-  ingest.paths = olist_files(request.data_dir);
+  ingest.paths = inputs.files;
   refuse_mixed_workspace(ws);
 
   const auto t0 = std::chrono::steady_clock::now();
@@ -103,7 +106,7 @@ nlohmann::ordered_json run_olist_eval(Workspace& ws, const OlistEvalRequest& req
   const double scan_seconds = seconds_since(t1);
 
   const std::vector<EvalIncident> incidents = stored_incidents(ws.db());
-  const OlistMatch match = match_olist_episodes(episodes, incidents, request.slack_days);
+  const OlistMatch match = match_olist_episodes(inputs.episodes, incidents, request.slack_days);
   nlohmann::ordered_json out{{"data_dir", request.data_dir},
                              {"labels", request.labels_path},
                              {"workspace", ws.path()},

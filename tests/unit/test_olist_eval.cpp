@@ -34,7 +34,7 @@ int error_kind(const std::string& text) {
   try {
     parse_olist_episodes(text, "labels.json");
   } catch (const Error& e) {
-    CHECK(e.code() == "LABELS_INVALID");
+    CHECK(e.code() == "INPUT_INVALID");
     return static_cast<int>(e.kind());
   }
   return -1;

@@ -73,11 +73,20 @@ struct OlistEvalRequest {
   int slack_days = 3;
 };
 
-// Ingests every *.csv of data_dir with the Olist adapter (a no-op when the
-// workspace already holds them), scans, reads back the incidents and their
-// chains, and matches them. Refuses a workspace that holds events of another
-// source (usage error): the scan would mix them into Olist's metrics.
-nlohmann::ordered_json run_olist_eval(Workspace& ws, const OlistEvalRequest& request, const Logger& log,
-                                      const DependencyGraphs& graphs);
+// What the run reads before it touches a workspace: the checked episodes and
+// the *.csv files of data_dir, sorted. Error(no_input) for a missing folder,
+// file or empty folder; Error(data_invalid) for a bad episode file.
+struct OlistEvalInputs {
+  std::vector<OlistEpisode> episodes;
+  std::vector<std::string> files;
+};
+OlistEvalInputs read_olist_eval_inputs(const OlistEvalRequest& request);
+
+// Ingests the files with the Olist adapter (a no-op when the workspace
+// already holds them), scans, reads back the incidents and their chains, and
+// matches them. Refuses a workspace that holds events of another source
+// (usage error): the scan would mix them into Olist's metrics.
+nlohmann::ordered_json run_olist_eval(Workspace& ws, const OlistEvalRequest& request, const OlistEvalInputs& inputs,
+                                      const Logger& log, const DependencyGraphs& graphs);
 
 }  // namespace bre
