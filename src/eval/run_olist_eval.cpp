@@ -74,7 +74,8 @@ std::vector<EvalIncident> stored_incidents(Database& db) {
     inc.window_end = day_field(j, "incident_window_end", false);
     inc.detected = day_field(j, "detected_at", true);
     inc.cascade_id = optional_string(j, "cascade_id");
-    if (const auto chain = find_chain(db, inc.id)) inc.root_cause = optional_string(nlohmann::json::parse(*chain), "root_cause");
+    if (const auto chain = find_chain(db, inc.id))
+      inc.root_cause = optional_string(nlohmann::json::parse(*chain), "root_cause");
     out.push_back(std::move(inc));
   }
   return out;
@@ -116,7 +117,7 @@ nlohmann::ordered_json run_olist_eval(Workspace& ws, const OlistEvalRequest& req
                              {"days", scan.summary.days},
                              {"cascades", scan.summary.cascades}};
   out.update(olist_match_json(match, incidents, request.slack_days));
-  // Wall times vary from run to run; everything above them does not.
+  // Wall times (and run_id) vary from run to run; the counts and verdicts do not.
   out["timings"] = {{"ingest_seconds", ingest_seconds}, {"scan_seconds", scan_seconds}};
   return out;
 }

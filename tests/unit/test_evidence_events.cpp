@@ -30,7 +30,8 @@ TEST_CASE("evidence events: sellers and the first product of a marketplace order
       R"("seller_ids":["s1","s2"]},"attributes":{"days_late":4}})"
       "\n"
       R"({"event_type":"order_late","event_time":"2018-03-21T10:00:00Z","source":"shop","source_entity_id":"o2",)"
-      R"("entity_type":"order","entity_id":"o2","related_entity_ids":{"customer_id":"c2","seller_id":"s3","product_id":"p3"},)"
+      R"("entity_type":"order","entity_id":"o2",)"
+      R"("related_entity_ids":{"customer_id":"c2","seller_id":"s3","product_id":"p3"},)"
       R"("attributes":{"days_late":2}})"
       "\n");
   auto ws = Workspace::open(dir.file("ws.sqlite"), true);
