@@ -5,13 +5,15 @@
 namespace bre::cli {
 
 void declare_eval_telco(Declarer& d);
+void declare_eval_olist(Declarer& group);
 
 void register_eval(Declarer& root) {
   root.command(
       "eval", "evaluate bre on public data sets (NAB, Olist, Telco churn) and report the scores",
       [](Declarer& d) {
-        d.footer("Every number in docs/evaluation.md comes from these commands; scripts/eval runs them all.");
+        declare_eval_olist(d);
         declare_eval_telco(d);
+        d.footer("Every number in docs/evaluation.md comes from these commands; scripts/eval runs them all.");
       },
       nullptr);
 }

@@ -46,14 +46,20 @@ double weight(const EvidenceSpec& spec, const EvidenceEvent& e) {
   return spec.by_amount ? static_cast<double>(e.amount_minor) : 1.0;
 }
 
+// "seller X" from the dimension and the entity's name, unless the name says
+// it already: Olist's display names do ("seller 3442f895 (campinas/SP)").
+std::string named(const std::string& dimension, const std::string& name) {
+  return name.rfind(dimension + " ", 0) == 0 ? name : dimension + " " + name;
+}
+
 std::string summary_of(const EvidenceSpec& spec, const EvidenceCluster& c, const std::string& dimension,
                        int currency_digits) {
   std::string text = fmt::format("{} {}", c.event_count, spec.noun);
   if (dimension == "vendor") text += " from " + c.entity_name;
-  else if (dimension == "customer") text += " for customer " + c.entity_name;
+  else if (dimension == "customer") text += " for " + named("customer", c.entity_name);
   else if (dimension == "product") text += " of " + c.entity_name;
   else if (dimension == "all") text += " in the window";
-  else text += " (" + dimension + " " + c.entity_name + ")";
+  else text += " (" + named(dimension, c.entity_name) + ")";
   if (c.mean_measure) text += fmt::format(" averaging {:.1f} {}", *c.mean_measure, spec.measure_unit);
   if (spec.by_amount) text += " totalling " + format_minor(c.total_amount_minor, currency_digits);
   if (c.share_of_change > 0 && dimension != "all")
@@ -71,7 +77,7 @@ EvidenceCluster make_cluster(const EvidenceSpec& spec, const std::string& dimens
     c.entity_id = id;
     auto it = names.find(dimension + ":" + id);
     c.entity_name = it != names.end() ? it->second : id;
-    c.cluster_label = dimension + " " + c.entity_name;
+    c.cluster_label = named(dimension, c.entity_name);
   } else {
     c.entity_name = "all";
     c.cluster_label = "all " + spec.noun;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "bre/core/error.h"
 #include "bre/core/json_text.h"
@@ -55,9 +56,12 @@ std::vector<EvidenceEvent> load_evidence_events(Database& db, const EvidenceSpec
       "SELECT event_id, event_time, COALESCE(amount_minor, 0), entity_type, entity_id, "
       "json_extract(related_entity_ids, '$.customer_id'), json_extract(related_entity_ids, '$.vendor_id'), "
       "json_extract(related_entity_ids, '$.seller_id'), "
-      "COALESCE(json_extract(related_entity_ids, '$.product_id'), json_extract(attributes, '$.line_items[0].item_id')), "
+      "COALESCE(json_extract(related_entity_ids, '$.product_id'), "
+      "json_extract(related_entity_ids, '$.product_ids[0]'), "
+      "json_extract(attributes, '$.line_items[0].item_id')), "
       "json_extract(attributes, '$.category'), json_extract(attributes, '$.reason'), "
-      "json_extract(attributes, '$.carrier'), json_extract(attributes, ?), json_extract(attributes, '$.score') "
+      "json_extract(attributes, '$.carrier'), json_extract(attributes, ?), json_extract(attributes, '$.score'), "
+      "json_extract(related_entity_ids, '$.seller_ids') "
       "FROM live_events WHERE event_type IN ({}) AND event_time >= ? AND event_time < ? ORDER BY event_time, event_id",
       types));
   s.bind(1, "$." + (spec.measure.empty() ? std::string("__none") : spec.measure))
@@ -79,6 +83,15 @@ std::vector<EvidenceEvent> load_evidence_events(Database& db, const EvidenceSpec
       std::pair<std::string, std::string> key{dims[i], s.text(5 + i)};
       if (std::find(e.entities.begin(), e.entities.end(), key) == e.entities.end()) e.entities.push_back(key);
     }
+    // An order from a marketplace names every seller of its items
+    // (seller_ids, Olist): it belongs to each seller's group.
+    if (!s.is_null(14))
+      if (const auto sellers = nlohmann::json::parse(s.text(14), nullptr, false); sellers.is_array())
+        for (const auto& seller : sellers)
+          if (seller.is_string()) {
+            std::pair<std::string, std::string> key{"seller", seller.get<std::string>()};
+            if (std::find(e.entities.begin(), e.entities.end(), key) == e.entities.end()) e.entities.push_back(key);
+          }
     if (!s.is_null(12)) e.measure = s.real(12);
     out.push_back(std::move(e));
   }

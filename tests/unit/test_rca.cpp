@@ -217,6 +217,28 @@ TEST_CASE("evidence clusters: ranked by share of the change, with the window's c
   CHECK(clusters[2].event_ids.front() == "a0");
 }
 
+TEST_CASE("evidence clusters: a display name that already says what the entity is is not prefixed twice") {
+  EvidenceSpec spec = *evidence_spec("delivery_delay_rate");
+  std::vector<EvidenceEvent> window;
+  for (int i = 0; i < 4; ++i) {
+    EvidenceEvent e;
+    e.event_id = "l" + std::to_string(i);
+    e.day = 10;
+    e.measure = 2;
+    e.entities = {{"seller", "s1"}, {"customer", "c" + std::to_string(i % 2)}};
+    window.push_back(e);
+  }
+  const auto clusters = cluster_evidence(spec, window, {}, {10, 10, 0, 9},
+                                         {{"seller:s1", "seller 3442f895 (campinas/SP)"}, {"customer:c0", "Ana"},
+                                          {"customer:c1", "customer 259dac75 (mogi das cruzes, SP)"}},
+                                         2);
+  REQUIRE(clusters.size() == 4);
+  CHECK(clusters[0].cluster_label == "seller 3442f895 (campinas/SP)");
+  CHECK(clusters[0].summary == "4 late deliveries (seller 3442f895 (campinas/SP)) averaging 2.0 days late, 100% of the change");
+  CHECK(clusters[1].summary.find("for customer 259dac75 (mogi das cruzes, SP)") != std::string::npos);
+  CHECK(clusters[2].cluster_label == "customer Ana");
+}
+
 TEST_CASE("BRE-RCA invariants: scores in range, paths acyclic, from their root to the incident metric") {
   const bool ok = rc::check("rca invariants", [] {
     const auto start = *rc::gen::inRange<std::size_t>(40, 80);
