@@ -31,6 +31,7 @@ struct NabOptions {
   std::vector<std::string> params;
   std::string results_out;
   int threads = 0;
+  bool per_file = false;
 };
 
 double rounded(double v, int digits) {
@@ -38,8 +39,8 @@ double rounded(double v, int digits) {
   return std::round(v * f) / f;
 }
 
-Json profile_json(const nab::CorpusScore& c) {
-  return {{"score", rounded(c.normalised, 3)},
+Json profile_json(const nab::CorpusScore& c, const nab::Corpus& corpus, bool per_file) {
+  Json j = {{"score", rounded(c.normalised, 3)},
           {"threshold", c.threshold},
           {"raw_score", rounded(c.raw_score, 6)},
           {"null_score", c.null_score},
@@ -48,10 +49,20 @@ Json profile_json(const nab::CorpusScore& c) {
           {"fp", c.counts.fp},
           {"fn", c.counts.fn},
           {"tn", c.counts.tn}};
+  if (per_file) {
+    Json files = Json::array();
+    for (std::size_t f = 0; f < c.files.size(); ++f)
+      files.push_back({{"file", corpus.series[f].labels.name}, {"score", c.files[f].score},
+                       {"tp", c.files[f].counts.tp}, {"fp", c.files[f].counts.fp},
+                       {"fn", c.files[f].counts.fn}, {"tn", c.files[f].counts.tn}});
+    j["files"] = std::move(files);
+  }
+  return j;
 }
 
 Json detector_json(const nab::Corpus& corpus, const std::string& name, const std::string& source,
-                   const std::vector<std::vector<double>>& scores, const std::vector<std::string>& wanted_profiles) {
+                   const std::vector<std::vector<double>>& scores, const std::vector<std::string>& wanted_profiles,
+                   bool per_file) {
   Json d = {{"detector", name}, {"source", source}};
   const nab::DetectorResult swept = nab::evaluate(corpus, name, scores, false);
   const nab::DetectorResult published = nab::evaluate(corpus, name, scores, true);
@@ -60,10 +71,10 @@ Json detector_json(const nab::Corpus& corpus, const std::string& name, const std
     const nab::CorpusScore& c = swept.profiles[p];
     if (!wanted_profiles.empty() && std::find(wanted_profiles.begin(), wanted_profiles.end(), c.profile) == wanted_profiles.end())
       continue;
-    Json j = profile_json(c);
+    Json j = profile_json(c, corpus, per_file);
     // A published detector is also scored at its published θ (config/thresholds.json).
     if (const auto th = nab::published_threshold(corpus, name, c.profile))
-      j["at_published_threshold"] = profile_json(published.profiles[p]);
+      j["at_published_threshold"] = profile_json(published.profiles[p], corpus, per_file);
     profiles[c.profile] = std::move(j);
   }
   d["profiles"] = std::move(profiles);
@@ -129,6 +140,7 @@ void declare_eval_nab(Declarer& group) {
         d.option("--results-out", &o.results_out,
                  "write each bre detector's per-row scores in NAB's results layout under this folder");
         d.option("--param", &o.params, "override a detector parameter, NAME=VALUE (docs/eval-nab.md; repeatable)");
+        d.flag("--per-file", &o.per_file, "add each file's score and row counts to every profile");
         d.option("--threads", &o.threads, "files scored in parallel (default: the number of cores)");
         d.formats({Format::table, Format::json, Format::md});
         d.footer(
@@ -159,7 +171,7 @@ void declare_eval_nab(Declarer& group) {
             const std::string name = folder.lexically_normal().filename().empty()
                                          ? folder.lexically_normal().parent_path().filename().string()
                                          : folder.lexically_normal().filename().string();
-            detectors.push_back(detector_json(corpus, name, "results:" + folder.string(), scores, o.profiles));
+            detectors.push_back(detector_json(corpus, name, "results:" + folder.string(), scores, o.profiles, o.per_file));
           }
         } else {
           const std::vector<std::string> names = o.detectors.empty() ? nab::stream_detector_names() : o.detectors;
@@ -173,7 +185,7 @@ void declare_eval_nab(Declarer& group) {
           out["parameters"] = params_json(params);
           out["seconds"] = rounded(seconds, 2);
           for (std::size_t d = 0; d < names.size(); ++d) {
-            detectors.push_back(detector_json(corpus, names[d], "bre", scores[d], o.profiles));
+            detectors.push_back(detector_json(corpus, names[d], "bre", scores[d], o.profiles, o.per_file));
             if (!o.results_out.empty()) nab::write_results(corpus, scores[d], o.results_out, names[d]);
           }
         }

@@ -81,8 +81,9 @@ std::vector<double> lag_features(std::span<const double> v, std::size_t i) {
 }  // namespace
 
 RawScores forest_raw(std::span<const double> values, std::size_t probation, const StreamParams& params) {
-  // The first fit waits for enough rows to hold a few dozen feature rows.
-  const std::size_t first_fit = std::max<std::size_t>(kLags + 64, std::min(probation, params.forest_window));
+  // The first fit uses half the probationary rows (at least 64 feature rows),
+  // so the likelihood has the other half to learn what its scores look like.
+  const std::size_t first_fit = std::max<std::size_t>(kLags + 64, std::min(probation / 2, params.forest_window));
   RawScores out{std::vector<double>(values.size(), 0.0), first_fit};
   std::vector<double>& raw = out.values;
   if (values.size() <= first_fit) return out;
@@ -108,13 +109,14 @@ RawScores forest_raw(std::span<const double> values, std::size_t probation, cons
 }
 
 RawScores changepoint_raw(std::span<const double> values, std::size_t probation, const StreamParams& params) {
-  // The prior comes from the rows before the first scored one; those rows
-  // are then observed too, so the detector starts with a settled posterior.
-  const std::size_t learn = std::max<std::size_t>(std::min(probation, values.size()), std::min<std::size_t>(30, values.size()));
+  // A weak prior (prior_from_baseline, as bre's layer 3) from the
+  // probationary rows, which NAB lets a detector learn from; they are then
+  // observed too, so scoring starts from a settled run-length posterior.
+  BocpdParams bp;
+  const std::size_t learn = std::min(std::max<std::size_t>(probation, bp.prior_baseline), values.size());
   RawScores out{std::vector<double>(values.size(), 0.0), learn};
   std::vector<double>& raw = out.values;
   if (learn < 3) return out;
-  BocpdParams bp;
   bp.hazard_lambda = params.bocpd_hazard;
   bp.max_run_length = params.bocpd_max_run;
   bp.window = params.bocpd_window;
@@ -128,7 +130,7 @@ RawScores changepoint_raw(std::span<const double> values, std::size_t probation,
 
 std::vector<double> anomaly_likelihood(const RawScores& scores, std::size_t probation, const StreamParams& params) {
   const std::vector<double>& raw = scores.values;
-  std::vector<double> out(raw.size(), 0.5);
+  std::vector<double> out(raw.size(), 0.0);
   const std::size_t shortn = std::max<std::size_t>(params.likelihood_short, 1);
   // The short-term mean of the raw scores, row by row.
   std::vector<double> averaged(raw.size(), 0.0);

@@ -33,7 +33,7 @@ struct StreamParams {
   // Layer 3: expected regime length, run-length cap, "recent" change window.
   double bocpd_hazard = 250;
   std::size_t bocpd_max_run = 100;
-  std::size_t bocpd_window = 5;
+  std::size_t bocpd_window = 10;
   // Anomaly likelihood: short mean, long history, re-estimation period.
   std::size_t likelihood_short = 1;
   std::size_t likelihood_history = 8640;
@@ -46,7 +46,7 @@ struct StreamParams {
   double range_tolerance = 0.02;
   // Repeated alarms: a row that scores no higher than the highest of the
   // previous suppress_rows rows is multiplied by suppress_factor.
-  std::size_t suppress_rows = 100;
+  std::size_t suppress_rows = 150;
   double suppress_factor = 0.5;
 };
 
@@ -64,8 +64,9 @@ RawScores forest_raw(std::span<const double> values, std::size_t probation, cons
 RawScores changepoint_raw(std::span<const double> values, std::size_t probation, const StreamParams& params);
 
 // The anomaly likelihood of raw scores, in [0, 1): how far in the upper tail
-// of the raw scores' own history (from warmup on) each row lies. 0.5 before
-// the probationary period ends (those rows are never scored).
+// of the raw scores' own history (from warmup on) each row lies. 0 until
+// that history is long enough (20 rows past warmup) and the probationary
+// period is over (those rows are never scored).
 std::vector<double> anomaly_likelihood(const RawScores& raw, std::size_t probation, const StreamParams& params);
 // Rows outside [min − t·range, max + t·range] of the rows before them.
 std::vector<bool> range_breaks(std::span<const double> values, const StreamParams& params);
