@@ -54,9 +54,11 @@ names = [d["detector"] for d in bre["detectors"]]
 check(names == ["bre_robust_z", "bre_iforest", "bre_bocpd", "bre_fused"], f"detectors {names}")
 by = {d["detector"]: d["profiles"] for d in bre["detectors"]}
 check(sorted(by["bre_fused"]) == ["reward_low_FN_rate", "reward_low_FP_rate", "standard"], "profiles")
-# A +40 sigma jump is found by the robust z layer and the fused detector in both files.
+# A +40 sigma jump is found by the robust z layer and the fused detector in
+# both files: finding one scores at most 100 (1 - 1 + 2) / 4 = 50, both with
+# a few range-break false alarms early in these short series about 88.
 for d in ("bre_robust_z", "bre_fused"):
-    check(by[d]["standard"]["score"] > 90, f"{d} misses the jumps: {by[d]['standard']}")
+    check(by[d]["standard"]["score"] > 75, f"{d} misses the jumps: {by[d]['standard']}")
 check(all(0 <= p["score"] <= 100 for v in by.values() for p in v.values()), "scores in range")
 s = {d["detector"]: [p["score"] for p in d["profiles"].values()] for d in scored["detectors"]}
 check(s.get("perfect") == [100.0] * 3, f"perfect {s.get('perfect')}")
