@@ -132,7 +132,7 @@ void declare_eval_nab(Declarer& group) {
       [](Declarer& d) {
         d.positional("dir", &o.dir, "the NAB corpus: data/, labels/combined_windows.json, config/profiles.json", true);
         d.option("--detector", &o.detectors,
-                 "bre_robust_z, bre_iforest, bre_bocpd or bre_fused (repeatable; default: all four)");
+                 "bre_robust_z, bre_iforest, bre_bocpd, bre_range or bre_fused (repeatable; default: all five)");
         d.option("--score-results", &o.score_results,
                  "score an existing NAB results folder instead (a path, or a detector name under DIR/results); "
                  "repeatable");

@@ -12,7 +12,7 @@
 namespace bre::nab {
 
 const std::vector<std::string>& stream_detector_names() {
-  static const std::vector<std::string> names{"bre_robust_z", "bre_iforest", "bre_bocpd", "bre_fused"};
+  static const std::vector<std::string> names{"bre_robust_z", "bre_iforest", "bre_bocpd", "bre_range", "bre_fused"};
   return names;
 }
 
@@ -199,7 +199,7 @@ std::vector<std::vector<double>> run_stream_detectors(const std::vector<std::str
   };
   for (const std::string& n : names)
     if (std::find(stream_detector_names().begin(), stream_detector_names().end(), n) == stream_detector_names().end())
-      throw_usage("unknown NAB detector '" + n + "' (bre_robust_z, bre_iforest, bre_bocpd, bre_fused)");
+      throw_usage("unknown NAB detector '" + n + "' (bre_robust_z, bre_iforest, bre_bocpd, bre_range, bre_fused)");
   require_finite(values, "NAB series");
   std::vector<double> robust, forest, change;
   if (wants("bre_robust_z")) robust = anomaly_likelihood(robust_z_raw(values, params), probation, params);
@@ -215,6 +215,11 @@ std::vector<std::vector<double>> run_stream_detectors(const std::vector<std::str
     if (n == "bre_robust_z") out.push_back(suppress_repeats(robust, params));
     if (n == "bre_iforest") out.push_back(suppress_repeats(forest, params));
     if (n == "bre_bocpd") out.push_back(suppress_repeats(change, params));
+    if (n == "bre_range") {  // the range rule alone: what the layers add is measured against it
+      std::vector<double> only(values.size(), 0.0);
+      for (std::size_t i = 0; i < only.size(); ++i) only[i] = breaks[i] ? 1.0 : 0.0;
+      out.push_back(suppress_repeats(only, params));
+    }
     if (n == "bre_fused") {
       // A weighted mean of the layers' likelihood scores: a row the layers
       // agree on outranks one only a single layer finds odd.

@@ -51,7 +51,7 @@ def check(ok, what):
 c = bre["corpus"]
 check((c["files"], c["rows"], c["windows"]) == (2, 800, 2), f"corpus size {c}")
 names = [d["detector"] for d in bre["detectors"]]
-check(names == ["bre_robust_z", "bre_iforest", "bre_bocpd", "bre_fused"], f"detectors {names}")
+check(names == ["bre_robust_z", "bre_iforest", "bre_bocpd", "bre_range", "bre_fused"], f"detectors {names}")
 by = {d["detector"]: d["profiles"] for d in bre["detectors"]}
 check(sorted(by["bre_fused"]) == ["reward_low_FN_rate", "reward_low_FP_rate", "standard"], "profiles")
 # A +40 sigma jump is found by the robust z layer and the fused detector in

@@ -56,7 +56,8 @@ TEST_CASE("nab stream detectors score a spike above flat noise, within [0, 1]") 
   for (std::size_t d = 0; d < names.size(); ++d) {
     INFO(names[d]);
     CHECK(std::all_of(scores[d].begin(), scores[d].end(), [](double s) { return s >= 0 && s <= 1; }));
-    if (names[d] == "bre_bocpd") continue;  // a one-row spike is not a change of regime
+    // A one-row spike is not a change of regime, and the range rule is off here.
+    if (names[d] == "bre_bocpd" || names[d] == "bre_range") continue;
     const double before = *std::max_element(scores[d].begin() + 100, scores[d].begin() + 440);
     CHECK(scores[d][450] > before);
   }

@@ -6,12 +6,15 @@
 //                      refitted periodically on a trailing window, scoring the newest row
 //   layer 3  bocpd     Bayesian online change-point detection (bocpd.h): the
 //                      posterior mass on runs that began in the last few rows
-//   fused    the three raw scores combined
+//   range    the range-break rule alone (below), the floor the layers are measured against
+//   fused    a weighted mean of the three layers' likelihoods
 //
 // A raw score is turned into NAB's [0, 1] by an anomaly likelihood (the
 // short-term mean of the raw scores against their long-term Gaussian, as in
-// NuPIC's anomaly_likelihood.py, log-scaled) and repeated alarms are damped
-// (NAB credits the first detection in a window and charges every false one).
+// NuPIC's anomaly_likelihood.py, log-scaled); a row beyond the range of every
+// earlier row scores 1 in every detector (NuPIC's "spatial anomaly"); and
+// repeated alarms are damped (NAB credits the first detection in a window
+// and charges every false one).
 // docs/eval-nab.md has the parameters and the measured scores.
 #pragma once
 #include <cstddef>
