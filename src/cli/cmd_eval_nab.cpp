@@ -151,7 +151,7 @@ void declare_eval_nab(Declarer& group) {
             "  bre eval nab ../shared/data/nab\n"
             "  bre eval nab ../shared/data/nab --detector bre_fused --results-out /tmp/nab-results\n"
             "  bre eval nab ../shared/data/nab --score-results numenta   # the scorer against the published 70.1\n"
-            "Exit codes: 0 ok, 2 usage, 65 malformed corpus, 66 no corpus. docs/eval-nab.md.");
+            "65: a malformed corpus or results file; 66: no corpus or results folder. docs/eval-nab.md.");
       },
       [](Context& ctx) {
         const nab::Corpus corpus = nab::load_corpus(o.dir);
