@@ -4,16 +4,19 @@
 
 namespace bre::cli {
 
-void declare_eval_telco(Declarer& d);
+void declare_eval_nab(Declarer& group);
 void declare_eval_olist(Declarer& group);
+void declare_eval_telco(Declarer& group);
 
 void register_eval(Declarer& root) {
   root.command(
       "eval", "evaluate bre on public data sets (NAB, Olist, Telco churn) and report the scores",
       [](Declarer& d) {
+        declare_eval_nab(d);
         declare_eval_olist(d);
         declare_eval_telco(d);
-        d.footer("Every number in docs/evaluation.md comes from these commands; scripts/eval runs them all.");
+        d.footer("Every number in docs/evaluation.md comes from these commands; scripts/eval runs them all.\n"
+                 "man bre-eval; docs/eval-nab.md, docs/eval-olist.md, docs/eval-telco.md.");
       },
       nullptr);
 }
