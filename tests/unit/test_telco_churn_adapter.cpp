@@ -9,7 +9,7 @@ namespace {
 using namespace bre;
 using namespace bre::adapter_test;
 
-const std::string kHeader =
+const std::string kTelcoHeader =
     "customerID,gender,SeniorCitizen,Partner,Dependents,tenure,PhoneService,MultipleLines,InternetService,"
     "OnlineSecurity,OnlineBackup,DeviceProtection,TechSupport,StreamingTV,StreamingMovies,Contract,"
     "PaperlessBilling,PaymentMethod,MonthlyCharges,TotalCharges,Churn\n";
@@ -27,7 +27,7 @@ AdapterOptions as_of(const char* date) {
   return o;
 }
 
-const std::vector<SourceRecord>& real_records() {
+const std::vector<SourceRecord>& real_telco_records() {
   static const std::vector<SourceRecord> records = [] {
     const std::string text = shared_file("telco_churn/WA_Fn-UseC_-Telco-Customer-Churn.csv");
     if (text.empty()) return std::vector<SourceRecord>{};
@@ -37,14 +37,14 @@ const std::vector<SourceRecord>& real_records() {
 }
 
 // The real file mapped once at a fixed snapshot day; the tests look at different parts of it.
-const Mapped& real_mapped() {
-  static const Mapped m = run_map(*make_telco_churn_adapter(), real_records(), as_of("2018-02-01"));
+const Mapped& real_telco_mapped() {
+  static const Mapped m = run_map(*make_telco_churn_adapter(), real_telco_records(), as_of("2018-02-01"));
   return m;
 }
 
-Mapped map_text(const std::string& rows, const char* date = "2018-02-01") {
+Mapped map_telco_text(const std::string& rows, const char* date = "2018-02-01") {
   auto adapter = make_telco_churn_adapter();
-  return run_map(*adapter, csv_records(*adapter, kHeader + rows, "t.csv"), as_of(date));
+  return run_map(*adapter, csv_records(*adapter, kTelcoHeader + rows, "t.csv"), as_of(date));
 }
 
 }  // namespace
@@ -54,14 +54,14 @@ TEST_CASE("telco_churn: identity and classification") {
   CHECK(a->source() == "telco_churn");
   CHECK(a->mapping_version() == 1);
   CHECK(a->default_currency() == "USD");
-  auto records = csv_records(*a, kHeader + row("1-A", "1", "10", "10", "No"), "t.csv");
+  auto records = csv_records(*a, kTelcoHeader + row("1-A", "1", "10", "10", "No"), "t.csv");
   CHECK(records.at(0).kind == "customers");
   CHECK(a->classify({"customerID", "tenure", "Churn"}).empty());
 }
 
 TEST_CASE("telco_churn: without --as-of map() is a usage error, not bad data") {
   auto a = make_telco_churn_adapter();
-  auto records = csv_records(*a, kHeader + row("1-A", "1", "10", "10", "No"), "t.csv");
+  auto records = csv_records(*a, kTelcoHeader + row("1-A", "1", "10", "10", "No"), "t.csv");
   MapContext ctx(kIngestedAt, "USD");
   try {
     a->map(records, {}, ctx);
@@ -74,10 +74,10 @@ TEST_CASE("telco_churn: without --as-of map() is a usage error, not bad data") {
 }
 
 TEST_CASE("telco_churn: the real file maps to the independently counted events") {
-  const auto& records = real_records();
+  const auto& records = real_telco_records();
   if (records.empty()) return;
   CHECK(records.size() == 7043);
-  const Mapped& m = real_mapped();
+  const Mapped& m = real_telco_mapped();
   CHECK(m.rejections.empty());
   CHECK(m.count(EventType::customer_created) == 7043);
   CHECK(m.count(EventType::customer_churned) == 1869);
@@ -95,9 +95,9 @@ TEST_CASE("telco_churn: the real file maps to the independently counted events")
 }
 
 TEST_CASE("telco_churn: customer 3668-QPYBK field by field") {
-  const auto& records = real_records();
+  const auto& records = real_telco_records();
   if (records.empty()) return;
-  const Mapped& m = real_mapped();
+  const Mapped& m = real_telco_mapped();
   const CanonicalEvent* created = m.find(EventType::customer_created, "3668-QPYBK");
   const CanonicalEvent* churned = m.find(EventType::customer_churned, "3668-QPYBK");
   REQUIRE(created);
@@ -123,9 +123,9 @@ TEST_CASE("telco_churn: customer 3668-QPYBK field by field") {
 }
 
 TEST_CASE("telco_churn: a blank TotalCharges at tenure 0 is imputed as zero and flagged") {
-  const auto& records = real_records();
+  const auto& records = real_telco_records();
   if (records.empty()) return;
-  const Mapped& m = real_mapped();
+  const Mapped& m = real_telco_mapped();
   const CanonicalEvent* created = m.find(EventType::customer_created, "4472-LVYGI");
   REQUIRE(created);
   CHECK(format_iso8601(created->event_time) == "2018-02-01T00:00:00Z");
@@ -135,16 +135,16 @@ TEST_CASE("telco_churn: a blank TotalCharges at tenure 0 is imputed as zero and 
 }
 
 TEST_CASE("telco_churn: same records and snapshot give identical events") {
-  const auto& records = real_records();
+  const auto& records = real_telco_records();
   if (records.empty()) return;
-  const Mapped& a = real_mapped();
+  const Mapped& a = real_telco_mapped();
   Mapped b = run_map(*make_telco_churn_adapter(), records, as_of("2018-02-01"));
   REQUIRE(a.events.size() == b.events.size());
   for (std::size_t i = 0; i < a.events.size(); ++i) CHECK(a.events[i].event == b.events[i].event);
 }
 
 TEST_CASE("telco_churn: calendar months, clamped month ends and short tenures") {
-  Mapped m = map_text(row("1-A", "1", "10", "10", "No") + row("2-B", "13", "10.5", "136.5", "No") +
+  Mapped m = map_telco_text(row("1-A", "1", "10", "10", "No") + row("2-B", "13", "10.5", "136.5", "No") +
                           row("3-C", "0", "20", "", "Yes") + row("4-D", "5", "20", "", "No"),
                       "2024-03-31");
   CHECK(m.rejections.empty());
@@ -166,7 +166,7 @@ TEST_CASE("telco_churn: calendar months, clamped month ends and short tenures") 
 }
 
 TEST_CASE("telco_churn: corrupt rows are rejected with the field named") {
-  Mapped m = map_text(row("1-A", "1", "10", "10", "No") + row("2-B", "one", "10", "10", "No") +
+  Mapped m = map_telco_text(row("1-A", "1", "10", "10", "No") + row("2-B", "one", "10", "10", "No") +
                       row("3-C", "-2", "10", "10", "No") + row("4-D", "1", "10.999", "10", "No") +
                       row("5-E", "1", "10", "ten", "No") + row("6-F", "1", "10", "10", "Maybe") +
                       row("1-A", "1", "10", "10", "No") + row("", "1", "10", "10", "No") +
