@@ -36,6 +36,7 @@ measure "full re-scan"
 sqlite3 "$ws" "DELETE FROM forest_verdicts"
 measure "full recompute (no remembered verdicts)"
 last=$(sqlite3 "$ws" "SELECT date(max(event_time) / 1000, 'unixepoch', '+1 day') FROM events")
-python3 "$here/next_day.py" --day "$last" --out "$dir/day.jsonl"
+# One average day of this business: gen_events.py spreads N events over ~910 days.
+python3 "$here/next_day.py" --day "$last" --count $((n * 55 / 10000)) --out "$dir/day.jsonl"
 "$bre" --workspace "$ws" ingest file "$dir/day.jsonl" --source events >/dev/null
 measure "incremental ($(wc -l <"$dir/day.jsonl") events of $last)"
