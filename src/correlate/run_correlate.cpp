@@ -9,7 +9,8 @@
 namespace bre {
 
 CorrelateRunResult run_correlate(Workspace& ws, const std::string& run_id, const Logger& log,
-                                 const DependencyGraphs& graphs, const CascadeConfig& cfg) {
+                                 const DependencyGraphs& graphs, const CascadeConfig& cfg,
+                                 const BlastFacts* blast_facts) {
   validate(cfg);
   ScopedTimer timer(log, "correlate", "correlate");
   Database& db = ws.db();
@@ -21,7 +22,7 @@ CorrelateRunResult run_correlate(Workspace& ws, const std::string& run_id, const
   // members' affected events, each entity and amount once.
   std::vector<std::vector<std::string>> members;
   for (const IncidentCascade& c : found.cascades) members.push_back(c.incident_ids);
-  const std::vector<BlastRadius> totals = compute_blast_radii(ws, members);
+  const std::vector<BlastRadius> totals = compute_blast_radii(ws, members, blast_facts);
   Statement set_total =
       db.prepare("UPDATE cascades SET payload = json_set(payload, '$.total_blast_radius', json(?)) WHERE cascade_id = ?");
   for (std::size_t i = 0; i < totals.size(); ++i) {

@@ -64,8 +64,17 @@ bool DomainForest::compute(Domain domain, std::size_t day) const {
     for (std::size_t r = 0; r < rows.size(); ++r) rows[r][c] = columns[c][r];
   IsolationForestParams p;
   p.seed = cfg_.forest_seed;
-  const IsolationForest forest = IsolationForest::fit(rows, p);
-  return forest.is_anomaly(rows.back());
+  if (!verdicts_) return IsolationForest::fit(rows, p).is_anomaly(rows.back());
+  std::string key = forest_verdict_key(rows, p);
+  verdicts_->used.insert(key);
+  if (const auto known = verdicts_->known.find(key); known != verdicts_->known.end()) {
+    ++verdicts_->hits;
+    return known->second;
+  }
+  ++verdicts_->fits;
+  const bool flagged = IsolationForest::fit(rows, p).is_anomaly(rows.back());
+  verdicts_->computed.emplace(std::move(key), flagged);
+  return flagged;
 }
 
 namespace {

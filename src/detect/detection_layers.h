@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bre/core/metric_catalog.h"
+#include "bre/detect/forest_verdicts.h"
 #include "bre/detect/incidents.h"
 
 namespace bre::detail {
@@ -30,13 +31,16 @@ bool layer1_fires(const TriggerRule& t, const BaselineScore& s, const DetectConf
 // not matter). Cached per domain and day: several incidents ask the same.
 class DomainForest {
  public:
-  DomainForest(const DailyMetrics& m, const DetectConfig& cfg) : m_(m), cfg_(cfg) {}
+  // verdicts: remembered verdicts to reuse and record (null: fit every time).
+  DomainForest(const DailyMetrics& m, const DetectConfig& cfg, ForestVerdicts* verdicts = nullptr)
+      : m_(m), cfg_(cfg), verdicts_(verdicts) {}
   bool flags(Domain domain, std::size_t day);
 
  private:
   bool compute(Domain domain, std::size_t day) const;
   const DailyMetrics& m_;
   const DetectConfig& cfg_;
+  ForestVerdicts* verdicts_;
   std::map<std::pair<int, std::size_t>, bool> cache_;
 };
 

@@ -51,11 +51,12 @@ struct FiringDay {
 
 }  // namespace
 
-std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const DetectConfig& cfg) {
+std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const DetectConfig& cfg,
+                                               ForestVerdicts* forest_verdicts) {
   std::vector<DetectedIncident> out;
   if (m.days == 0) return out;
   const std::size_t last = m.days - 1;
-  DomainForest forest(m, cfg);
+  DomainForest forest(m, cfg, forest_verdicts);
   for (const IncidentRule& rule : incident_rules()) {
     std::vector<FiringDay> firing;
     for (std::size_t i = static_cast<std::size_t>(cfg.cold_start_days); i < m.days; ++i) {

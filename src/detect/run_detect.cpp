@@ -3,6 +3,7 @@
 #include "bre/core/event.h"
 #include "bre/detect/detect_config.h"
 #include "bre/detect/entity_upgrades.h"
+#include "bre/detect/forest_verdicts.h"
 #include "bre/store/entity_facts.h"
 #include "bre/store/metric_store.h"
 #include "bre/store/runs.h"
@@ -30,6 +31,25 @@ std::string exclusions_json(const std::vector<LabelledWindow>& windows) {
   return out + "]";
 }
 
+ForestVerdicts load_forest_verdicts(Database& db) {
+  ForestVerdicts v;
+  Statement s = db.prepare("SELECT key, flagged FROM forest_verdicts");
+  while (s.step()) v.known.emplace(s.text(0), s.int64(1) != 0);
+  return v;
+}
+
+// Adds this run's new verdicts and forgets those no window asks for any more
+// (history rewritten, config changed), so the table holds one row per
+// domain-day of the current metrics.
+void store_forest_verdicts(Database& db, const ForestVerdicts& v) {
+  Statement add = db.prepare("INSERT OR REPLACE INTO forest_verdicts(key, flagged) VALUES(?, ?)");
+  for (const auto& [key, flagged] : v.computed) add.bind(1, key).bind(2, flagged ? 1 : 0).run();
+  if (v.used.size() == v.known.size() + v.computed.size()) return;  // every stored key was asked for
+  Statement drop = db.prepare("DELETE FROM forest_verdicts WHERE key = ?");
+  for (const auto& [key, flagged] : v.known)
+    if (!v.used.count(key)) drop.bind(1, key).run();
+}
+
 }  // namespace
 
 void exclude_labelled_windows(DetectConfig& cfg, const std::vector<LabelledWindow>& windows) {
@@ -51,7 +71,10 @@ DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logge
   DetectConfig with_feedback = cfg;
   exclude_labelled_windows(with_feedback, labelled);
   const DailyMetrics m = read_daily_metrics(db);
-  std::vector<DetectedIncident> found = detect_incidents(m, with_feedback);
+  ForestVerdicts verdicts;
+  if (cfg.isolation_forest) verdicts = load_forest_verdicts(db);
+  std::vector<DetectedIncident> found = detect_incidents(m, with_feedback, cfg.isolation_forest ? &verdicts : nullptr);
+  if (cfg.isolation_forest) store_forest_verdicts(db, verdicts);
   for (DetectedIncident& inc : found) {
     if (inc.incident_type == "supplier_dependency_failure")
       apply_supplier_upgrade(inc, supplier_facts(db, inc.window_start, inc.window_end), cfg);
@@ -64,6 +87,7 @@ DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logge
   r.incidents = stored.written;
   r.withdrawn = stored.withdrawn;
   for (const DetectedIncident& i : found) ++r.by_type[i.incident_type];
+  log.info("detect", "forest_verdicts", {{"reused", verdicts.hits}, {"fitted", verdicts.fits}});
   log.info("detect", "incidents_detected",
            {{"days", r.days}, {"incidents", r.incidents}, {"withdrawn", r.withdrawn}, {"excluded_windows", r.excluded_windows}});
   return r;

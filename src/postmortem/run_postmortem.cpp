@@ -124,7 +124,7 @@ std::vector<PostmortemSubject> all_postmortem_subjects(Database& db) {
 
 PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& subject, const DependencyGraphs& graphs,
                                       const DetectConfig& detect, const std::string& run_id, const Logger& log,
-                                      TimeMs generated_at) {
+                                      TimeMs generated_at, const BlastFacts* blast_facts) {
   Database& db = ws.db();
   const int digits = currency_minor_digits(ws.setting("currency").value_or("")).value_or(2);
   PostmortemInput in;
@@ -136,7 +136,7 @@ PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& su
   }
   for (const std::string& id : ids) in.incidents.push_back(load_incident(db, id));
   for (const std::string& id : ids) in.chains.push_back(load_chain(ws, id, graphs, detect, run_id, log, digits));
-  in.blast_radius = compute_incident_blast_radius(ws, ids);
+  in.blast_radius = compute_incident_blast_radius(ws, ids, blast_facts);
   for (std::size_t k = 0; k < ids.size(); ++k) {
     const auto rules = generate_monitor_rules(in.chains[k], in.incidents[k].severity, in.incidents[k].window_start,
                                               graphs, detect, generated_at);
@@ -159,7 +159,8 @@ PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& su
 
 std::vector<Postmortem> run_postmortems(Workspace& ws, const std::vector<PostmortemSubject>& subjects,
                                         const DependencyGraphs& graphs, const std::string& run_id, const Logger& log,
-                                        const DetectConfig& detect, const RcaConfig& rca) {
+                                        const DetectConfig& detect, const RcaConfig& rca,
+                                        const BlastFacts* blast_facts) {
   ScopedTimer timer(log, "postmortem", "postmortems_built");
   Database& db = ws.db();
   // The baselines BRE-RCA read: labelled windows left out, as in bre detect.
@@ -167,9 +168,11 @@ std::vector<Postmortem> run_postmortems(Workspace& ws, const std::vector<Postmor
   exclude_labelled_windows(with_feedback, windows_labelled_normal(db));
   const DailyMetrics metrics = read_daily_metrics(db);
   const TimeMs now = now_ms();
+  std::shared_ptr<const BlastFacts> loaded;
+  if (!blast_facts && !subjects.empty()) blast_facts = (loaded = load_blast_facts(ws)).get();
   std::vector<Postmortem> out;
   for (const PostmortemSubject& subject : subjects) {
-    const PostmortemInput in = load_postmortem_input(ws, subject, graphs, with_feedback, run_id, log, now);
+    const PostmortemInput in = load_postmortem_input(ws, subject, graphs, with_feedback, run_id, log, now, blast_facts);
     out.push_back(build_postmortem(in, metrics, with_feedback, rca));
   }
   Transaction tx(db);

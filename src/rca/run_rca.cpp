@@ -59,10 +59,10 @@ RcaRunResult run_rca(Workspace& ws, const RcaRunOptions& options, const std::str
   tx.commit();
   if (options.delay_days == 0) {
     if (options.incident_id) {
-      const BlastRadius blast = compute_incident_blast_radius(ws, {*options.incident_id});
+      const BlastRadius blast = compute_incident_blast_radius(ws, {*options.incident_id}, options.blast_facts);
       store_blast_radius(db, blast, run_id);
     } else {
-      run_blast_radius(ws, run_id, log);  // loads the shared facts once for every incident
+      run_blast_radius(ws, run_id, log, options.blast_facts);  // the shared facts, once for every incident
     }
     for (const CausalChain& c : r.chains) r.blast_radius.push_back(find_blast_radius(db, c.incident_id).value_or("null"));
   }

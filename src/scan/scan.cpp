@@ -16,6 +16,7 @@
 #include "bre/rca/run_rca.h"
 #include "bre/state/build_state.h"
 #include "bre/store/event_store.h"
+#include "bre/store/impact_store.h"
 #include "bre/store/postmortem_store.h"
 #include "bre/store/runs.h"
 
@@ -102,11 +103,19 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   const TimeMs state_done = now_ms();
   const DetectRunResult detected = run_detect(ws, run_id, log, cfg);
   const TimeMs detect_done = now_ms();
+  // The orders, invoices and customer ledgers every blast radius reads
+  // (cascade totals, each incident's, each postmortem's): read once here,
+  // and not at all when there is no incident to explain.
+  std::shared_ptr<const BlastFacts> blast_facts;
+  if (db.query_int("SELECT count(*) FROM incidents") > 0) blast_facts = load_blast_facts(ws);
+  const TimeMs facts_done = now_ms();
   const CascadeConfig cascade_cfg;
-  const CorrelateRunResult linked = run_correlate(ws, run_id, log, graphs, cascade_cfg);
+  const CorrelateRunResult linked = run_correlate(ws, run_id, log, graphs, cascade_cfg, blast_facts.get());
   const TimeMs correlate_done = now_ms();
   const RcaConfig rca_cfg;
-  const RcaRunResult explained = run_rca(ws, RcaRunOptions{}, run_id, log, graphs, cfg, rca_cfg);
+  RcaRunOptions rca_options;
+  rca_options.blast_facts = blast_facts.get();
+  const RcaRunResult explained = run_rca(ws, rca_options, run_id, log, graphs, cfg, rca_cfg);
   const TimeMs rca_done = now_ms();
   // Prevention monitors from each chain's top path, merged into the stored ones.
   const MonitorGenerationResult monitors = generate_monitors(ws, explained.chains, graphs, cfg, started, log);
@@ -114,7 +123,7 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   // Postmortems: one per cascade and per incident in no cascade, each with
   // the monitors just stored.
   std::vector<Postmortem> written =
-      run_postmortems(ws, all_postmortem_subjects(db), graphs, run_id, log, cfg, rca_cfg);
+      run_postmortems(ws, all_postmortem_subjects(db), graphs, run_id, log, cfg, rca_cfg, blast_facts.get());
   prune_postmortems(db);
   const TimeMs postmortems_done = now_ms();
   // The last stage: every enabled monitor on the days it has not seen yet.
@@ -165,7 +174,8 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
       .raw("durations_ms", JsonObjectWriter()
                                .integer("build_state", state_done - started)
                                .integer("detect", detect_done - state_done)
-                               .integer("correlate", correlate_done - detect_done)
+                               .integer("blast_radius_facts", facts_done - detect_done)
+                               .integer("correlate", correlate_done - facts_done)
                                .integer("rca_and_blast_radius", rca_done - correlate_done)
                                .integer("monitor_generation", monitors_done - rca_done)
                                .integer("postmortems", postmortems_done - monitors_done)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 #include <tuple>
 
@@ -13,6 +14,34 @@
 #include "bre/core/time.h"
 
 namespace bre {
+
+// Everything one computation reads beyond the window's events: invoices and
+// orders by id, each customer's ledger, the currency. Loaded once per run
+// (or once per scan, shared by rca, correlate and the postmortems), so a run
+// over many incidents reads the event log once, not once each.
+struct BlastFacts {
+  struct InvoiceInfo {
+    std::int64_t amount = 0;
+    std::string customer_id;
+    std::vector<std::string> products;
+  };
+  struct OrderInfo {
+    std::string customer_id, vendor_id;
+    std::optional<std::int64_t> amount;
+  };
+  // One customer's money and purchase events, by day: what their history as
+  // of any incident is computed from.
+  struct LedgerEntry {
+    DayNumber day;
+    char kind;  // p payment, r refund or credit memo, o order, c churn
+    std::int64_t amount;
+  };
+  std::map<std::string, InvoiceInfo> invoices;
+  std::map<std::string, OrderInfo> orders;
+  std::map<std::string, std::vector<LedgerEntry>> ledgers;  // by customer id, by day
+  std::string currency;
+  int digits = 2;
+};
 
 namespace {
 
@@ -55,72 +84,6 @@ std::optional<std::int64_t> minor_attribute(const Json& attributes, const char* 
   return parse_decimal_minor(it->dump(), digits).minor;
 }
 
-struct InvoiceInfo {
-  std::int64_t amount = 0;
-  std::string customer_id;
-  std::vector<std::string> products;
-};
-struct OrderInfo {
-  std::string customer_id, vendor_id;
-  std::optional<std::int64_t> amount;
-};
-
-// One customer's money and purchase events, by day: what their history as
-// of any incident is computed from.
-struct LedgerEntry {
-  DayNumber day;
-  char kind;  // p payment, r refund or credit memo, o order, c churn
-  std::int64_t amount;
-};
-
-// Everything one computation reads beyond the window's events: invoices and
-// orders by id, each customer's ledger, the currency. Loaded once per run,
-// so a run over many incidents reads the event log once, not once each.
-struct Documents {
-  std::map<std::string, InvoiceInfo> invoices;
-  std::map<std::string, OrderInfo> orders;
-  std::map<std::string, std::vector<LedgerEntry>> ledgers;  // by customer id, by day
-  std::string currency;
-  int digits = 2;
-};
-
-Documents load_documents(Workspace& ws) {
-  Documents d;
-  d.currency = ws.setting("currency").value_or("USD");
-  d.digits = currency_minor_digits(d.currency).value_or(2);
-  Statement inv = ws.db().prepare(
-      "SELECT entity_id, amount_minor, related_entity_ids, attributes FROM live_events "
-      "WHERE event_type = 'invoice_issued' ORDER BY event_time, event_id");
-  while (inv.step()) {
-    InvoiceInfo& i = d.invoices[inv.text(0)];  // the latest issue of an invoice wins
-    i.amount = inv.is_null(1) ? 0 : inv.int64(1);
-    i.customer_id = json_text_field(parse_object(inv.text_view(2)), "customer_id");
-    i.products = line_item_products(parse_object(inv.text_view(3)));
-  }
-  // Orders are the bulk of a large log: SQLite's JSON reader, not a parse each.
-  Statement ord = ws.db().prepare(
-      "SELECT entity_id, amount_minor, json_extract(related_entity_ids, '$.customer_id'), "
-      "json_extract(related_entity_ids, '$.vendor_id') FROM live_events WHERE event_type = 'order_placed' "
-      "ORDER BY event_time, event_id");
-  while (ord.step()) {
-    OrderInfo& o = d.orders[ord.text(0)];
-    o.customer_id = ord.is_null(2) ? "" : ord.text(2);
-    o.vendor_id = ord.is_null(3) ? "" : ord.text(3);
-    if (!ord.is_null(1)) o.amount = ord.int64(1);
-  }
-  Statement led = ws.db().prepare(
-      "SELECT coalesce(json_extract(related_entity_ids, '$.customer_id'), "
-      "CASE WHEN entity_type = 'customer' THEN entity_id END) AS c, event_type, event_time, amount_minor "
-      "FROM live_events WHERE event_type IN ('payment_received','refund_issued','credit_memo_issued',"
-      "'order_placed','customer_churned') AND c IS NOT NULL ORDER BY event_time, event_id");
-  while (led.step()) {
-    const std::string_view type = led.text_view(1);
-    const char kind = type == "payment_received" ? 'p' : type == "order_placed" ? 'o' : type == "customer_churned" ? 'c' : 'r';
-    d.ledgers[led.text(0)].push_back({day_of(led.int64(2)), kind, led.is_null(3) ? 0 : led.int64(3)});
-  }
-  return d;
-}
-
 struct IncidentRow {
   std::string id, type;
   DayNumber from = 0, to = 0;
@@ -136,7 +99,7 @@ IncidentRow load_incident(Database& db, const std::string& id) {
 }
 
 // One row of live_events reduced to the entities it names.
-AffectedEvent reduce(const Statement& s, const Documents& docs) {
+AffectedEvent reduce(const Statement& s, const BlastFacts& docs) {
   AffectedEvent e;
   e.event_id = s.text(0);
   e.event_type = s.text(1);
@@ -169,7 +132,7 @@ AffectedEvent reduce(const Statement& s, const Documents& docs) {
   return e;
 }
 
-std::vector<AffectedEvent> affected_events(Database& db, const IncidentRow& inc, const Documents& docs) {
+std::vector<AffectedEvent> affected_events(Database& db, const IncidentRow& inc, const BlastFacts& docs) {
   std::vector<AffectedEvent> out;
   const std::vector<std::string> types = affected_event_types(inc.type);
   if (types.empty()) return out;
@@ -196,11 +159,11 @@ constexpr const char* kRefundTypes = "'refund_issued','credit_memo_issued'";
 // Histories of every customer up to the window (payments and refunds before
 // its start; purchases and churn up to its end), and the business-wide
 // median gap between purchase days, from the ledgers (sorted by day).
-void load_histories(const Documents& docs, DayNumber start, DayNumber end, BlastInput& in) {
+void load_histories(const BlastFacts& docs, DayNumber start, DayNumber end, BlastInput& in) {
   std::vector<DayNumber> gaps;
   for (const auto& [id, entries] : docs.ledgers) {
     CustomerHistory& h = in.customers[id];
-    for (const LedgerEntry& e : entries) {
+    for (const BlastFacts::LedgerEntry& e : entries) {
       if (e.day > end) break;
       if (e.kind == 'p' && e.day < start) h.paid_minor += e.amount;
       if (e.kind == 'r' && e.day < start) h.refunded_minor += e.amount;
@@ -236,7 +199,7 @@ std::vector<std::string> downstream_of(Database& db, const std::string& incident
   return out;
 }
 
-BlastRadius compute(Workspace& ws, const std::vector<std::string>& incident_ids, const Documents& docs,
+BlastRadius compute(Workspace& ws, const std::vector<std::string>& incident_ids, const BlastFacts& docs,
                     const Logger* log) {
   if (incident_ids.empty()) throw_usage("no incident given");
   Database& db = ws.db();
@@ -299,15 +262,57 @@ std::vector<std::string> affected_event_types(const std::string& incident_type) 
   return it == kTypes.end() ? std::vector<std::string>{} : it->second;
 }
 
-BlastRadius compute_incident_blast_radius(Workspace& ws, const std::vector<std::string>& incident_ids) {
-  return compute(ws, incident_ids, load_documents(ws), nullptr);
+std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws) {
+  auto facts = std::make_shared<BlastFacts>();
+  BlastFacts& d = *facts;
+  d.currency = ws.setting("currency").value_or("USD");
+  d.digits = currency_minor_digits(d.currency).value_or(2);
+  Statement inv = ws.db().prepare(
+      "SELECT entity_id, amount_minor, related_entity_ids, attributes FROM live_events "
+      "WHERE event_type = 'invoice_issued' ORDER BY event_time, event_id");
+  while (inv.step()) {
+    BlastFacts::InvoiceInfo& i = d.invoices[inv.text(0)];  // the latest issue of an invoice wins
+    i.amount = inv.is_null(1) ? 0 : inv.int64(1);
+    i.customer_id = json_text_field(parse_object(inv.text_view(2)), "customer_id");
+    i.products = line_item_products(parse_object(inv.text_view(3)));
+  }
+  // Orders are the bulk of a large log: SQLite's JSON reader, not a parse each.
+  Statement ord = ws.db().prepare(
+      "SELECT entity_id, amount_minor, json_extract(related_entity_ids, '$.customer_id'), "
+      "json_extract(related_entity_ids, '$.vendor_id') FROM live_events WHERE event_type = 'order_placed' "
+      "ORDER BY event_time, event_id");
+  while (ord.step()) {
+    BlastFacts::OrderInfo& o = d.orders[ord.text(0)];
+    o.customer_id = ord.is_null(2) ? "" : ord.text(2);
+    o.vendor_id = ord.is_null(3) ? "" : ord.text(3);
+    if (!ord.is_null(1)) o.amount = ord.int64(1);
+  }
+  Statement led = ws.db().prepare(
+      "SELECT coalesce(json_extract(related_entity_ids, '$.customer_id'), "
+      "CASE WHEN entity_type = 'customer' THEN entity_id END) AS c, event_type, event_time, amount_minor "
+      "FROM live_events WHERE event_type IN ('payment_received','refund_issued','credit_memo_issued',"
+      "'order_placed','customer_churned') AND c IS NOT NULL ORDER BY event_time, event_id");
+  while (led.step()) {
+    const std::string_view type = led.text_view(1);
+    const char kind = type == "payment_received" ? 'p' : type == "order_placed" ? 'o' : type == "customer_churned" ? 'c' : 'r';
+    d.ledgers[led.text(0)].push_back({day_of(led.int64(2)), kind, led.is_null(3) ? 0 : led.int64(3)});
+  }
+  return facts;
 }
 
-std::vector<BlastRadius> compute_blast_radii(Workspace& ws, const std::vector<std::vector<std::string>>& sets) {
+BlastRadius compute_incident_blast_radius(Workspace& ws, const std::vector<std::string>& incident_ids,
+                                          const BlastFacts* facts) {
+  if (facts) return compute(ws, incident_ids, *facts, nullptr);
+  return compute(ws, incident_ids, *load_blast_facts(ws), nullptr);
+}
+
+std::vector<BlastRadius> compute_blast_radii(Workspace& ws, const std::vector<std::vector<std::string>>& sets,
+                                             const BlastFacts* facts) {
   std::vector<BlastRadius> out;
   if (sets.empty()) return out;
-  const Documents docs = load_documents(ws);
-  for (const auto& ids : sets) out.push_back(compute(ws, ids, docs, nullptr));
+  std::shared_ptr<const BlastFacts> loaded;
+  if (!facts) facts = (loaded = load_blast_facts(ws)).get();
+  for (const auto& ids : sets) out.push_back(compute(ws, ids, *facts, nullptr));
   return out;
 }
 
@@ -325,17 +330,18 @@ std::optional<std::string> find_blast_radius(Database& db, const std::string& in
   return s.text(0);
 }
 
-BlastRunResult run_blast_radius(Workspace& ws, const std::string& run_id, const Logger& log) {
+BlastRunResult run_blast_radius(Workspace& ws, const std::string& run_id, const Logger& log, const BlastFacts* facts) {
   ScopedTimer timer(log, "impact", "blast_radius");
   Database& db = ws.db();
   Transaction tx(db);
-  const Documents docs = load_documents(ws);
+  std::shared_ptr<const BlastFacts> loaded;
+  if (!facts) facts = (loaded = load_blast_facts(ws)).get();
   std::vector<std::string> ids;
   Statement s = db.prepare("SELECT incident_id FROM incidents ORDER BY window_start, incident_id");
   while (s.step()) ids.push_back(s.text(0));
   BlastRunResult r;
   for (const std::string& id : ids) {
-    store_blast_radius(db, compute(ws, {id}, docs, &log), run_id);
+    store_blast_radius(db, compute(ws, {id}, *facts, &log), run_id);
     ++r.computed;
   }
   // Single-incident rows whose incident is gone; cascade rows (ids joined by '+') are kept.

@@ -388,10 +388,20 @@ ALTER TABLE monitor_alerts ADD COLUMN day TEXT;
 CREATE INDEX idx_monitor_alerts_monitor_day ON monitor_alerts(monitor_id, day);
 )SQL";
 
+// v5: layer 2's remembered verdicts (detect/forest_verdicts.h), keyed by a
+// hash of the forest's input window and parameters, so a scan refits only the
+// windows whose content changed. A cache: dropping its rows changes no result.
+constexpr const char* kV5 = R"SQL(
+CREATE TABLE forest_verdicts(
+  key TEXT PRIMARY KEY,     -- sha256 of version, parameters, seed and the window's values
+  flagged INTEGER NOT NULL  -- 1: the window's last day is an outlier
+) WITHOUT ROWID;
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4};
+  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5};
   return all;
 }
 

@@ -11,6 +11,8 @@
 
 namespace bre {
 
+struct BlastFacts;  // store/impact_store.h
+
 struct CorrelateRunResult {
   std::int64_t incidents = 0;         // correlated
   std::int64_t left_out = 0;          // labelled not_anomaly
@@ -19,8 +21,10 @@ struct CorrelateRunResult {
   std::string manifest;               // run_correlate_recorded: as recorded in runs
 };
 
+// blast_facts: the blast radius facts already loaded (bre scan); null loads them when a cascade needs them.
 CorrelateRunResult run_correlate(Workspace& ws, const std::string& run_id, const Logger& log,
-                                 const DependencyGraphs& graphs, const CascadeConfig& cfg = {});
+                                 const DependencyGraphs& graphs, const CascadeConfig& cfg = {},
+                                 const BlastFacts* blast_facts = nullptr);
 
 // run_correlate, recorded in `runs` with a manifest: versions, the incident
 // graph version, the cascade config, the incidents read and left out, and

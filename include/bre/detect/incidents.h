@@ -87,6 +87,10 @@ std::optional<BaselineScore> strongest_reading(const TriggerRule& t, const Metri
                                                DayNumber first_day, const DetectConfig& cfg);
 
 // Pure: the same metrics and config give the same incidents, ids included.
-std::vector<DetectedIncident> detect_incidents(const DailyMetrics& metrics, const DetectConfig& config = {});
+// forest_verdicts (forest_verdicts.h): layer-2 verdicts to reuse and record;
+// the incidents are the same with or without it.
+struct ForestVerdicts;
+std::vector<DetectedIncident> detect_incidents(const DailyMetrics& metrics, const DetectConfig& config = {},
+                                               ForestVerdicts* forest_verdicts = nullptr);
 
 }  // namespace bre

@@ -21,6 +21,8 @@
 
 namespace bre {
 
+struct BlastFacts;  // store/impact_store.h
+
 struct PostmortemSubject {
   std::string id;  // an incident id, or a cascade id with cascade = true
   bool cascade = false;
@@ -34,11 +36,13 @@ std::vector<PostmortemSubject> all_postmortem_subjects(Database& db);
 // store a chain (see above); otherwise reads only.
 PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& subject, const DependencyGraphs& graphs,
                                       const DetectConfig& detect, const std::string& run_id, const Logger& log,
-                                      TimeMs generated_at);
+                                      TimeMs generated_at, const BlastFacts* blast_facts = nullptr);
 
-// Loads, builds and stores the postmortem of each subject; returns them in order.
+// Loads, builds and stores the postmortem of each subject; returns them in
+// order. The blast radius facts are loaded once for all subjects unless given.
 std::vector<Postmortem> run_postmortems(Workspace& ws, const std::vector<PostmortemSubject>& subjects,
                                         const DependencyGraphs& graphs, const std::string& run_id, const Logger& log,
-                                        const DetectConfig& detect = {}, const RcaConfig& rca = {});
+                                        const DetectConfig& detect = {}, const RcaConfig& rca = {},
+                                        const BlastFacts* blast_facts = nullptr);
 
 }  // namespace bre

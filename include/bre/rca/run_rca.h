@@ -12,6 +12,8 @@
 
 namespace bre {
 
+struct BlastFacts;  // store/impact_store.h
+
 struct RcaRunResult {
   std::vector<CausalChain> chains;   // in incident order
   std::vector<std::string> json;     // causal_chain_json of each, as stored
@@ -23,6 +25,8 @@ struct RcaRunOptions {
   // Analyse as if each incident had been detected this many days later
   // (an evaluation what-if: the chains are printed, not stored).
   int delay_days = 0;
+  // The blast radius facts already loaded (bre scan shares one load); null: load them.
+  const BlastFacts* blast_facts = nullptr;
 };
 
 // In one transaction: each incident's chain and its blast radius

@@ -3,6 +3,7 @@
 // pure core (impact/blast_radius.h); results kept in the blast_radius table.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,12 +18,22 @@ namespace bre {
 // (docs/blast-radius.md); empty for an unknown type.
 std::vector<std::string> affected_event_types(const std::string& incident_type);
 
+// The invoices, orders and customer ledgers every blast radius reads from
+// the event log. Loading them is the expensive part (one pass over the
+// orders, invoices, payments, refunds and churn events); a caller computing
+// several blast radii over the same events (bre scan) loads them once and
+// passes them on. Where a function below takes no facts, it loads its own.
+struct BlastFacts;
+std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws);
+
 // The blast radius of one incident, or of a set of incidents (a cascade):
 // the union of their affected events over the span of their windows, each
 // entity and amount once. not_found for an unknown id, usage for an empty set.
-BlastRadius compute_incident_blast_radius(Workspace& ws, const std::vector<std::string>& incident_ids);
+BlastRadius compute_incident_blast_radius(Workspace& ws, const std::vector<std::string>& incident_ids,
+                                          const BlastFacts* facts = nullptr);
 // The same for several sets (every cascade of a run), reading the log once.
-std::vector<BlastRadius> compute_blast_radii(Workspace& ws, const std::vector<std::vector<std::string>>& sets);
+std::vector<BlastRadius> compute_blast_radii(Workspace& ws, const std::vector<std::vector<std::string>>& sets,
+                                             const BlastFacts* facts = nullptr);
 
 // Upserts the payload (blast_radius_json) by incident id.
 void store_blast_radius(Database& db, const BlastRadius& b, const std::string& run_id);
@@ -33,6 +44,7 @@ struct BlastRunResult {
   std::int64_t removed = 0;  // rows of incidents that no longer exist
 };
 // Every incident's blast radius, in one transaction.
-BlastRunResult run_blast_radius(Workspace& ws, const std::string& run_id, const Logger& log);
+BlastRunResult run_blast_radius(Workspace& ws, const std::string& run_id, const Logger& log,
+                                const BlastFacts* facts = nullptr);
 
 }  // namespace bre

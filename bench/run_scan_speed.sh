@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Issue 7's scan-speed measurements on a workspace of N events (default 10^6
+# from gen_events.py, reused from bench/out/): per-stage milliseconds of
+#   first scan        — after ingest + build-state --full, nothing remembered;
+#   full re-scan      — state up to date, every stage recomputed over the
+#                       stored state; layer-2 forest verdicts remembered;
+#   full recompute    — the same with the forest verdicts forgotten;
+#   incremental scan  — after one more day of events (bench/next_day.py) is ingested.
+# Prints a Markdown table: wall and CPU seconds and max RSS from /usr/bin/time,
+# then the scan's own durations_ms per stage.
+# Usage: bench/run_scan_speed.sh      BRE=/path/to/bre N=100000 bench/run_scan_speed.sh
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bre=${BRE:-$here/../build/bre}
+n=${N:-1000000}
+mkdir -p "$here/out"
+events="$here/out/events_${n}_s42.jsonl"
+[ -f "$events" ] || python3 "$here/gen_events.py" --count "$n" --seed 42 --out "$events"
+dir=$(mktemp -d)
+ws=$dir/bench.sqlite
+trap 'rm -rf "$dir"' EXIT
+"$bre" --workspace "$ws" init --currency USD >/dev/null
+"$bre" --workspace "$ws" ingest file "$events" --source events >/dev/null
+"$bre" --workspace "$ws" build-state --full >/dev/null
+stages="build_state detect blast_radius_facts correlate rca_and_blast_radius monitor_generation postmortems monitor_run"
+echo "| scan | events | wall s | CPU s | max RSS MB | $(echo $stages | sed 's/ / | /g') (ms) |"
+echo "|---|---|---|---|---|$(for s in $stages; do printf -- '---|'; done)"
+measure() {  # label
+  /usr/bin/time -f "%e %U %S %M" -o "$dir/time" "$bre" --workspace "$ws" --format json scan >"$dir/scan.json"
+  read -r wall user sys rss <"$dir/time"
+  ms=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['durations_ms']; print(' | '.join(str(d.get(s, '-')) for s in sys.argv[2].split()))" "$dir/scan.json" "$stages")
+  printf '| %s | %s | %.2f | %.2f | %d | %s |\n' "$1" "$n" "$wall" "$(awk "BEGIN { print $user + $sys }")" "$((rss / 1024))" "$ms"
+}
+measure "first scan"
+measure "full re-scan"
+sqlite3 "$ws" "DELETE FROM forest_verdicts"
+measure "full recompute (no remembered verdicts)"
+last=$(sqlite3 "$ws" "SELECT date(max(event_time) / 1000, 'unixepoch', '+1 day') FROM events")
+# One average day of this business: gen_events.py spreads N events over ~910 days.
+python3 "$here/next_day.py" --day "$last" --count $((n * 55 / 10000)) --out "$dir/day.jsonl"
+"$bre" --workspace "$ws" ingest file "$dir/day.jsonl" --source events >/dev/null
+measure "incremental ($(wc -l <"$dir/day.jsonl") events of $last)"
