@@ -17,6 +17,7 @@
 #      REF_TIMEOUT  seconds before the reference is stopped (default 3600)
 #      WORK         where the workspaces go (default: a temporary directory)
 #      REPORT       where the tables are kept too (default bench/out/compare.md)
+#      RESCANS      0: skip the re-scans and the extra day (default 1)
 # Event files are generated once into bench/out/ (gitignored) and reused;
 # generation is not timed. Nothing here runs in CI.
 set -euo pipefail
@@ -91,25 +92,27 @@ for n in $sizes; do
   measure pdf "$bre" --workspace "$ws" --quiet postmortem --all --format pdf --out-dir "$pm/pdf"
   stage_rows+=("| $n | $(stages "$work/scan_cold_$n.json" " | ") | $scan_wall | $npm | $pmjson_wall + $pmmd_wall | $pdf_wall |")
 
-  say "n=$n: re-scans"
-  measure rescan "$bre" --workspace "$ws" --quiet --format json scan
-  rescan_stages=$(stages "$work/rescan.out" " / ")
-  measure full "$bre" --workspace "$ws" --quiet build-state --full
-  measure fullscan "$bre" --workspace "$ws" --quiet --format json scan
-  full=$(add "$full_wall + $fullscan_wall")
+  if [[ "${RESCANS:-1}" != 0 ]]; then
+    say "n=$n: re-scans"
+    measure rescan "$bre" --workspace "$ws" --quiet --format json scan
+    rescan_stages=$(stages "$work/rescan.out" " / ")
+    measure full "$bre" --workspace "$ws" --quiet build-state --full
+    measure fullscan "$bre" --workspace "$ws" --quiet --format json scan
+    full=$(add "$full_wall + $fullscan_wall")
 
-  say "n=$n: one more day"
-  last=$(sqlite3 "$ws" "SELECT max(day) FROM metrics_daily")
-  next=$(date -u -d "$last + 1 day" +%F)
-  per_day=$((n / 540 > 20 ? n / 540 : 20))
-  extra="$out/events_${n}_s${seed}_day_${next}.jsonl"
-  [[ -s "$extra" ]] || "$py" "$here/gen_events.py" --count "$per_day" --seed "$seed" --id-prefix "D$next-" \
-    --start "$next" --days 1 --clip --out "$extra"
-  measure dayingest "$bre" --workspace "$ws" --quiet --format json ingest file --source events "$extra"
-  measure incscan "$bre" --workspace "$ws" --quiet --format json scan
-  inc_stages=$(stages "$work/incscan.out" " / ")
-  inc_mode=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["produced"]["state_mode"])' "$work/incscan.out")
-  again_rows+=("| $n | $rescan_wall | $rescan_stages | $full | $per_day | $dayingest_wall | $incscan_wall ($inc_mode) | $inc_stages | $(loadavg) |")
+    say "n=$n: one more day"
+    last=$(sqlite3 "$ws" "SELECT max(day) FROM metrics_daily")
+    next=$(date -u -d "$last + 1 day" +%F)
+    per_day=$((n / 540 > 20 ? n / 540 : 20))
+    extra="$out/events_${n}_s${seed}_day_${next}.jsonl"
+    [[ -s "$extra" ]] || "$py" "$here/gen_events.py" --count "$per_day" --seed "$seed" --id-prefix "D$next-" \
+      --start "$next" --days 1 --clip --out "$extra"
+    measure dayingest "$bre" --workspace "$ws" --quiet --format json ingest file --source events "$extra"
+    measure incscan "$bre" --workspace "$ws" --quiet --format json scan
+    inc_stages=$(stages "$work/incscan.out" " / ")
+    inc_mode=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["produced"]["state_mode"])' "$work/incscan.out")
+    again_rows+=("| $n | $rescan_wall | $rescan_stages | $full | $per_day | $dayingest_wall | $incscan_wall ($inc_mode) | $inc_stages | $(loadavg) |")
+  fi
 
   say "n=$n: pandas reference"
   la_ref=$(loadavg)

@@ -196,7 +196,9 @@ def churn_proxy(ev, days):
     c = ev[ev["customer"].notna()].copy()
     c["dn"] = (c["day"] - days[0]).dt.days
     last = len(days) - 1
-    source = c.groupby("customer", sort=False)["source"].first()
+    # A customer's source is the source of their earliest event (bre takes the first in storage order,
+    # which is the same on this generator's files as long as only customer records name a customer).
+    source = c.sort_values("day", kind="stable").groupby("customer", sort=False)["source"].first()
     churn_sources = set(c.loc[c["type"] == "customer_churned", "source"].unique())
     explicit = source.isin(churn_sources)
     churn_rows = c[(c["type"] == "customer_churned") & c["customer"].map(explicit)][["customer", "dn"]]
