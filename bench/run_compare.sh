@@ -5,7 +5,8 @@
 # detection) on the same canonical events; then bre's re-scans, an
 # incremental scan after one more day of events, and PDF rendering on its own.
 # Prints Markdown tables on stdout (and keeps them in $REPORT, default
-# bench/out/compare.md).
+# bench/out/compare.md). Results and what they mean: bench/README.md,
+# "Against the pandas reference (issue 7)".
 #
 #   bench/run_compare.sh
 #   SIZES="10000 100000" BRE=build-cc/bre bench/run_compare.sh
@@ -90,7 +91,7 @@ for n in $sizes; do
   eps=$(awk "BEGIN { printf \"%d\", $n / $ingest_wall }")
   npm=$(find "$pm/json" -type f | wc -l)
   measure pdf "$bre" --workspace "$ws" --quiet postmortem --all --format pdf --out-dir "$pm/pdf"
-  stage_rows+=("| $n | $(stages "$work/scan_cold_$n.json" " | ") | $scan_wall | $npm | $pmjson_wall + $pmmd_wall | $pdf_wall |")
+  stage_rows+=("| $n | $(stages "$work/scan_cold_$n.json" " | ") | $scan_wall ($scan_cpu) | $npm | $pmjson_wall + $pmmd_wall ($pmjson_cpu + $pmmd_cpu) | $pdf_wall ($pdf_cpu) |")
 
   if [[ "${RESCANS:-1}" != 0 ]]; then
     say "n=$n: re-scans"
@@ -99,6 +100,7 @@ for n in $sizes; do
     measure full "$bre" --workspace "$ws" --quiet build-state --full
     measure fullscan "$bre" --workspace "$ws" --quiet --format json scan
     full=$(add "$full_wall + $fullscan_wall")
+    full_cpu=$(add "$full_cpu + $fullscan_cpu")
 
     say "n=$n: one more day"
     last=$(sqlite3 "$ws" "SELECT max(day) FROM metrics_daily")
@@ -111,7 +113,7 @@ for n in $sizes; do
     measure incscan "$bre" --workspace "$ws" --quiet --format json scan
     inc_stages=$(stages "$work/incscan.out" " / ")
     inc_mode=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["produced"]["state_mode"])' "$work/incscan.out")
-    again_rows+=("| $n | $rescan_wall | $rescan_stages | $full | $per_day | $dayingest_wall | $incscan_wall ($inc_mode) | $inc_stages | $(loadavg) |")
+    again_rows+=("| $n | $rescan_wall ($rescan_cpu) | $rescan_stages | $full ($full_cpu) | $per_day | $dayingest_wall ($dayingest_cpu) | $incscan_wall ($incscan_cpu, $inc_mode) | $inc_stages | $(loadavg) |")
   fi
 
   say "n=$n: pandas reference"
@@ -130,14 +132,14 @@ for n in $sizes; do
     else why="failed (exit $ref_rc): $(tail -n 1 "$work/ref.err")"; fi
     ref_cell="$why" ratio="—"
   fi
-  cold_rows+=("| $n | $ingest_wall | $eps | $scan_wall | $(add "$pmjson_wall + $pmmd_wall") | $cold | $cold_cpu | $cold_rss | $ref_cell | $ref_cpu | $ref_rss | $ratio | $la / $la_ref |")
+  cold_rows+=("| $n | $ingest_wall ($ingest_cpu) | $eps | $scan_wall ($scan_cpu) | $(add "$pmjson_wall + $pmmd_wall") ($(add "$pmjson_cpu + $pmmd_cpu")) | $cold | $cold_cpu | $cold_rss | $ref_cell | $ref_cpu | $ref_rss | $ratio | $la / $la_ref |")
   rm -rf "$ws" "$ws-wal" "$ws-shm" "$pm"
 done
 
 {
   echo "bre: $bre ($("$bre" --version 2>/dev/null | head -n 1)); commit $(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown); $(date -u +'%Y-%m-%d %H:%M UTC'); $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
   echo
-  echo "Cold path against the reference (wall seconds):"
+  echo "Cold path against the reference (wall seconds, CPU seconds = user + sys in brackets):"
   echo
   echo "| events | bre ingest s | ingest events/s | bre scan s | postmortems JSON+MD s | bre cold total s | bre CPU s | bre peak RSS MB | reference s (load / metrics / detect) | reference CPU s | reference peak RSS MB | reference ÷ bre (wall / CPU) | load avg (bre / ref) |"
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|"
@@ -149,7 +151,7 @@ done
   echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"
   printf '%s\n' "${stage_rows[@]}"
   echo
-  echo "Re-scans and one more day (wall seconds; stages as above):"
+  echo "Re-scans and one more day (wall seconds, CPU seconds in brackets; stages as above):"
   echo
   echo "| events | 2nd scan s | its stages | build-state --full + scan s | events in the extra day | its ingest s | incremental scan s | its stages | load avg |"
   echo "|---:|---:|---|---:|---:|---:|---|---|---|"
