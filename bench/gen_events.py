@@ -62,6 +62,9 @@ def main(argv=None):
     ap.add_argument("--id-prefix", default="", help="prefix for every id, to make disjoint batches")
     ap.add_argument("--start", default="2024-01-01", help="first day of activity (YYYY-MM-DD)")
     ap.add_argument("--days", type=int, default=540, help="length of the activity window in days")
+    ap.add_argument("--clip", action="store_true",
+                    help="drop events dated after the activity window (deliveries, payments, reviews that would "
+                         "come later), e.g. to make the batch of exactly one more day: --start DAY --days 1 --clip")
     args = ap.parse_args(argv)
 
     n_total = args.count
@@ -84,6 +87,8 @@ def main(argv=None):
 
     def emit(etype, t, src, seid, etype_entity, eid, related, amount, attrs):
         nonlocal count
+        if args.clip and t >= start + span:
+            return
         rel = ",".join('"%s":"%s"' % kv for kv in related)
         amt = ('%.2f,"currency":"USD"' % amount) if amount is not None else 'null,"currency":null'
         buf.append(
