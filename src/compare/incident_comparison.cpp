@@ -8,6 +8,7 @@
 
 #include "bre/core/error.h"
 #include "bre/core/hash.h"
+#include "bre/core/severity.h"
 #include "bre/simulate/what_if.h"  // incident_type_title: one way to name a type in a narrative
 
 namespace bre {
@@ -24,7 +25,6 @@ double number(const Json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
 }
 
-int severity_rank(const std::string& s) { return s == "critical" ? 3 : s == "high" ? 2 : s == "medium" ? 1 : 0; }
 
 std::string upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });

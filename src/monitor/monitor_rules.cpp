@@ -13,18 +13,12 @@
 #include "bre/core/hash.h"
 #include "bre/core/json_text.h"
 #include "bre/core/names.h"
+#include "bre/core/severity.h"
 
 namespace bre {
 
 namespace {
 
-constexpr const char* kSeverities[] = {"low", "medium", "high", "critical"};
-
-int severity_rank(const std::string& s) {
-  for (int i = 0; i < 4; ++i)
-    if (s == kSeverities[i]) return i;
-  return 0;
-}
 
 const TriggerRule* trigger_watching(const std::string& metric) {
   for (const IncidentRule& r : incident_rules())
@@ -67,7 +61,7 @@ std::vector<MonitorRule> generate_monitor_rules(const CausalChain& chain, const 
       chain.paths.empty() ? std::vector<std::string>{chain.incident_metric} : chain.paths.front().metrics;
   const std::string type_title = title_case(chain.incident_type);
   const std::string source_date = format_day(source_day);
-  const std::string monitor_severity = kSeverities[std::max(0, severity_rank(severity) - 1)];
+  const std::string monitor_severity = std::string(kSeverityOrder[static_cast<std::size_t>(std::max(0, severity_rank(severity) - 1))]);
 
   std::vector<MonitorRule> out;
   for (const std::string& metric : metrics) {

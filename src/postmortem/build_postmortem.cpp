@@ -13,6 +13,7 @@
 #include "bre/core/hash.h"
 #include "bre/core/money.h"
 #include "bre/core/names.h"
+#include "bre/core/severity.h"
 #include "bre/postmortem/recommendations.h"
 #include "bre/postmortem/timeline.h"
 
@@ -76,12 +77,6 @@ std::string postmortem_id_for(const std::string& subject_id, const std::map<std:
 }
 
 namespace {
-
-int severity_rank(const std::string& s) {
-  static const std::vector<std::string> order = {"low", "medium", "high", "critical"};
-  auto it = std::find(order.begin(), order.end(), s);
-  return it == order.end() ? -1 : static_cast<int>(it - order.begin());
-}
 
 // The facts a chain's story is told from: its top path (the incident metric
 // alone when there is none) and whether the incident is its own root.

@@ -9,6 +9,7 @@
 #include "bre/core/error.h"
 #include "bre/core/hash.h"
 #include "bre/core/json_text.h"
+#include "bre/core/severity.h"
 #include "bre/core/time.h"
 #include "bre/detect/baseline_score.h"
 #include "bre/simulate/what_if.h"
@@ -34,10 +35,6 @@ double within_bounds(std::string_view metric, double v) {
 
 bool overlaps(const DetectedIncident& a, const DetectedIncident& b) {
   return a.incident_type == b.incident_type && a.window_start <= b.window_end && b.window_start <= a.window_end;
-}
-
-int severity_rank(const std::string& s) {
-  return s == "critical" ? 3 : s == "high" ? 2 : s == "medium" ? 1 : 0;
 }
 
 std::string percent_text(const Perturbation& p) {

@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "bre/detect/seeded_random.h"
+#include "bre/state/daily_metrics.h"
 
 namespace bre::test {
 
@@ -39,6 +41,38 @@ inline double spearman(const std::vector<double>& a, const std::vector<double>& 
   double d2 = 0;
   for (std::size_t i = 0; i < ra.size(); ++i) d2 += (ra[i] - rb[i]) * (ra[i] - rb[i]);
   return 1 - 6 * d2 / (n * (n * n - 1));
+}
+
+// A metric of the synthetic operations series: Gaussian noise around a mean.
+struct NoisyMetric {
+  const char* name;
+  double mean, sd;
+};
+// A fault: `add` on days from..to (indices, inclusive) of one metric.
+struct MetricFault {
+  std::string metric;
+  std::size_t from, to;
+  double add;
+};
+
+// `days` days of the given metrics from 2026-01-01, clipped at 0, faults
+// added: the inputs of the RCA and postmortem tests.
+inline DailyMetrics noisy_metrics(const std::vector<NoisyMetric>& metrics, const std::vector<MetricFault>& faults,
+                                  std::uint64_t seed, std::size_t days = 100) {
+  DailyMetrics m;
+  m.first_day = 20454;  // 2026-01-01
+  m.days = days;
+  std::uint64_t s = seed;
+  for (const NoisyMetric& b : metrics) {
+    m.names.push_back(b.name);
+    MetricValues v;
+    for (double x : gaussian_noise(m.days, s++, b.mean, b.sd)) v.push_back(std::max(0.0, x));
+    for (const MetricFault& f : faults)
+      if (f.metric == b.name)
+        for (std::size_t i = f.from; i <= f.to; ++i) *v[i] += f.add;
+    m.values.push_back(std::move(v));
+  }
+  return m;
 }
 
 }  // namespace bre::test

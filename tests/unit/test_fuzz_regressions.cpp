@@ -14,7 +14,7 @@ using namespace bre;
 
 namespace {
 
-const DecodeDefaults kDefaults{"USD", 1700000000000};
+const DecodeDefaults kFuzzDefaults{"USD", 1700000000000};
 
 std::string valid_with(const std::string& extra) {
   return R"({"event_type":"order_placed","event_time":"2024-03-05T09:30:00Z","source":"shop",)"
@@ -50,7 +50,7 @@ TEST_CASE("fuzz regression: a broken null atom is malformed JSON, not an excepti
 
   EventDecoder d;
   DecodeResult r;
-  CHECK_NOTHROW(r = d.decode(valid_with(R"(,"attributes":{"c":null```})"), kDefaults));
+  CHECK_NOTHROW(r = d.decode(valid_with(R"(,"attributes":{"c":null```})"), kFuzzDefaults));
   CHECK_FALSE(r.event);
   CHECK(has_reason(r, "malformed"));
 }
@@ -64,14 +64,14 @@ TEST_CASE("fuzz regression: the decoder refuses non-null atoms in nullable field
     for (const char* atom : {"nope", "nul", "nulll", "n"}) {
       CAPTURE(field);
       CAPTURE(atom);
-      DecodeResult r = d.decode(valid_with(std::string(",\"") + field + "\":" + atom), kDefaults);
+      DecodeResult r = d.decode(valid_with(std::string(",\"") + field + "\":" + atom), kFuzzDefaults);
       CHECK_FALSE(r.event);
       CHECK(has_reason(r, "malformed"));
     }
-    DecodeResult ok = d.decode(valid_with(std::string(",\"") + field + "\":null"), kDefaults);
+    DecodeResult ok = d.decode(valid_with(std::string(",\"") + field + "\":null"), kFuzzDefaults);
     CHECK(ok.event);
   }
-  DecodeResult spaced = d.decode(valid_with(R"(,"currency": null , "amount" :null)"), kDefaults);
+  DecodeResult spaced = d.decode(valid_with(R"(,"currency": null , "amount" :null)"), kFuzzDefaults);
   CHECK(spaced.event);
 }
 
@@ -97,7 +97,7 @@ TEST_CASE("fuzz regression: zero with a negative exponent is zero at any scale")
   CHECK_FALSE(parse_decimal_minor("9223372036854775808", 0).minor);
 
   EventDecoder d;
-  DecodeResult r = d.decode(valid_with(R"(,"amount":0e-5,"currency":"USD")"), kDefaults);
+  DecodeResult r = d.decode(valid_with(R"(,"amount":0e-5,"currency":"USD")"), kFuzzDefaults);
   REQUIRE(r.event);
   CHECK(r.event->amount_minor == std::optional<std::int64_t>(0));
 }

@@ -27,36 +27,15 @@ namespace {
 constexpr DayNumber kJan1 = 20454;  // 2026-01-01
 constexpr DayNumber kMar1 = kJan1 + 59;
 
-struct Fault {
-  std::string metric;
-  std::size_t from, to;  // day indices, inclusive
-  double add;
-};
+using Fault = test::MetricFault;
 
 // 100 days of noisy operations metrics from 2026-01-01, faults added.
 DailyMetrics series(const std::vector<Fault>& faults, std::uint64_t seed = 11) {
-  struct Base {
-    const char* name;
-    double mean, sd;
-  };
-  static const Base bases[] = {{"supplier_delay_rate", 0.10, 0.02},
-                               {"order_volume", 50, 5},
-                               {"fulfillment_backlog", 40, 4},
-                               {"delivery_delay_rate", 0.05, 0.01}};
-  DailyMetrics m;
-  m.first_day = kJan1;
-  m.days = 100;
-  std::uint64_t s = seed;
-  for (const Base& b : bases) {
-    m.names.push_back(b.name);
-    MetricValues v;
-    for (double x : test::gaussian_noise(m.days, s++, b.mean, b.sd)) v.push_back(std::max(0.0, x));
-    for (const Fault& f : faults)
-      if (f.metric == b.name)
-        for (std::size_t i = f.from; i <= f.to; ++i) *v[i] += f.add;
-    m.values.push_back(std::move(v));
-  }
-  return m;
+  return test::noisy_metrics({{"supplier_delay_rate", 0.10, 0.02},
+                              {"order_volume", 50, 5},
+                              {"fulfillment_backlog", 40, 4},
+                              {"delivery_delay_rate", 0.05, 0.01}},
+                             faults, seed);
 }
 
 EvidenceCluster cluster(std::string type, std::string name, std::int64_t count, double share, std::optional<double> mean,

@@ -18,35 +18,16 @@ using namespace bre;
 
 namespace {
 
-struct Fault {
-  std::string metric;
-  std::size_t from, to;  // day indices, inclusive
-  double add;
-};
+using Fault = test::MetricFault;
 
 // 100 days of noisy operations metrics with the given faults added.
 DailyMetrics synthetic(const std::vector<Fault>& faults, std::uint64_t seed = 7, std::size_t days = 100) {
-  struct Base {
-    const char* name;
-    double mean, sd;
-  };
-  static const Base bases[] = {{"supplier_delay_rate", 0.10, 0.02},  {"supplier_delay_severity", 2.0, 0.3},
-                               {"order_volume", 50, 5},               {"fulfillment_backlog", 40, 4},
-                               {"delivery_delay_rate", 0.05, 0.01}};
-  DailyMetrics m;
-  m.first_day = 20454;  // 2026-01-01
-  m.days = days;
-  std::uint64_t s = seed;
-  for (const Base& b : bases) {
-    m.names.push_back(b.name);
-    MetricValues v;
-    for (double x : test::gaussian_noise(m.days, s++, b.mean, b.sd)) v.push_back(std::max(0.0, x));
-    for (const Fault& f : faults)
-      if (f.metric == b.name)
-        for (std::size_t i = f.from; i <= f.to; ++i) *v[i] += f.add;
-    m.values.push_back(std::move(v));
-  }
-  return m;
+  return test::noisy_metrics({{"supplier_delay_rate", 0.10, 0.02},
+                              {"supplier_delay_severity", 2.0, 0.3},
+                              {"order_volume", 50, 5},
+                              {"fulfillment_backlog", 40, 4},
+                              {"delivery_delay_rate", 0.05, 0.01}},
+                             faults, seed, days);
 }
 
 RcaIncident delivery_incident(std::size_t from, std::size_t to) {
