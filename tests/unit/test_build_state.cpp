@@ -149,4 +149,20 @@ TEST_CASE("scan: metrics and incidents in one run, with a manifest that records 
   CHECK(again["human_inputs"][0]["incident_id"] == id);
   CHECK(text(*ws, "SELECT status FROM incidents WHERE incident_id = '" + id + "'") == "acknowledged");
   CHECK(again["produced"]["incidents"] == m["produced"]["incidents"]);
+
+  // The digest of the events is remembered by the log's end: one more event
+  // changes it, and the remembered one equals a fresh computation.
+  const std::string extra = dir.file("extra.jsonl");
+  std::ofstream(extra) << R"({"event_type":"refund_issued","event_time":"2026-03-20T10:00:00Z","source":"shop",)"
+                       << R"("source_entity_id":"late-r","entity_type":"order","entity_id":"late-r",)"
+                       << R"("related_entity_ids":{},"amount":25.00,"currency":"USD","attributes":{}})" << "\n";
+  IngestRequest more;
+  more.source = "events";
+  more.paths = {extra};
+  ingest_files(*ws, more, log);
+  const auto grown = nlohmann::json::parse(run_scan(*ws, "run-scan-3", DetectConfig{}, log).manifest)["events"];
+  CHECK(grown["count"] == m["events"]["count"].get<std::int64_t>() + 1);
+  CHECK(grown["content_hash"] != m["events"]["content_hash"]);
+  ws->db().exec("DELETE FROM settings WHERE key = 'scan_live_events_digest'");
+  CHECK(nlohmann::json::parse(run_scan(*ws, "run-scan-4", DetectConfig{}, log).manifest)["events"] == grown);
 }
