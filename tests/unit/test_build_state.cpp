@@ -97,6 +97,23 @@ TEST_CASE("build-state: an incremental build after a later batch equals a full r
   CHECK(hist[0].schema_version == kMetricSchemaVersion);
   CHECK(hist[0].evidence.find("\"refund_issued\"") != std::string::npos);
   CHECK(read_current_metrics(a->db()).size() == 27);
+
+  // A workspace last built before the log's rowids were recorded finds the
+  // touched day through the batches instead.
+  const std::string older = dir.file("older.jsonl");
+  {
+    std::ofstream out(older);
+    out << R"({"event_type":"refund_issued","event_time":"2026-02-05T10:00:00Z","source":"shop","source_entity_id":"late-q",)"
+        << R"("entity_type":"order","entity_id":"late-q","related_entity_ids":{},"amount":40.00,"currency":"USD","attributes":{}})"
+        << "\n";
+  }
+  a->db().exec("DELETE FROM settings WHERE key LIKE 'state_built_through_%_rowid' AND key <> 'state_built_through_batch_rowid'");
+  more.paths = {older};
+  ingest_files(*a, more, log);
+  const StateBuildResult via_batches = build_state(*a, "run-4", false, log);
+  CHECK_FALSE(via_batches.full);
+  REQUIRE(via_batches.rewritten_from);
+  CHECK(format_day(*via_batches.rewritten_from) == "2026-02-05");
 }
 
 TEST_CASE("scan: metrics and incidents in one run, with a manifest that records inputs and outputs") {
@@ -132,4 +149,20 @@ TEST_CASE("scan: metrics and incidents in one run, with a manifest that records 
   CHECK(again["human_inputs"][0]["incident_id"] == id);
   CHECK(text(*ws, "SELECT status FROM incidents WHERE incident_id = '" + id + "'") == "acknowledged");
   CHECK(again["produced"]["incidents"] == m["produced"]["incidents"]);
+
+  // The digest of the events is remembered by the log's end: one more event
+  // changes it, and the remembered one equals a fresh computation.
+  const std::string extra = dir.file("extra.jsonl");
+  std::ofstream(extra) << R"({"event_type":"refund_issued","event_time":"2026-03-20T10:00:00Z","source":"shop",)"
+                       << R"("source_entity_id":"late-r","entity_type":"order","entity_id":"late-r",)"
+                       << R"("related_entity_ids":{},"amount":25.00,"currency":"USD","attributes":{}})" << "\n";
+  IngestRequest more;
+  more.source = "events";
+  more.paths = {extra};
+  ingest_files(*ws, more, log);
+  const auto grown = nlohmann::json::parse(run_scan(*ws, "run-scan-3", DetectConfig{}, log).manifest)["events"];
+  CHECK(grown["count"] == m["events"]["count"].get<std::int64_t>() + 1);
+  CHECK(grown["content_hash"] != m["events"]["content_hash"]);
+  ws->db().exec("DELETE FROM settings WHERE key = 'scan_live_events_digest'");
+  CHECK(nlohmann::json::parse(run_scan(*ws, "run-scan-4", DetectConfig{}, log).manifest)["events"] == grown);
 }

@@ -1,0 +1,74 @@
+// The facts every blast radius reads (load_blast_facts) are read in storage
+// order; a document issued twice must still resolve to its latest issue by
+// event time, whatever order the issues were ingested in.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "bre/ingest/ingest.h"
+#include "bre/store/impact_store.h"
+#include "test_support.h"
+
+using namespace bre;
+
+namespace {
+
+std::string issue(const std::string& type, const std::string& day, const std::string& key, const std::string& entity_type,
+                  const std::string& entity_id, const std::string& customer, const std::string& amount,
+                  const std::string& attributes) {
+  return R"({"event_type":")" + type + R"(","event_time":")" + day + R"(T10:00:00Z","source":"shop","source_entity_id":")" +
+         key + R"(","entity_type":")" + entity_type + R"(","entity_id":")" + entity_id +
+         R"(","related_entity_ids":{)" + (customer.empty() ? "" : R"("customer_id":")" + customer + "\"") + "}" +
+         (amount.empty() ? "" : R"(,"amount":)" + amount + R"(,"currency":"USD")") + R"(,"attributes":)" + attributes + "}\n";
+}
+
+void add_incident(Workspace& ws, const std::string& id, const std::string& type, const std::string& day) {
+  Statement s = ws.db().prepare(
+      "INSERT INTO incidents(incident_id, incident_type, severity, confidence, state, window_start, window_end, "
+      "detected_at, payload) VALUES(?, ?, 'high', 'high', 'active', ?, ?, 0, '{}')");
+  s.bind(1, id).bind(2, type).bind(3, day).bind(4, day).run();
+}
+
+}  // namespace
+
+TEST_CASE("blast radius facts: the latest issue of an invoice or order wins, not the last ingested") {
+  TempDir dir;
+  Logger log;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  ws->set_setting("currency", "USD");
+  // Later issues in an earlier batch: storage order is the reverse of time
+  // order. (Within a batch rows are stored by event id, so one batch each.)
+  const auto ingest = [&](const std::string& name, const std::string& lines) {
+    const std::string path = dir.file(name);
+    std::ofstream(path) << lines;
+    IngestRequest req;
+    req.source = "events";
+    req.paths = {path};
+    ingest_files(*ws, req, log);
+  };
+  const std::string due = R"({"due_date":"2026-03-09"})";
+  ingest("later.jsonl", issue("invoice_issued", "2026-03-02", "inv-1b", "invoice", "inv-1", "c2", "150.00", due) +
+                            issue("order_placed", "2026-03-02", "ord-1b", "order", "ord-1", "c4", "", "{}"));  // no amount
+  ingest("earlier.jsonl", issue("invoice_issued", "2026-03-01", "inv-1a", "invoice", "inv-1", "c1", "100.00", due) +
+                              issue("order_placed", "2026-03-01", "ord-1a", "order", "ord-1", "c3", "80.00", "{}"));
+  ingest("trouble.jsonl",
+         issue("invoice_overdue", "2026-03-10", "inv-1-due", "invoice", "inv-1", "", "150.00",
+               R"({"balance_remaining":150.0,"days_overdue":1})") +
+             issue("order_late", "2026-03-11", "ord-1-late", "order", "ord-1", "", "", R"({"days_late":2})"));
+  REQUIRE(ws->db().query_int("SELECT count(*) FROM events") == 6);
+  add_incident(*ws, "inc-liquidity", "liquidity_crunch_risk", "2026-03-10");
+  add_incident(*ws, "inc-late", "fulfillment_sla_degradation", "2026-03-11");
+
+  const BlastRadius invoice = compute_incident_blast_radius(*ws, {"inc-liquidity"});
+  CHECK(invoice.invoices_affected == 1);
+  CHECK(invoice.invoice_exposure_minor == 15000);  // the 2026-03-02 issue
+  REQUIRE(invoice.customers.size() == 1);
+  CHECK(invoice.customers[0].customer_id == "c2");
+
+  const BlastRadius order = compute_incident_blast_radius(*ws, {"inc-late"});
+  CHECK(order.orders_affected == 1);
+  CHECK(order.order_exposure_minor == 8000);  // the latest issue that carries an amount
+  CHECK(order.orders_without_amount == 0);
+  REQUIRE(order.customers.size() == 1);
+  CHECK(order.customers[0].customer_id == "c4");  // the latest issue's customer
+}
