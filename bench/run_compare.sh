@@ -60,6 +60,9 @@ measure() {
 }
 add() { awk "BEGIN { printf \"%.2f\", $* }"; }
 maxof() { printf '%s\n' "$@" | sort -n | tail -n 1; }
+stage_names() {  # FILE SEP: the names of the scan's stages, in its manifest's order
+  "$py" -c 'import json,sys; print(sys.argv[2].join(json.load(open(sys.argv[1]))["durations_ms"]))' "$1" "$2"
+}
 stages() {  # FILE SEP: the scan's durations_ms from its manifest, in seconds, joined by SEP
   "$py" -c 'import json,sys; d=json.load(open(sys.argv[1]))["durations_ms"]; print(sys.argv[2].join("%.2f" % (v / 1000) for v in d.values()))' "$1" "$2"
 }
@@ -147,11 +150,14 @@ done
   echo
   echo "Where the cold scan's time goes (seconds, from the scan manifest's durations_ms):"
   echo
-  echo "| events | build_state | detect | correlate | rca + blast radius | monitor generation | postmortems | monitor run | scan wall | postmortems | export JSON + MD s | PDF s |"
-  echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"
+  # The stage names come from the manifest, so a new stage cannot shift the columns.
+  first_cold=$(ls "$work"/scan_cold_*.json | head -n 1)
+  names=$(stage_names "$first_cold" " | ")
+  echo "| events | $names | scan s | postmortems (count) | export JSON + MD s | PDF s |"
+  echo "|---:|$(sed 's/[^|]*/---:/g' <<<"$names")|---:|---:|---|---:|"
   printf '%s\n' "${stage_rows[@]}"
   echo
-  echo "Re-scans and one more day (wall seconds, CPU seconds in brackets; stages as above):"
+  echo "Re-scans and one more day (wall seconds, CPU seconds in brackets; its stages, in seconds: $(stage_names "$first_cold" " / ")):"
   echo
   echo "| events | 2nd scan s | its stages | build-state --full + scan s | events in the extra day | its ingest s | incremental scan s | its stages | load avg |"
   echo "|---:|---:|---|---:|---:|---:|---|---|---|"
