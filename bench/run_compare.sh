@@ -23,6 +23,7 @@
 # generation is not timed. Nothing here runs in CI.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/lib.sh"
 src="$(cd "$here/.." && pwd)"
 out="$here/out"
 report="${REPORT:-$out/compare.md}"
@@ -70,12 +71,7 @@ bre_ws() { "$bre" --workspace "$ws" --quiet "$@"; }
 
 cold_rows=() stage_rows=() again_rows=()
 for n in $sizes; do
-  events="$out/events_${n}_s${seed}.jsonl"
-  if [[ ! -s "$events" ]]; then
-    say "generating $n events -> $events (not timed)"
-    "$py" "$here/gen_events.py" --count "$n" --seed "$seed" --out "$events.tmp"
-    mv "$events.tmp" "$events"
-  fi
+  events=$(bench_events "$n" "$seed")
   ws="$work/ws_$n.sqlite" pm="$work/pm_$n"
   rm -rf "$ws" "$ws-wal" "$ws-shm" "$pm"
   mkdir -p "$pm"

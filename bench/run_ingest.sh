@@ -14,6 +14,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/lib.sh"
 repo="$(dirname "$here")"
 out="$here/out"
 sizes="${BENCH_SIZES:-100000 1000000}"
@@ -77,14 +78,7 @@ EOF
 
 rows=()
 for n in $sizes; do
-  file="$out/events_${n}_s${seed}.jsonl"
-  if [[ ! -s "$file" ]]; then
-    say "generating $n events -> $file"
-    gstart=$(date +%s.%N)
-    python3 "$here/gen_events.py" --count "$n" --seed "$seed" --out "$file.tmp"
-    mv "$file.tmp" "$file"
-    say "  generated in $(python3 -c "import sys; print(round($(date +%s.%N) - $gstart, 1))") s"
-  fi
+  file=$(bench_events "$n" "$seed")
   mb=$(python3 -c "import os,sys; print(round(os.path.getsize(sys.argv[1]) / 1e6, 1))" "$file")
   for phase in cold again; do
     best=""

@@ -14,8 +14,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 bre=${BRE:-$here/../build/bre}
 n=${N:-1000000}
 mkdir -p "$here/out"
-events="$here/out/events_${n}_s42.jsonl"
-[ -f "$events" ] || python3 "$here/gen_events.py" --count "$n" --seed 42 --out "$events"
+source "$here/lib.sh"
+events=$(bench_events "$n" 42)
 dir=$(mktemp -d)
 ws=$dir/bench.sqlite
 trap 'rm -rf "$dir"' EXIT

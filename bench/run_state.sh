@@ -9,8 +9,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 bre=${BRE:-$here/../build/bre}
 n=${N:-1000000}
 mkdir -p "$here/out"
-events="$here/out/events_${n}_s42.jsonl"
-[ -f "$events" ] || python3 "$here/gen_events.py" --count "$n" --seed 42 --out "$events"
+source "$here/lib.sh"
+events=$(bench_events "$n" 42)
 ws=$(mktemp -d)/bench.sqlite
 "$bre" --workspace "$ws" init --currency USD >/dev/null
 "$bre" --workspace "$ws" ingest file "$events" --source events >/dev/null
