@@ -8,7 +8,6 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bre=${BRE:-$here/../build/bre}
 n=${N:-1000000}
-mkdir -p "$here/out"
 source "$here/lib.sh"
 events=$(bench_events "$n" 42)
 ws=$(mktemp -d)/bench.sqlite
