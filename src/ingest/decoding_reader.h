@@ -1,11 +1,13 @@
-// Reads canonical JSON Lines and decodes them on a worker thread, so that the
-// ingest's SQLite writes overlap the parsing: the two cost about the same, and
-// on two cores a batch then takes about the longer of them, not their sum.
+// Reads canonical JSON Lines and decodes them on worker threads, so that the
+// ingest's SQLite writes overlap the parsing. Decoding costs more than the
+// writes, so two workers share it: on two cores the load then takes about
+// the writes plus half the decoding, instead of the whole decoding.
 #pragma once
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <exception>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -19,12 +21,16 @@
 
 namespace bre {
 
+class LineReader;
+
 // One non-blank input line, decoded and checked as the ingest would inline.
 struct DecodedRecord {
   std::uint32_t path_index = 0;
   std::int64_t line = 0;
   std::uint64_t bytes_read = 0;         // of the whole input, up to and including this line
   std::optional<CanonicalEvent> event;  // set when the record has no problem
+  std::uint64_t id_hash = 0;            // of event_id, and of everything the encoding holds:
+  std::uint64_t content_hash = 0;       // the same id twice must come with the same content
   std::vector<Problem> problems;        // each with file and line
   std::string raw;                      // the line, kept only when it has problems
 };
@@ -36,33 +42,48 @@ struct DecodedBlock {
 
 class DecodingReader {
  public:
-  // `home` is the workspace currency ("" while unset). The worker applies the
-  // one-home-currency rule (check_event_currency) in input order, exactly as
-  // the ingest did, so an event without a currency gets the home currency the
-  // records before it set.
-  DecodingReader(std::vector<std::string> paths, std::string home, TimeMs now);
-  ~DecodingReader();  // stops the worker if the ingest gives up early
+  // `home` is the workspace currency ("" while unset). The one-home-currency
+  // rule (check_event_currency) is applied in input order, exactly as the
+  // ingest did inline, so an event without a currency gets the home currency
+  // the records before it set: while the home currency is still open, blocks
+  // are decoded one at a time, in order.
+  DecodingReader(std::vector<std::string> paths, std::string home, TimeMs now, unsigned workers = 2);
+  ~DecodingReader();  // stops the workers if the ingest gives up early
   DecodingReader(const DecodingReader&) = delete;
   DecodingReader& operator=(const DecodingReader&) = delete;
 
-  // The next block; false once the input is exhausted. Rethrows what the
-  // worker threw (a missing file, a read error).
+  // The next block, in input order; false once the input is exhausted.
+  // Rethrows what a worker threw (a missing file, a read error).
   bool next(DecodedBlock& block);
 
  private:
+  struct Lines;  // a block's raw lines, copied out of the reader
   void run();
-  void publish(DecodedBlock&& block);
+  bool read_lines(Lines& lines);  // under input_mutex_
+  void decode(const Lines& lines, DecodedBlock& block, std::string& home);
+  void publish(std::uint64_t seq, DecodedBlock&& block);
 
   std::vector<std::string> paths_;
-  std::string home_;
+  std::vector<std::string> names_;  // as problems name them: "<stdin>" for "-"
   TimeMs now_;
 
+  // Input side: one reader, handed out a block of lines at a time.
+  std::mutex input_mutex_;
+  std::unique_ptr<LineReader> reader_;
+  std::uint32_t path_index_ = 0;
+  std::uint64_t bytes_read_ = 0, next_seq_ = 0;
+  std::string home_;  // guarded by input_mutex_; fixed once set
+  bool input_done_ = false;
+
+  // Output side: decoded blocks put back in input order.
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<DecodedBlock> ready_;
-  bool finished_ = false, stopping_ = false;
+  std::map<std::uint64_t, DecodedBlock> ready_;
+  std::uint64_t next_out_ = 0;
+  unsigned running_ = 0;
+  bool stopping_ = false;
   std::exception_ptr error_;
-  std::thread worker_;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace bre

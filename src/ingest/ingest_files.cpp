@@ -1,8 +1,10 @@
 #include <algorithm>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <tuple>
 #include <unordered_set>
 
@@ -15,6 +17,7 @@
 #include "bre/ingest/source_records.h"
 #include "bre/store/event_store.h"
 #include "bre/store/migrations.h"
+#include "bre/store/workspace.h"
 #include "bre/ingest/event_id_set.h"
 #include "decoding_reader.h"
 
@@ -93,6 +96,55 @@ LoadPlan plan_load(std::int64_t existing, std::uint64_t input_bytes, std::uint64
   return plan;
 }
 
+// A large load into a small log is set up for writing, for the duration of
+// the batch:
+// - rollback-journal mode writes each page once: pages past the file's old
+//   end need no journal entry, where WAL writes every page twice (into the
+//   log, then the checkpoint copies it). The switch needs the only connection
+//   to the file; while another one is open (bre serve) the load stays in WAL
+//   mode. Atomicity is the same in both modes: a killed load leaves a hot
+//   journal that the next open rolls back.
+// - no memory map: in rollback mode the index rebuild would read the new
+//   table through it, and its pages would count as this process's memory.
+// - no foreign-key probe per event: the batch row every event refers to is
+//   written first, in the same transaction.
+class BulkLoadMode {
+ public:
+  BulkLoadMode(Database& db, bool wanted, const Logger& log) : db_(db) {
+    if (!wanted) return;
+    try {
+      Statement s = db_.prepare("PRAGMA journal_mode=DELETE");
+      rollback_journal_ = s.step() && s.text_view(0) == "delete";
+    } catch (const Error&) {
+      rollback_journal_ = false;
+    }
+    db_.exec("PRAGMA mmap_size=0; PRAGMA foreign_keys=OFF");
+    active_ = true;
+    log.debug("ingest", "bulk_load", {{"journal_mode", rollback_journal_ ? "delete" : "wal"}});
+  }
+  ~BulkLoadMode() {
+    if (!active_) return;
+    try {
+      db_.exec("PRAGMA foreign_keys=ON");
+      db_.exec(kWorkspaceMmapPragma);
+      if (rollback_journal_) db_.exec("PRAGMA journal_mode=WAL");
+    } catch (const Error&) {
+      // The next open of the workspace sets all three again.
+    }
+  }
+  BulkLoadMode(const BulkLoadMode&) = delete;
+  BulkLoadMode& operator=(const BulkLoadMode&) = delete;
+
+ private:
+  Database& db_;
+  bool active_ = false, rollback_journal_ = false;
+};
+
+// Canonical lines are rarely shorter than this, so input bytes / this bounds
+// the events a file can hold from above.
+constexpr std::uint64_t kMinBytesPerEvent = 128;
+constexpr std::uint64_t kBulkLoadBytes = 32u << 20;
+
 void load_stored_ids(Database& db, EventIdSet& ids) {
   Statement s = db.prepare("SELECT event_id FROM events");  // covered by idx_events_id
   while (s.step()) ids.insert(s.text_view(0));
@@ -105,33 +157,24 @@ struct SeenId {
   std::int64_t line;
 };
 
-// Hash of everything encode_event() writes, field by field (so two events hash
-// alike exactly when their canonical encodings are equal, up to collisions),
-// without building the encoding.
-std::uint64_t content_hash(const CanonicalEvent& e) {
-  const std::hash<std::string_view> h;
-  std::uint64_t acc = 0x9e3779b97f4a7c15ull;
-  auto mix = [&acc](std::uint64_t v) {
-    acc ^= v + 0x9e3779b97f4a7c15ull + (acc << 6) + (acc >> 2);
-    acc *= 0xff51afd7ed558ccdull;
-  };
-  mix(h(e.event_id));
-  mix(static_cast<std::uint64_t>(e.event_type));
-  mix(static_cast<std::uint64_t>(e.event_time));
-  mix(static_cast<std::uint64_t>(e.ingested_at));
-  mix(h(e.source));
-  mix(h(e.source_entity_id));
-  mix(static_cast<std::uint64_t>(e.entity_type));
-  mix(h(e.entity_id));
-  mix(h(e.related_entity_ids));
-  mix(e.amount_minor ? 1 : 0);
-  mix(static_cast<std::uint64_t>(e.amount_minor.value_or(0)));
-  mix(h(e.currency));
-  mix(h(e.attributes));
-  mix(e.data_quality_flags.size());
-  for (const std::string& f : e.data_quality_flags) mix(h(f));
-  mix(static_cast<std::uint64_t>(e.mapping_version));
-  return acc;
+struct ContentConflict {
+  std::uint32_t path_index;
+  std::int64_t line, first_line;
+};
+
+// The same id twice in one batch is only acceptable for the same content.
+// Input order among equal hashes, so the first occurrence is reported as
+// first: (path_index, line) grows along the input. A plain sort with it as
+// the tie-break is the stable sort by hash, without its buffer.
+std::vector<ContentConflict> find_content_conflicts(std::vector<SeenId>& seen) {
+  std::sort(seen.begin(), seen.end(), [](const SeenId& a, const SeenId& b) {
+    return std::tie(a.id_hash, a.path_index, a.line) < std::tie(b.id_hash, b.path_index, b.line);
+  });
+  std::vector<ContentConflict> out;
+  for (std::size_t i = 1; i < seen.size(); ++i)
+    if (seen[i].id_hash == seen[i - 1].id_hash && seen[i].content_hash != seen[i - 1].content_hash)
+      out.push_back({seen[i].path_index, seen[i].line, seen[i - 1].line});
+  return out;
 }
 
 IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Logger& log) {
@@ -149,9 +192,12 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
     std::error_code ec;
     if (p != "-") total_bytes += std::filesystem::file_size(p, ec);
   }
+  const std::int64_t existing = count_events(db);
+  BulkLoadMode bulk_mode(db, total_bytes / kMinBytesPerEvent > static_cast<std::uint64_t>(existing) &&
+                              total_bytes >= kBulkLoadBytes,
+                          log);
   Transaction tx(db);
   insert_batch(db, {result.batch_id, "events", req.paths, 1, now, "ingest"});
-  const std::int64_t existing = count_events(db);
   Dedupe dedupe = Dedupe::probe_index;
   bool dedupe_decided = false, rebuild_indexes = false;
   EventIdSet ids;
@@ -165,7 +211,6 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   chunk.reserve(kChunk);
   std::vector<std::uint32_t> order;
   std::vector<SeenId> seen;
-  std::hash<std::string_view> hasher;
   std::uint64_t bytes_read = 0;
 
   // Writes the chunk's new events; in id order while idx_events_id is
@@ -214,7 +259,8 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
 
   // Lines are decoded (and their currency and timeliness checked) on a worker
   // thread while this one writes.
-  DecodingReader reader(req.paths, home, now);
+  const unsigned decoders = std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
+  DecodingReader reader(req.paths, home, now, decoders);
   DecodedBlock block;
   while (reader.next(block)) {
     for (DecodedRecord& r : block.records) {
@@ -232,7 +278,7 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
       }
       CanonicalEvent& e = *r.event;
       if (home.empty() && !e.currency.empty()) home = e.currency;  // as the reader decided
-      seen.push_back({hasher(e.event_id), content_hash(e), r.path_index, r.line});
+      seen.push_back({r.id_hash, r.content_hash, r.path_index, r.line});
       quality.add_event(e);
       if (bad_records == 0 || req.skip_invalid) {
         chunk.push_back(std::move(e));
@@ -242,25 +288,32 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
     }
     for (const auto& [file, lines] : block.files) log.debug("ingest", "file_read", {{"file", file}, {"lines", lines}});
   }
-  // The same id twice in one batch is only acceptable for the same content.
-  // Input order among equal hashes, so the first occurrence is reported as
-  // first: (path_index, line) grows along the input. A plain sort with it as
-  // the tie-break is the stable sort by hash, without its buffer.
-  std::sort(seen.begin(), seen.end(), [](const SeenId& a, const SeenId& b) {
-    return std::tie(a.id_hash, a.path_index, a.line) < std::tie(b.id_hash, b.path_index, b.line);
-  });
-  for (std::size_t i = 1; i < seen.size(); ++i)
-    if (seen[i].id_hash == seen[i - 1].id_hash && seen[i].content_hash != seen[i - 1].content_hash) {
-      const std::string file = req.paths[seen[i].path_index] == "-" ? "<stdin>" : req.paths[seen[i].path_index];
-      reject({file, seen[i].line, "event_id",
-              fmt::format("duplicate id with different content (first seen at line {})", seen[i - 1].line)},
+  auto reject_conflicts = [&](const std::vector<ContentConflict>& conflicts) {
+    for (const ContentConflict& c : conflicts) {
+      const std::string file = req.paths[c.path_index] == "-" ? "<stdin>" : req.paths[c.path_index];
+      reject({file, c.line, "event_id",
+              fmt::format("duplicate id with different content (first seen at line {})", c.first_line)},
              "");
     }
+  };
+  if (bad_records > 0 && !req.skip_invalid) {
+    reject_conflicts(find_content_conflicts(seen));  // every problem in one report
+    refuse_batch(bad_records, std::move(problems));
+  }
+  {
+    // The check sorts a million hashes while this thread writes the last
+    // chunk and rebuilds the indexes; the decoders' cores are free by now.
+    auto conflicts = std::async(std::launch::async, [&seen] { return find_content_conflicts(seen); });
+    flush();
+    // A duplicate id that got past the id set would fail the unique index
+    // here, and with it the whole batch.
+    if (rebuild_indexes) {
+      ScopedTimer t(log, "ingest", "index_build");
+      db.exec(event_index_sql());
+    }
+    reject_conflicts(conflicts.get());
+  }
   if (bad_records > 0 && !req.skip_invalid) refuse_batch(bad_records, std::move(problems));
-  flush();
-  // A duplicate id that got past the id set would fail the unique index here,
-  // and with it the whole batch.
-  if (rebuild_indexes) db.exec(event_index_sql());
 
   quality.set_total_records(result.records);
   quality.set_rejected_records(bad_records);
@@ -269,7 +322,10 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   insert_quality_report(db, result.quality, now);
   finish_batch(db, result.batch_id, result.quality, result.events_inserted, result.events_duplicate);
   if (initial_home.empty() && !home.empty()) ws.set_setting("currency", home);
-  tx.commit();
+  {
+    ScopedTimer t(log, "ingest", "commit");
+    tx.commit();
+  }
   return result;
 }
 

@@ -50,7 +50,7 @@ std::unique_ptr<Workspace> Workspace::open(const std::string& path, bool create,
   // Reads map the file instead of copying each 16 KiB page through pread: a
   // scan walks the events table by index (random rowids), and with SQLite's
   // 2 MB default page cache every lookup was a system call and a copy.
-  db->exec("PRAGMA mmap_size=268435456");
+  db->exec(kWorkspaceMmapPragma);
 
   if (version < latest) {
     // Foreign keys are off while migrating (a migration may rebuild a table

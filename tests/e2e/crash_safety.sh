@@ -5,8 +5,14 @@
 # holds either none or all of the killed batch, never part of it; running the
 # same ingest again then lands the whole batch.
 #
+# A large load into a small log runs in rollback-journal mode (the rows go
+# straight into the file, with a journal beside it) when it has the file to
+# itself, and in WAL mode otherwise; the kill is timed by how much the load
+# has written so far, into the WAL or into the file, so either mode is caught
+# mid-way.
+#
 # Env: BRE (binary), BRE_SOURCE_DIR (repo root); CRASH_EVENTS (default 600000)
-# and CRASH_WAL_MB (WAL size at which to kill, default 96) to tune.
+# and CRASH_WAL_MB (bytes written at which to kill, default 96) to tune.
 set -euo pipefail
 : "${BRE:?BRE must point at the bre binary}"
 : "${BRE_SOURCE_DIR:?BRE_SOURCE_DIR must point at the repository}"
@@ -59,8 +65,11 @@ wait "$gen_pid" || die "generating $N events failed"
 [[ $(wc -l <"$WORK/big.jsonl") -eq "$N" ]] || die "generator wrote the wrong number of lines"
 note "generated $N + $C0_EVENTS events in $(secs "$(since_ms "$t0")") s; C0=$C0"
 
+# written: bytes the running load has added so far, to the WAL or to the file.
+written() { echo $(( $(file_size "$W-wal") + $(file_size "$W") - $(file_size "$WORK/snapshot.sqlite") )); }
+
 # start_and_kill MODE ARG: starts the big ingest in the background and kills it
-# with SIGKILL once the WAL has grown past ARG bytes (MODE=wal) or after ARG
+# with SIGKILL once it has written ARG bytes (MODE=wal) or after ARG
 # milliseconds (MODE=time). Sets killed=1 when it was killed while still
 # running, killed=0 when it had already finished, and elapsed_ms to its run time.
 start_and_kill() {
@@ -72,7 +81,7 @@ start_and_kill() {
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
     if [[ $mode == wal ]]; then
-      [[ $(file_size "$W-wal") -ge $arg ]] && break
+      [[ $(written) -ge $arg ]] && break
       # a machine too slow to grow the WAL: kill it mid-run anyway
       [[ $(since_ms "$start") -ge 30000 ]] && break
     else
@@ -80,8 +89,9 @@ start_and_kill() {
     fi
     sleep 0.02
   done
-  local wal_at_kill
-  wal_at_kill=$(file_size "$W-wal")
+  local written_at_kill journal_at_kill=no
+  written_at_kill=$(written)
+  [[ -e "$W-journal" ]] && journal_at_kill=yes
   kill -KILL "$pid" 2>/dev/null || true
   set +e
   { wait "$pid"; } 2>/dev/null
@@ -91,7 +101,9 @@ start_and_kill() {
   elapsed_ms=$(since_ms "$start")
   if [[ $status -eq 137 ]]; then
     killed=1
-    note "killed the ingest with SIGKILL after $(secs "$elapsed_ms") s (WAL $((wal_at_kill / 1048576)) MB)"
+    [[ $mode != wal || $journal_at_kill == yes ]] ||
+      fail "the bulk load had the file to itself but was not in rollback-journal mode when killed"
+    note "killed the ingest with SIGKILL after $(secs "$elapsed_ms") s ($((written_at_kill / 1048576)) MB written, rollback journal: $journal_at_kill)"
   elif [[ $status -eq 0 ]]; then
     killed=0
     note "the ingest finished in $(secs "$elapsed_ms") s, before it could be killed"
@@ -108,6 +120,8 @@ check_invariants() {
   rc=$?
   set -e
   [[ $rc -eq 0 ]] || die "bre init after the crash exited $rc: $out"
+  out=$(sql 'PRAGMA journal_mode')
+  [[ "$out" == wal ]] || fail "journal mode after the crash and bre init: $out (expected wal)"
   out=$(sql 'PRAGMA integrity_check')
   [[ "$out" == ok ]] || die "PRAGMA integrity_check after the crash: $out"
   out=$(sql 'PRAGMA foreign_key_check')

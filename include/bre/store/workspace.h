@@ -12,6 +12,9 @@ namespace bre {
 
 int latest_schema_version();
 
+// How much of the file reads map instead of copying (PRAGMA mmap_size).
+constexpr const char* kWorkspaceMmapPragma = "PRAGMA mmap_size=268435456";
+
 struct MigrationReport {
   int from_version = 0;
   int to_version = 0;
