@@ -12,7 +12,7 @@ namespace {
 constexpr std::size_t kBlockRecords = 2048, kBlocksInFlight = 4;
 }  // namespace
 
-DecodingReader::DecodingReader(std::vector<std::string> paths, std::string home, TimeMs now)
+DecodingReader::DecodingReader(std::vector<std::string> paths, HomeCurrency home, TimeMs now)
     : paths_(std::move(paths)), home_(std::move(home)), now_(now), worker_([this] { run(); }) {}
 
 DecodingReader::~DecodingReader() {
@@ -36,8 +36,8 @@ void DecodingReader::publish(DecodedBlock&& block) {
 void DecodingReader::run() {
   try {
     EventDecoder decoder;
-    std::string home = home_;
-    DecodeDefaults defaults{home, now_};
+    HomeCurrency home = home_;
+    DecodeDefaults defaults{home.code(), now_};
     std::uint64_t bytes_read = 0;
     DecodedBlock block;
     block.records.reserve(kBlockRecords);
@@ -53,10 +53,10 @@ void DecodingReader::run() {
         r.line = reader.line_number();
         r.bytes_read = bytes_read;
         DecodeResult d = decoder.decode(line, defaults);
-        if (d.event && !d.event->currency.empty() && d.event->currency != home) {
+        if (d.event && !d.event->currency.empty() && d.event->currency != home.code()) {
           Problem currency_problem{file, r.line, "", ""};
-          if (check_event_currency(*d.event, home, currency_problem)) {
-            defaults.currency = home;  // the first money event may set the home currency
+          if (home.apply(*d.event, currency_problem)) {
+            defaults.currency = home.code();  // the first money event may set the home currency
           } else {
             d.problems.push_back(std::move(currency_problem));
             d.event.reset();

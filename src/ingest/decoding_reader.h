@@ -16,6 +16,7 @@
 #include "bre/core/error.h"
 #include "bre/core/event.h"
 #include "bre/core/time.h"
+#include "bre/ingest/currency_conversion.h"
 
 namespace bre {
 
@@ -36,11 +37,12 @@ struct DecodedBlock {
 
 class DecodingReader {
  public:
-  // `home` is the workspace currency ("" while unset). The worker applies the
-  // one-home-currency rule (check_event_currency) in input order, exactly as
-  // the ingest did, so an event without a currency gets the home currency the
-  // records before it set.
-  DecodingReader(std::vector<std::string> paths, std::string home, TimeMs now);
+  // `home` holds the workspace currency ("" while unset) and its rates. The
+  // worker applies the one-home-currency rule (HomeCurrency::apply: convert at
+  // a configured rate or reject) in input order, exactly as the ingest did,
+  // so an event without a currency gets the home currency the records before
+  // it set.
+  DecodingReader(std::vector<std::string> paths, HomeCurrency home, TimeMs now);
   ~DecodingReader();  // stops the worker if the ingest gives up early
   DecodingReader(const DecodingReader&) = delete;
   DecodingReader& operator=(const DecodingReader&) = delete;
@@ -54,7 +56,7 @@ class DecodingReader {
   void publish(DecodedBlock&& block);
 
   std::vector<std::string> paths_;
-  std::string home_;
+  HomeCurrency home_;
   TimeMs now_;
 
   std::mutex mutex_;
