@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <rapidcheck.h>
 
+#include <filesystem>
 #include <fmt/format.h>
 
 #include "bre/core/event_codec.h"
@@ -10,6 +11,7 @@
 #include "bre/core/money.h"
 #include "bre/ingest/currency_conversion.h"
 #include "bre/ingest/ingest.h"
+#include "bre/ingest/qbo.h"
 #include "bre/store/currency_rates.h"
 #include "bre/store/event_store.h"
 #include "test_support.h"
@@ -253,4 +255,39 @@ TEST_CASE("fx ingest: replay converts bronze records refused earlier for want of
   put_currency_rate(ws->db(), {"EUR", "2024-01-01", "1.0835"}, 0);
   CHECK(replay_with_adapter(*ws, EuroOrdersAdapter(), {}, Logger{}).events_inserted == 2);
   CHECK(ws->db().query_int("SELECT sum(amount_minor) FROM live_events WHERE currency = 'USD'") == 1337 + 1084);
+}
+
+TEST_CASE("fx ingest: a QuickBooks purchase in EUR is refused, then converted with its line amounts") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("pages"));
+  dir.write("pages/query-Purchase.json", R"({"QueryResponse":{"Purchase":[{"AccountRef":{"value":"42","name":"Visa"},
+    "PaymentType":"CreditCard","EntityRef":{"value":"56","name":"Bob's Burger Joint","type":"Vendor"},"Credit":false,
+    "TotalAmt":17.50,"Line":[{"Id":"1","Amount":12.25,"DetailType":"AccountBasedExpenseLineDetail",
+      "AccountBasedExpenseLineDetail":{"AccountRef":{"value":"13","name":"Meals and Entertainment"}}},
+     {"Id":"2","Amount":5.25,"DetailType":"AccountBasedExpenseLineDetail",
+      "AccountBasedExpenseLineDetail":{"AccountRef":{"value":"7","name":"Supplies"}}}],
+    "domain":"QBO","sparse":false,"Id":"252","SyncToken":"0","TxnDate":"2026-06-03","CurrencyRef":{"value":"EUR"},
+    "MetaData":{"CreateTime":"2026-06-03T10:00:00-07:00","LastUpdatedTime":"2026-06-03T10:00:00-07:00"}}],
+    "startPosition":1,"maxResults":1},"time":"2026-06-15T08:00:00.000-07:00"})");
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  ws->set_setting("currency", "USD");
+  const QboPagesRequest request{dir.file("pages"), parse_date("2026-06-15"), ""};
+  try {
+    ingest_qbo_pages(*ws, request, Logger{});
+    FAIL("expected INPUT_INVALID");
+  } catch (const Error& e) {
+    REQUIRE_FALSE(e.problems().empty());
+    CHECK(e.problems()[0].field == "currency");
+  }
+  put_currency_rate(ws->db(), {"EUR", "2026-06-01", "1.0835"}, 0);
+  IngestResult r = ingest_qbo_pages(*ws, request, Logger{});
+  CHECK(r.events_inserted == 2);  // expense_posted and expense_paid
+  Database& db = ws->db();
+  // 17.50 x 1.0835 = 18.96125 -> 18.96; lines 12.25 -> 13.272875 -> 13.27, 5.25 -> 5.688375 -> 5.69.
+  CHECK(db.query_int("SELECT count(*) FROM events WHERE amount_minor = 1896 AND currency = 'USD'") == 2);
+  CHECK(db.query_int("SELECT count(*) FROM events WHERE event_type = 'expense_posted' "
+                     "AND json_extract(attributes, '$.line_items[0].amount') = 13.27 "
+                     "AND json_extract(attributes, '$.line_items[1].amount') = 5.69 "
+                     "AND json_extract(attributes, '$.original_amount') = 17.5") == 1);
+  CHECK(ingest_qbo_pages(*ws, request, Logger{}).events_inserted == 0);
 }
