@@ -291,3 +291,37 @@ TEST_CASE("fx ingest: a QuickBooks purchase in EUR is refused, then converted wi
                      "AND json_extract(attributes, '$.original_amount') = 17.5") == 1);
   CHECK(ingest_qbo_pages(*ws, request, Logger{}).events_inserted == 0);
 }
+
+TEST_CASE("fx ingest: a source adapter's events (Olist, in BRL) into a USD workspace") {
+  TempDir dir;
+  const std::string orders = dir.write(
+      "orders.csv",
+      "order_id,customer_id,order_status,order_purchase_timestamp,order_approved_at,order_delivered_carrier_date,"
+      "order_delivered_customer_date,order_estimated_delivery_date\n"
+      "o1,c1,delivered,2018-01-01 10:00:00,2018-01-01 10:10:00,2018-01-02 09:00:00,2018-01-10 10:00:00,"
+      "2018-01-12 00:00:00\n");
+  const std::string payments = dir.write(
+      "payments.csv", "order_id,payment_sequential,payment_type,payment_installments,payment_value\n"
+                      "o1,1,credit_card,3,100.05\n");
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  ws->set_setting("currency", "USD");
+  IngestRequest request;
+  request.source = "olist";
+  request.paths = {orders, payments};
+  try {
+    ingest_files(*ws, request, Logger{});
+    FAIL("expected INPUT_INVALID");
+  } catch (const Error& e) {
+    REQUIRE_FALSE(e.problems().empty());
+    CHECK(e.problems()[0].field == "currency");
+    CHECK(e.problems()[0].reason.find("bre config rates set BRL") != std::string::npos);
+  }
+  put_currency_rate(ws->db(), {"BRL", kRateAlwaysValidFrom, "0.25"}, 0);
+  IngestResult r = ingest_files(*ws, request, Logger{});
+  CHECK(r.rejected == 0);
+  // 100.05 BRL x 0.25 = 25.0125 -> 25.01 USD.
+  CHECK(ws->db().query_int("SELECT amount_minor FROM events WHERE event_type = 'payment_received' "
+                           "AND currency = 'USD'") == 2501);
+  CHECK(ws->db().query_int("SELECT count(*) FROM events WHERE currency = 'BRL'") == 0);
+  CHECK(ingest_files(*ws, request, Logger{}).events_inserted == 0);
+}
