@@ -5,6 +5,7 @@
 #include "bre/core/dependency_graphs.h"
 #include "bre/detect/detect_config.h"
 #include "command.h"
+#include "config_rates.h"
 #include "render.h"
 
 namespace bre::cli {
@@ -59,6 +60,7 @@ void register_config(Declarer& root) {
           ctx.emit(j, [&](Format f) { return render_config(j, f); });
           return 0;
         });
+    declare_config_rates(g);
   }, nullptr);
 }
 

@@ -55,7 +55,7 @@ struct DecodingReader::Lines {
   std::vector<std::pair<std::string, std::int64_t>> files;
 };
 
-DecodingReader::DecodingReader(std::vector<std::string> paths, std::string home, TimeMs now, unsigned workers)
+DecodingReader::DecodingReader(std::vector<std::string> paths, HomeCurrency home, TimeMs now, unsigned workers)
     : paths_(std::move(paths)), now_(now), home_(std::move(home)) {
   for (const std::string& p : paths_) names_.push_back(p == "-" ? "<stdin>" : p);
   running_ = std::max(1u, workers);
@@ -100,9 +100,9 @@ bool DecodingReader::read_lines(Lines& out) {
   return true;
 }
 
-void DecodingReader::decode(const Lines& in, DecodedBlock& block, std::string& home) {
+void DecodingReader::decode(const Lines& in, DecodedBlock& block, HomeCurrency& home) {
   thread_local EventDecoder decoder;
-  DecodeDefaults defaults{home, now_};
+  DecodeDefaults defaults{home.code(), now_};
   block.records.reserve(in.lines.size());
   for (const Lines::Line& l : in.lines) {
     const std::string_view line(in.text.data() + l.begin, l.size);
@@ -112,10 +112,10 @@ void DecodingReader::decode(const Lines& in, DecodedBlock& block, std::string& h
     r.bytes_read = l.bytes_read;
     DecodeResult d = decoder.decode(line, defaults);
     const std::string& file = names_[l.path_index];
-    if (d.event && !d.event->currency.empty() && d.event->currency != home) {
+    if (d.event && !d.event->currency.empty() && d.event->currency != home.code()) {
       Problem currency_problem{file, r.line, "", ""};
-      if (check_event_currency(*d.event, home, currency_problem)) {
-        defaults.currency = home;  // the first money event sets the home currency
+      if (home.apply(*d.event, currency_problem)) {
+        defaults.currency = home.code();  // the first money event sets the home currency
       } else {
         d.problems.push_back(std::move(currency_problem));
         d.event.reset();
@@ -152,15 +152,15 @@ void DecodingReader::publish(std::uint64_t seq, DecodedBlock&& block) {
 void DecodingReader::run() {
   try {
     Lines lines;
+    std::optional<HomeCurrency> home;  // this worker's copy, once the code is fixed
     while (true) {
       DecodedBlock block;
       std::uint64_t seq;
-      std::string home;
       {
         std::unique_lock input(input_mutex_);
         if (!read_lines(lines)) break;
         seq = lines.seq;
-        if (home_.empty()) {
+        if (home_.code().empty()) {
           // The home currency is still open: this block decides it (or not)
           // before any later block is decoded.
           decode(lines, block, home_);
@@ -168,9 +168,9 @@ void DecodingReader::run() {
           publish(seq, std::move(block));
           continue;
         }
-        home = home_;  // fixed from here on
+        if (!home) home = home_;
       }
-      decode(lines, block, home);
+      decode(lines, block, *home);
       publish(seq, std::move(block));
       std::lock_guard lock(mutex_);
       if (stopping_) break;

@@ -18,6 +18,7 @@
 #include "bre/core/error.h"
 #include "bre/core/event.h"
 #include "bre/core/time.h"
+#include "bre/ingest/currency_conversion.h"
 
 namespace bre {
 
@@ -42,12 +43,13 @@ struct DecodedBlock {
 
 class DecodingReader {
  public:
-  // `home` is the workspace currency ("" while unset). The one-home-currency
-  // rule (check_event_currency) is applied in input order, exactly as the
-  // ingest did inline, so an event without a currency gets the home currency
-  // the records before it set: while the home currency is still open, blocks
-  // are decoded one at a time, in order.
-  DecodingReader(std::vector<std::string> paths, std::string home, TimeMs now, unsigned workers = 2);
+  // `home` holds the workspace currency ("" while unset) and its rates. The
+  // one-home-currency rule (HomeCurrency::apply: convert at a configured rate
+  // or reject) is applied in input order, exactly as the ingest did inline,
+  // so an event without a currency gets the home currency the records before
+  // it set: while the home currency is still open, blocks are decoded one at
+  // a time, in order.
+  DecodingReader(std::vector<std::string> paths, HomeCurrency home, TimeMs now, unsigned workers = 2);
   ~DecodingReader();  // stops the workers if the ingest gives up early
   DecodingReader(const DecodingReader&) = delete;
   DecodingReader& operator=(const DecodingReader&) = delete;
@@ -60,7 +62,7 @@ class DecodingReader {
   struct Lines;  // a block's raw lines, copied out of the reader
   void run();
   bool read_lines(Lines& lines);  // under input_mutex_
-  void decode(const Lines& lines, DecodedBlock& block, std::string& home);
+  void decode(const Lines& lines, DecodedBlock& block, HomeCurrency& home);
   void publish(std::uint64_t seq, DecodedBlock&& block);
 
   std::vector<std::string> paths_;
@@ -72,7 +74,7 @@ class DecodingReader {
   std::unique_ptr<LineReader> reader_;
   std::uint32_t path_index_ = 0;
   std::uint64_t bytes_read_ = 0, next_seq_ = 0;
-  std::string home_;  // guarded by input_mutex_; fixed once set
+  HomeCurrency home_;  // guarded by input_mutex_ until its code is set; fixed from then on
   bool input_done_ = false;
 
   // Output side: decoded blocks put back in input order.

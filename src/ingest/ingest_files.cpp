@@ -12,9 +12,11 @@
 #include "bre/core/json_text.h"
 #include "bre/core/money.h"
 #include "bre/ingest/csv.h"
+#include "bre/ingest/currency_conversion.h"
 #include "bre/ingest/ingest.h"
 #include "bre/ingest/input.h"
 #include "bre/ingest/source_records.h"
+#include "bre/store/currency_rates.h"
 #include "bre/store/event_store.h"
 #include "bre/store/migrations.h"
 #include "bre/store/workspace.h"
@@ -32,16 +34,6 @@ void check_requested_currency(Workspace& ws, const std::string& requested) {
   if (const std::string home = home_currency(ws); !home.empty() && home != requested)
     throw Error(ErrorKind::usage, "CURRENCY_ALREADY_SET",
                 fmt::format("workspace currency is already {}; one home currency per workspace", home));
-}
-
-bool check_event_currency(const CanonicalEvent& e, std::string& home, Problem& problem) {
-  if (e.currency.empty()) return true;
-  if (home.empty()) home = e.currency;
-  if (e.currency == home) return true;
-  problem.field = "currency";
-  problem.reason = fmt::format("'{}' differs from the workspace currency '{}'; one home currency per workspace",
-                               e.currency, home);
-  return false;
 }
 
 void flag_timeliness(CanonicalEvent& e) {
@@ -257,10 +249,10 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
     else if (problems.size() < req.max_reported_problems) problems.push_back(std::move(p));
   };
 
-  // Lines are decoded (and their currency and timeliness checked) on a worker
-  // thread while this one writes.
+  // Lines are decoded (and their currency and timeliness checked) on worker
+  // threads while this one writes.
   const unsigned decoders = std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
-  DecodingReader reader(req.paths, home, now, decoders);
+  DecodingReader reader(req.paths, HomeCurrency(home, load_currency_rates(db)), now, decoders);
   DecodedBlock block;
   while (reader.next(block)) {
     for (DecodedRecord& r : block.records) {
@@ -359,11 +351,10 @@ IngestResult ingest_with_adapter(Workspace& ws, const IngestRequest& req, const 
     problems.push_back({records[i].file, records[i].line, std::move(field), std::move(reason)});
   };
   for (auto& r : ctx.rejections()) locate(r.record_index, r.field, r.reason);
+  HomeCurrency fx(home, load_currency_rates(db));  // home is set: given, or the adapter's
   for (auto& em : ctx.events()) {
     for (Problem& p : validate_event(em.event)) locate(em.record_index, p.field, p.reason);
-    Problem cp;
-    std::string h = home;
-    if (!check_event_currency(em.event, h, cp)) locate(em.record_index, cp.field, cp.reason);
+    if (Problem cp; !fx.apply(em.event, cp)) locate(em.record_index, cp.field, cp.reason);
   }
   const std::int64_t bad_records =
       static_cast<std::int64_t>(std::count(bad.begin(), bad.end(), true) + read_problems.size());

@@ -12,7 +12,9 @@
 
 #include "bre/core/event_codec.h"
 #include "bre/core/money.h"
+#include "bre/ingest/currency_conversion.h"
 #include "bre/ingest/qbo.h"
+#include "bre/store/currency_rates.h"
 #include "bre/store/event_store.h"
 
 namespace bre {
@@ -69,10 +71,12 @@ Written map_and_write(Workspace& ws, const std::string& batch_id, TimeMs as_of, 
     problems.push_back({fmt::format("{} {}", objects[i].entity_type, objects[i].id), 0, std::move(field), std::move(reason)});
   };
   for (auto& r : ctx.rejections()) locate(r.record_index, r.field, r.reason);
+  HomeCurrency fx(home, load_currency_rates(db));
   for (auto& em : ctx.events()) {
     for (Problem& p : validate_event(em.event)) locate(em.record_index, p.field, p.reason);
-    if (Problem p; !check_event_currency(em.event, home, p)) locate(em.record_index, p.field, p.reason);
+    if (Problem p; !fx.apply(em.event, p)) locate(em.record_index, p.field, p.reason);
   }
+  home = fx.code();  // the first currency seen, when the workspace had none
   Written w;
   w.bad_records = std::count(bad.begin(), bad.end(), true);
   if (w.bad_records > 0 && strict)

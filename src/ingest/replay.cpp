@@ -6,8 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "bre/core/event_codec.h"
+#include "bre/ingest/currency_conversion.h"
 #include "bre/ingest/ingest.h"
 #include "bre/ingest/qbo.h"
+#include "bre/store/currency_rates.h"
 #include "bre/store/event_store.h"
 
 namespace bre {
@@ -72,8 +74,13 @@ ReplayResult replay_with_adapter(Workspace& ws, const Adapter& adapter_ref, cons
   adapter->map(records, options, ctx);
   std::vector<bool> bad(records.size(), false);
   for (auto& r : ctx.rejections()) bad[r.record_index] = true;
-  for (auto& em : ctx.events())
-    if (!validate_event(em.event).empty()) bad[em.record_index] = true;
+  // The rates configured now: a record rejected earlier for want of a rate
+  // yields its events once one is set.
+  HomeCurrency fx(home_currency(ws), load_currency_rates(db));
+  for (auto& em : ctx.events()) {
+    Problem currency_problem;
+    if (!validate_event(em.event).empty() || !fx.apply(em.event, currency_problem)) bad[em.record_index] = true;
+  }
 
   result.batch_id = new_batch_id("replay");
   Transaction tx(db);

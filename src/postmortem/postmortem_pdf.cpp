@@ -19,7 +19,7 @@ namespace {
 using pdf::Document;
 using pdf::Table;
 
-Rgb severity_color(const std::string& severity) {
+Rgb severity_badge_color(const std::string& severity) {
   if (severity == "critical") return {150, 20, 30};
   if (severity == "high") return {205, 50, 40};
   if (severity == "medium") return {225, 125, 15};
@@ -55,7 +55,7 @@ void title_block(Document& doc, const Postmortem& pm) {
   const std::string label = doc.drawable(upper(pm.severity.empty() ? "unknown" : pm.severity));
   const double badge_width = doc.measure(label, 10, true) + 16, badge_height = 18;
   doc.ensure_space(badge_height + 6);
-  doc.rect(doc.left(), doc.y(), badge_width, badge_height, severity_color(pm.severity), std::nullopt, 5);
+  doc.rect(doc.left(), doc.y(), badge_width, badge_height, severity_badge_color(pm.severity), std::nullopt, 5);
   doc.text_at(doc.left() + 8, doc.y() + 12.8, label, 10, true, {255, 255, 255});
   std::vector<std::string> facts;
   if (!pm.status.empty()) facts.push_back("status " + pm.status);

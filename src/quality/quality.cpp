@@ -25,6 +25,7 @@ std::string describe(const std::string& flag) {
   if (kind == "inconsistent") return fmt::format("fails the cross-field rule {}", what);
   if (kind == "untimely") return fmt::format("event time is implausible: {}", what);
   if (kind == "imputed") return fmt::format("{} was imputed, not observed", what);
+  if (kind == "fx_converted") return fmt::format("money converted from {} at a configured rate", what);
   return flag;
 }
 
@@ -103,7 +104,8 @@ DataQualityReport QualityAccumulator::report(const std::string& batch_id, const 
       // Name the largest single issue as the reason, with its share.
       const QualityIssue* top = nullptr;
       for (const QualityIssue& q : r.quality_issues)
-        if (q.flag != "rejected" && !starts_with(q.flag, "imputed:") && !is_timeliness_flag(q.flag)) {
+        if (q.flag != "rejected" && !starts_with(q.flag, "imputed:") && !starts_with(q.flag, "fx_converted:") &&
+            !is_timeliness_flag(q.flag)) {
           top = &q;
           break;
         }

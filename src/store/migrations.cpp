@@ -398,10 +398,25 @@ CREATE TABLE forest_verdicts(
 ) WITHOUT ROWID;
 )SQL";
 
+// v6: configured currency rates (cli.md §4a: an event in another currency is
+// rejected "unless a rate is configured"). One row per foreign currency and
+// first day of validity; a rate holds until the next row of its currency.
+// The rate is exact decimal text, never a REAL: home-currency units one unit
+// of `currency` buys.
+constexpr const char* kV6 = R"SQL(
+CREATE TABLE currency_rates(
+  currency TEXT NOT NULL,             -- ISO 4217, never the home currency
+  valid_from TEXT NOT NULL,           -- YYYY-MM-DD (UTC day); 0001-01-01: always
+  rate TEXT NOT NULL,                 -- positive decimal, e.g. 1.0835
+  updated_at INTEGER NOT NULL,        -- UTC ms
+  PRIMARY KEY(currency, valid_from)
+) WITHOUT ROWID;
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5};
+  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6};
   return all;
 }
 

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "bre/core/error.h"
+#include "bre/store/currency_rates.h"
 #include "bre/store/event_store.h"
 #include "bre/store/migrations.h"
 #include "bre/store/workspace.h"
@@ -176,4 +177,34 @@ TEST_CASE("workspace: a version 2 workspace holding events migrates with every e
   again.source = again.source_entity_id = again.entity_id = "x";
   CHECK_FALSE(EventWriter(db, "b1").insert(again));
   CHECK(count_events(db) == 5);
+}
+
+TEST_CASE("workspace: a version 5 workspace migrates forward to the currency rates table") {
+  TempDir dir;
+  const std::string path = dir.file("v5.sqlite");
+  {
+    Database db(path, Database::Mode::create);
+    db.exec("PRAGMA journal_mode=WAL");
+    Transaction tx(db);
+    for (int v = 0; v < 5; ++v) db.exec(migrations()[static_cast<std::size_t>(v)]);
+    db.exec("PRAGMA user_version=5");
+    db.exec("INSERT INTO settings(key, value) VALUES('currency', 'USD')");
+    tx.commit();
+  }
+  MigrationReport report;
+  auto ws = Workspace::open(path, false, &report);
+  CHECK(report.from_version == 5);
+  CHECK(report.to_version == latest_schema_version());
+  CHECK(ws->setting("currency") == "USD");
+  CHECK(load_currency_rates(ws->db()).empty());
+  put_currency_rate(ws->db(), {"EUR", "2026-01-01", "1.08"}, 1);
+  put_currency_rate(ws->db(), {"EUR", "2026-01-01", "1.09"}, 2);  // same day: replaced
+  put_currency_rate(ws->db(), {"EUR", kRateAlwaysValidFrom, "1.05"}, 3);
+  const std::vector<CurrencyRate> rates = load_currency_rates(ws->db());
+  REQUIRE(rates.size() == 2);
+  CHECK(rates[0].valid_from == kRateAlwaysValidFrom);
+  CHECK(rates[1].rate == "1.09");
+  CHECK(remove_currency_rates(ws->db(), "EUR", std::string("2026-01-01")) == 1);
+  CHECK(remove_currency_rates(ws->db(), "EUR", std::nullopt) == 1);
+  CHECK(remove_currency_rates(ws->db(), "EUR", std::nullopt) == 0);
 }

@@ -61,9 +61,9 @@ std::string home_currency(Workspace& ws);
 // A --currency request: a known ISO 4217 code that does not contradict the
 // workspace's currency. Throws a usage error otherwise.
 void check_requested_currency(Workspace& ws, const std::string& requested);
-// One home currency per workspace: an event in another currency gets a
-// problem; the first currency seen is adopted when home is still empty.
-bool check_event_currency(const CanonicalEvent& e, std::string& home, Problem& problem);
+// One home currency per workspace: see HomeCurrency (currency_conversion.h),
+// which converts an event in another currency at a configured rate or
+// rejects it.
 
 // Days an event may sit in the future of its ingestion before it is untimely.
 inline constexpr TimeMs kFutureTolerance = kMsPerDay;
