@@ -110,14 +110,14 @@ class BulkLoadMode {
     } catch (const Error&) {
       rollback_journal_ = false;
     }
-    db_.exec("PRAGMA mmap_size=0; PRAGMA foreign_keys=OFF");
+    db_.exec("PRAGMA mmap_size=0; PRAGMA foreign_keys=OFF; PRAGMA threads=1");
     active_ = true;
     log.debug("ingest", "bulk_load", {{"journal_mode", rollback_journal_ ? "delete" : "wal"}});
   }
   ~BulkLoadMode() {
     if (!active_) return;
     try {
-      db_.exec("PRAGMA foreign_keys=ON");
+      db_.exec("PRAGMA foreign_keys=ON; PRAGMA threads=0");
       db_.exec(kWorkspaceMmapPragma);
       if (rollback_journal_) db_.exec("PRAGMA journal_mode=WAL");
     } catch (const Error&) {
