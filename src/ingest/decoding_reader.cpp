@@ -58,8 +58,19 @@ struct DecodingReader::Lines {
 DecodingReader::DecodingReader(std::vector<std::string> paths, HomeCurrency home, TimeMs now, unsigned workers)
     : paths_(std::move(paths)), now_(now), home_(std::move(home)) {
   for (const std::string& p : paths_) names_.push_back(p == "-" ? "<stdin>" : p);
-  running_ = std::max(1u, workers);
-  for (unsigned i = 0; i < running_; ++i) workers_.emplace_back([this] { run(); });
+  worker_count_ = running_ = std::max(1u, workers);
+  try {
+    for (unsigned i = 0; i < worker_count_; ++i) workers_.emplace_back([this] { run(); });
+  } catch (...) {
+    // No destructor runs for a half-built reader: stop the started workers here.
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    for (std::thread& t : workers_) t.join();
+    throw;
+  }
 }
 
 DecodingReader::~DecodingReader() {
@@ -142,7 +153,7 @@ void DecodingReader::publish(std::uint64_t seq, DecodedBlock&& block) {
   std::unique_lock lock(mutex_);
   // Bounded: a worker far ahead of the consumer waits (the block the
   // consumer needs next is always let through, so this cannot deadlock).
-  changed_.wait(lock, [&] { return stopping_ || seq < next_out_ + kBlocksInFlightPerWorker * workers_.size(); });
+  changed_.wait(lock, [&] { return stopping_ || seq < next_out_ + kBlocksInFlightPerWorker * worker_count_; });
   if (stopping_) return;
   ready_.emplace(seq, std::move(block));
   lock.unlock();

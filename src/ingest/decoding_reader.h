@@ -82,6 +82,7 @@ class DecodingReader {
   std::condition_variable changed_;
   std::map<std::uint64_t, DecodedBlock> ready_;
   std::uint64_t next_out_ = 0;
+  unsigned worker_count_ = 0;  // set before the first worker starts; workers_ grows while they run
   unsigned running_ = 0;
   bool stopping_ = false;
   std::exception_ptr error_;

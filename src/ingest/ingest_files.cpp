@@ -251,7 +251,8 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
 
   // Lines are decoded (and their currency and timeliness checked) on worker
   // threads while this one writes.
-  const unsigned decoders = std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
+  const unsigned decoders =
+      req.decoder_threads ? req.decoder_threads : std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
   DecodingReader reader(req.paths, HomeCurrency(home, load_currency_rates(db)), now, decoders);
   DecodedBlock block;
   while (reader.next(block)) {

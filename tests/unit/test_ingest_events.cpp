@@ -196,3 +196,49 @@ TEST_CASE("ingest events: a large load dedupes in memory, and its dropped indexe
   CHECK(again.events_duplicate == 51500);
   CHECK(count_events(db) == 51000);
 }
+
+TEST_CASE("ingest events: one, two or three decoder threads store the same rows, rejects and report") {
+  // Many blocks of 2048 lines across three files, blank lines, invalid lines
+  // kept as rejects, and events without a currency before and after the first
+  // money event (which sets the home currency for the ones after it).
+  TempDir dir;
+  std::string a, b;
+  a += R"({"event_type":"support_ticket_opened","event_time":"2024-03-01T09:00:00Z","source":"desk",)"
+       R"("source_entity_id":"t0","entity_type":"ticket","entity_id":"t0"})"
+       "\n\n";
+  for (int i = 0; i < 5000; ++i) {
+    a += order_line(i) + "\n";
+    if (i == 10) a += R"({"event_type":"order_placed","event_time":"2024-03-02T10:00:00Z","source":"shop",)"
+                      R"("source_entity_id":"x1","entity_type":"order","entity_id":"x1","amount":7.25})"
+                      "\n";
+    if (i % 997 == 0) a += "{\"event_type\":\"order_placed\", oops\n";
+    if (i % 1500 == 0) a += "   \n";
+  }
+  for (int i = 5000; i < 9000; ++i) b += order_line(i) + "\n";
+  b += order_line(42) + "\n";  // the same event again: a duplicate, not a conflict
+  const std::vector<std::string> paths = {dir.write("a.jsonl", a), dir.write("b.jsonl", b),
+                                          dir.write("c.jsonl", lines(9000, 9100))};
+  auto load = [&](unsigned threads) {
+    auto ws = Workspace::open(dir.file(fmt::format("ws{}.sqlite", threads)), true);
+    IngestRequest req = events_request(paths, true);
+    req.decoder_threads = threads;
+    IngestResult r = ingest_files(*ws, req, Logger{});
+    std::string rows;
+    Statement s = ws->db().prepare(std::string("SELECT ") + kEventColumns + " FROM events ORDER BY rowid");
+    while (s.step())
+      for (int c = 0; c < 14; ++c)  // all but ingested_at, which is the time of the load
+        if (c != 3) rows += (s.is_null(c) ? std::string("NULL") : std::string(s.text_view(c))) + "|";
+    Statement rej = ws->db().prepare("SELECT record_line, field, reason FROM rejected_records ORDER BY rowid");
+    while (rej.step()) rows += fmt::format("reject {} {} {}\n", rej.text_view(0), rej.text_view(1), rej.text_view(2));
+    return std::tuple(r.records, r.events_inserted, r.events_duplicate, r.rejected, rows,
+                      r.quality.quality_issues.size());
+  };
+  const auto one = load(1);
+  CHECK(std::get<0>(one) == 1 + 5000 + 1 + 6 + 4000 + 1 + 100);
+  CHECK(std::get<1>(one) == 1 + 9100 + 1);
+  CHECK(std::get<4>(one).find("x1|{}|725|USD|") != std::string::npos);  // the home currency of the lines before
+  CHECK(std::get<2>(one) == 1);
+  CHECK(std::get<3>(one) == 6);
+  CHECK(load(2) == one);
+  CHECK(load(3) == one);
+}

@@ -21,6 +21,7 @@ struct IngestRequest {
   AdapterOptions options;
   std::string currency;            // home currency when the workspace has none yet
   std::size_t max_reported_problems = 50;
+  unsigned decoder_threads = 0;    // canonical JSON Lines: 0 = up to two, as the cores allow
 };
 
 struct IngestResult {
