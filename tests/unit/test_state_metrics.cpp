@@ -21,7 +21,7 @@ struct Builder {
   Builder& add(EventType t, int day, std::string entity, std::optional<std::int64_t> minor = std::nullopt,
                std::string related = "{}", std::string attrs = "{}") {
     const std::string_view et = t == EventType::customer_churned || t == EventType::customer_created ? "customer" : "order";
-    add_metric_event(in, t, (kDay0 + day) * kMsPerDay + 3'600'000, et, entity, "test", minor, related, attrs);
+    add_metric_event(in, t, (kDay0 + day) * kMsPerDay + 3'600'000, "ev_" + std::to_string(in.events.size()), et, entity, "test", minor, related, attrs);
     return *this;
   }
   DailyMetrics run(std::optional<int> last = std::nullopt) const {
@@ -202,6 +202,60 @@ TEST_CASE("state: churn proxy from churn events, else from purchase gaps") {
     // through day 110, the last day the churn is in the 30-day numerator window.
     CHECK(at(m, "churn_proxy", 110) == doctest::Approx(1.0 / 2));
     CHECK(at(m, "churn_proxy", 111) == 0.0);
+  }
+}
+
+TEST_CASE("state: a customer's churn source is that of its earliest event, not its first stored one") {
+  // c1 is created in the shop on day 0, buys there on days 0, 10 and 20 and
+  // churns there on day 50; the books invoice it on day 10. The invoice comes
+  // first in storage (a bulk load's order), but the earliest event is the
+  // shop's customer_created, so c1 is a shop customer and the shop has churn
+  // events: c1 churned on day 50 (numerator days 50..79). Read as a books
+  // customer (the old storage-order rule) it would get purchase-gap churn
+  // instead: gaps 10, 10, limit max(2 × 10, 60) = 60, churned on day 81.
+  struct Row {
+    EventType type;
+    int day;
+    const char* id;
+    const char* entity_type;
+    const char* entity;
+    const char* source;
+  };
+  auto build = [](bool reversed, int invoice_day, const char* invoice_id) {
+    const std::vector<Row> rows = {
+        {EventType::invoice_issued, invoice_day, invoice_id, "invoice", "i1", "quickbooks"},
+        {EventType::customer_created, 0, "ev_5", "customer", "c1", "shopify"},
+        {EventType::order_placed, 0, "ev_1", "order", "o0", "shopify"},
+        {EventType::order_placed, 10, "ev_2", "order", "o10", "shopify"},
+        {EventType::order_placed, 20, "ev_3", "order", "o20", "shopify"},
+        {EventType::customer_churned, 50, "ev_4", "customer", "c1", "shopify"},
+    };
+    MetricEvents in;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      const Row& r = rows[reversed ? rows.size() - 1 - k : k];
+      const bool own = std::string_view(r.entity_type) == "customer";
+      const int hour = r.type == EventType::order_placed ? 2 : 1;  // orders after the 01:00 records
+      add_metric_event(in, r.type, (kDay0 + r.day) * kMsPerDay + hour * 3'600'000LL, r.id, r.entity_type, r.entity,
+                       r.source, std::nullopt, own ? "{}" : customer("c1"), "{}");
+    }
+    return compute_daily_metrics(in, {}, kDay0 + 120);
+  };
+  for (bool reversed : {false, true}) {
+    CAPTURE(reversed);
+    const DailyMetrics m = build(reversed, 10, "ev_9");
+    CHECK(at(m, "churn_proxy", 49) == 0.0);
+    CHECK(at(m, "churn_proxy", 50) == 1.0);  // 1 churned of 1 active
+    CHECK(at(m, "churn_proxy", 79) == 1.0);
+    CHECK(at(m, "churn_proxy", 80) == 0.0);
+    CHECK(at(m, "churn_proxy", 81) == 0.0);  // no purchase-gap churn
+    // The invoice at the same millisecond as customer_created: the event id
+    // decides. ev_9 > ev_5: still the shop's customer.
+    CHECK(at(build(reversed, 0, "ev_9"), "churn_proxy", 50) == 1.0);
+    // ev_0 < ev_5: the books' customer, whose churn is the purchase gap's.
+    const DailyMetrics books = build(reversed, 0, "ev_0");
+    CHECK(at(books, "churn_proxy", 50) == 0.0);
+    CHECK(at(books, "churn_proxy", 80) == 0.0);
+    CHECK(at(books, "churn_proxy", 81) == 1.0);
   }
 }
 
