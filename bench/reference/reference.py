@@ -21,7 +21,6 @@ Prints one JSON line with the timings (load, metrics, detection), the number
 of events, days and incidents.
 """
 import argparse
-import hashlib
 import json
 import math
 import sys
@@ -55,25 +54,6 @@ METRICS = [  # catalog order (bre metrics list)
 
 # ---------------------------------------------------------------- loading
 
-def event_ids(ch, wanted):
-    """The event ids bre stores (docs/canonical-events.md "Ids"): as given, else
-    "ev_" + 32 hex of SHA-256(source, source_entity_id, event_type,
-    mapping_version, event time as written) joined by U+001F. Only the `wanted`
-    rows (those naming a customer) are computed; others are None. The time is
-    taken as written, which is bre's discriminator for the YYYY-MM-DDTHH:MM:SSZ
-    form this benchmark's generator writes."""
-    rows = np.flatnonzero(wanted.to_numpy())
-    given = ch["event_id"].to_numpy()[rows] if "event_id" in ch else [None] * len(rows)
-    version = ch["mapping_version"].to_numpy()[rows] if "mapping_version" in ch else [1] * len(rows)
-    cols = [ch[c].to_numpy()[rows] for c in ("source", "source_entity_id", "event_type", "event_time")]
-    ids = [g if isinstance(g, str) else
-           "ev_" + hashlib.sha256("\x1f".join((src, seid, t, str(1 if pd.isna(v) else int(v)), when)).encode()).hexdigest()[:32]
-           for g, v, src, seid, t, when in zip(given, version, *cols)]
-    out = pd.Series(None, index=ch.index, dtype=object)
-    out.iloc[rows] = ids
-    return out
-
-
 def load_events(path, chunksize=250_000):
     """The events as one compact frame: day, type, source, entity, customer,
     amount in cents, the measured value and the bill ids of a bill payment."""
@@ -98,8 +78,6 @@ def load_events(path, chunksize=250_000):
         bills = attrs.where(ch["event_type"] == "expense_paid").str.get("bill_ids")
         parts.append(pd.DataFrame({
             "day": ts.dt.floor("D").dt.tz_localize(None),
-            "time": ts.dt.floor("ms"),  # bre keeps milliseconds
-            "event_id": event_ids(ch, customer.notna()),
             "type": ch["event_type"].astype("category"),
             "source": ch["source"].astype("category"),
             "entity": ch["entity_id"],
@@ -218,11 +196,10 @@ def churn_proxy(ev, days):
     c = ev[ev["customer"].notna()].copy()
     c["dn"] = (c["day"] - days[0]).dt.days
     last = len(days) - 1
-    # A customer's source is the source of their earliest event by (event_time, event_id), whatever
-    # the order of the file (docs/metrics.md, churn_proxy).
-    source = c.sort_values(["time", "event_id"]).groupby("customer", sort=False)["source"].first()
+    # A customer's churns are its churn events when any of its events comes from a source that
+    # reports churn (docs/metrics.md "Churn"); else its purchase gaps.
     churn_sources = set(c.loc[c["type"] == "customer_churned", "source"].unique())
-    explicit = source.isin(churn_sources)
+    explicit = c["source"].isin(churn_sources).groupby(c["customer"]).any()
     churn_rows = c[(c["type"] == "customer_churned") & c["customer"].map(explicit)][["customer", "dn"]]
     buyers = c[c["type"].isin(["order_placed", "payment_received"]) & ~c["customer"].map(explicit)]
     gap_rows = [(cust, d) for cust, g in buyers.groupby("customer")["dn"] for d in gap_churns(g.to_numpy(), last)]

@@ -86,7 +86,7 @@ struct ObjectReader {
 
 }  // namespace
 
-void add_metric_event(MetricEvents& out, EventType type, TimeMs time, std::string_view event_id, std::string_view entity_type,
+void add_metric_event(MetricEvents& out, EventType type, TimeMs time, std::string_view entity_type,
                       std::string_view entity_id, std::string_view source, std::optional<std::int64_t> amount_minor,
                       std::string_view related_entity_ids, std::string_view attributes) {
   MetricEvent e;
@@ -100,12 +100,6 @@ void add_metric_event(MetricEvents& out, EventType type, TimeMs time, std::strin
   } else if (related_entity_ids.size() > 2) {
     ObjectReader related(related_entity_ids);
     if (auto c = related.string("customer_id")) e.customer = out.ids.id(*c);
-  }
-  if (e.customer != kNoId) {
-    auto [it, first] = out.customer_origins.try_emplace(e.customer);
-    CustomerOrigin& o = it->second;
-    if (first || std::pair(time, event_id) < std::pair(o.time, std::string_view(o.event_id)))
-      o = CustomerOrigin{time, std::string(event_id), e.source};
   }
   if (auto key = measured_attribute(type); !key.empty()) {
     ObjectReader attrs(attributes);

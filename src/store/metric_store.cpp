@@ -12,12 +12,12 @@ MetricEvents load_metric_events(Database& db, int currency_digits) {
   out.currency_digits = currency_digits;
   out.events.reserve(static_cast<std::size_t>(db.query_int("SELECT count(*) FROM events")));
   Statement s = db.prepare(
-      "SELECT event_type, event_time, entity_type, entity_id, source, amount_minor, related_entity_ids, attributes, "
-      "event_id FROM live_events");
+      "SELECT event_type, event_time, entity_type, entity_id, source, amount_minor, related_entity_ids, attributes "
+      "FROM live_events");
   while (s.step()) {
     auto type = parse_event_type(s.text_view(0));
     if (!type) continue;  // the codec admits only known types; a newer binary's rows are skipped
-    add_metric_event(out, *type, s.int64(1), s.text_view(8), s.text_view(2), s.text_view(3), s.text_view(4),
+    add_metric_event(out, *type, s.int64(1), s.text_view(2), s.text_view(3), s.text_view(4),
                      s.is_null(5) ? std::nullopt : std::optional<std::int64_t>(s.int64(5)), s.text_view(6),
                      s.text_view(7));
   }

@@ -575,7 +575,7 @@ class StreamBuilder {
 bre::MetricEvents metric_events(const std::vector<CanonicalEvent>& events) {
   bre::MetricEvents in;
   for (const CanonicalEvent& e : events)
-    bre::add_metric_event(in, e.event_type, e.event_time, e.event_id, bre::to_string(e.entity_type), e.entity_id, e.source,
+    bre::add_metric_event(in, e.event_type, e.event_time, bre::to_string(e.entity_type), e.entity_id, e.source,
                           e.amount_minor, e.related_entity_ids, e.attributes);
   return in;
 }

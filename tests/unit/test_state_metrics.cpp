@@ -21,7 +21,7 @@ struct Builder {
   Builder& add(EventType t, int day, std::string entity, std::optional<std::int64_t> minor = std::nullopt,
                std::string related = "{}", std::string attrs = "{}") {
     const std::string_view et = t == EventType::customer_churned || t == EventType::customer_created ? "customer" : "order";
-    add_metric_event(in, t, (kDay0 + day) * kMsPerDay + 3'600'000, "ev_" + std::to_string(in.events.size()), et, entity, "test", minor, related, attrs);
+    add_metric_event(in, t, (kDay0 + day) * kMsPerDay + 3'600'000, et, entity, "test", minor, related, attrs);
     return *this;
   }
   DailyMetrics run(std::optional<int> last = std::nullopt) const {
@@ -205,57 +205,53 @@ TEST_CASE("state: churn proxy from churn events, else from purchase gaps") {
   }
 }
 
-TEST_CASE("state: a customer's churn source is that of its earliest event, not its first stored one") {
-  // c1 is created in the shop on day 0, buys there on days 0, 10 and 20 and
-  // churns there on day 50; the books invoice it on day 10. The invoice comes
-  // first in storage (a bulk load's order), but the earliest event is the
-  // shop's customer_created, so c1 is a shop customer and the shop has churn
-  // events: c1 churned on day 50 (numerator days 50..79). Read as a books
-  // customer (the old storage-order rule) it would get purchase-gap churn
-  // instead: gaps 10, 10, limit max(2 × 10, 60) = 60, churned on day 81.
+TEST_CASE("state: a customer's churn is read from churn events when any of its sources reports churn") {
+  // c1 is created in the books (QuickBooks) on day 0, buys in the shop on
+  // days 0, 10 and 20 and the shop reports its churn on day 50. The shop
+  // reports churn, and c1 is one of its customers: c1 churned on day 50
+  // (numerator days 50..79), whichever of its events is stored first or is
+  // earliest. c2 is only in the books (created, paid on days 0, 10, 20): the
+  // books report no churn, so c2's is the purchase gap's: gaps 10, 10, limit
+  // max(2 × 10, 60) = 60, churned on day 81. Both stay active all along.
+  // Read by the first stored event (the old rule), c1 would be a books
+  // customer too, and churn on day 81 by its gap.
   struct Row {
     EventType type;
     int day;
-    const char* id;
     const char* entity_type;
     const char* entity;
+    const char* customer_id;
     const char* source;
   };
-  auto build = [](bool reversed, int invoice_day, const char* invoice_id) {
-    const std::vector<Row> rows = {
-        {EventType::invoice_issued, invoice_day, invoice_id, "invoice", "i1", "quickbooks"},
-        {EventType::customer_created, 0, "ev_5", "customer", "c1", "shopify"},
-        {EventType::order_placed, 0, "ev_1", "order", "o0", "shopify"},
-        {EventType::order_placed, 10, "ev_2", "order", "o10", "shopify"},
-        {EventType::order_placed, 20, "ev_3", "order", "o20", "shopify"},
-        {EventType::customer_churned, 50, "ev_4", "customer", "c1", "shopify"},
-    };
+  const std::vector<Row> rows = {
+      {EventType::customer_created, 0, "customer", "c1", "c1", "quickbooks"},
+      {EventType::order_placed, 0, "order", "o0", "c1", "shopify"},
+      {EventType::order_placed, 10, "order", "o10", "c1", "shopify"},
+      {EventType::order_placed, 20, "order", "o20", "c1", "shopify"},
+      {EventType::customer_churned, 50, "customer", "c1", "c1", "shopify"},
+      {EventType::customer_created, 0, "customer", "c2", "c2", "quickbooks"},
+      {EventType::payment_received, 0, "payment", "p0", "c2", "quickbooks"},
+      {EventType::payment_received, 10, "payment", "p10", "c2", "quickbooks"},
+      {EventType::payment_received, 20, "payment", "p20", "c2", "quickbooks"},
+  };
+  for (bool reversed : {false, true}) {
+    CAPTURE(reversed);
     MetricEvents in;
     for (std::size_t k = 0; k < rows.size(); ++k) {
       const Row& r = rows[reversed ? rows.size() - 1 - k : k];
       const bool own = std::string_view(r.entity_type) == "customer";
-      const int hour = r.type == EventType::order_placed ? 2 : 1;  // orders after the 01:00 records
-      add_metric_event(in, r.type, (kDay0 + r.day) * kMsPerDay + hour * 3'600'000LL, r.id, r.entity_type, r.entity,
-                       r.source, std::nullopt, own ? "{}" : customer("c1"), "{}");
+      add_metric_event(in, r.type, (kDay0 + r.day) * kMsPerDay + 3'600'000, r.entity_type, r.entity, r.source,
+                       r.type == EventType::payment_received ? std::optional<std::int64_t>(1000) : std::nullopt,
+                       own ? "{}" : customer(r.customer_id), "{}");
     }
-    return compute_daily_metrics(in, {}, kDay0 + 120);
-  };
-  for (bool reversed : {false, true}) {
-    CAPTURE(reversed);
-    const DailyMetrics m = build(reversed, 10, "ev_9");
+    const DailyMetrics m = compute_daily_metrics(in, {}, kDay0 + 120);
     CHECK(at(m, "churn_proxy", 49) == 0.0);
-    CHECK(at(m, "churn_proxy", 50) == 1.0);  // 1 churned of 1 active
-    CHECK(at(m, "churn_proxy", 79) == 1.0);
+    CHECK(at(m, "churn_proxy", 50) == 0.5);  // c1 of 2 active
+    CHECK(at(m, "churn_proxy", 79) == 0.5);
     CHECK(at(m, "churn_proxy", 80) == 0.0);
-    CHECK(at(m, "churn_proxy", 81) == 0.0);  // no purchase-gap churn
-    // The invoice at the same millisecond as customer_created: the event id
-    // decides. ev_9 > ev_5: still the shop's customer.
-    CHECK(at(build(reversed, 0, "ev_9"), "churn_proxy", 50) == 1.0);
-    // ev_0 < ev_5: the books' customer, whose churn is the purchase gap's.
-    const DailyMetrics books = build(reversed, 0, "ev_0");
-    CHECK(at(books, "churn_proxy", 50) == 0.0);
-    CHECK(at(books, "churn_proxy", 80) == 0.0);
-    CHECK(at(books, "churn_proxy", 81) == 1.0);
+    CHECK(at(m, "churn_proxy", 81) == 0.5);  // c2 by its gap; c1 has none
+    CHECK(at(m, "churn_proxy", 110) == 0.5);
+    CHECK(at(m, "churn_proxy", 111) == 0.0);
   }
 }
 

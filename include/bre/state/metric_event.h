@@ -45,35 +45,18 @@ class Interner {
   std::vector<std::string> names_;
 };
 
-// A customer's earliest event by (event_time, event_id): its source decides
-// how the customer's churn is read (docs/metrics.md "Churn"). Kept as the
-// events come, with a total order on both keys, so the same set of events
-// gives the same origin whatever order they are stored or ingested in.
-struct CustomerOrigin {
-  TimeMs time = 0;
-  std::string event_id;
-  std::uint32_t source = kNoId;
-};
-
 struct MetricEvents {
   std::vector<MetricEvent> events;
   std::vector<std::uint32_t> links;
   Interner ids;      // entities and customers share one space
   Interner sources;
-  std::unordered_map<std::uint32_t, CustomerOrigin> customer_origins;  // by customer id
   int currency_digits = 2;  // of the workspace's home currency
-
-  // The source of the customer's earliest event; kNoId for an unknown customer.
-  std::uint32_t customer_source(std::uint32_t customer) const {
-    auto it = customer_origins.find(customer);
-    return it == customer_origins.end() ? kNoId : it->second.source;
-  }
 };
 
 // The fields of one live event as stored (attributes and related ids as
 // canonical JSON text). Unknown or malformed attribute values leave `value`
 // NaN; the event codec has already enforced each type's contract.
-void add_metric_event(MetricEvents& out, EventType type, TimeMs time, std::string_view event_id, std::string_view entity_type,
+void add_metric_event(MetricEvents& out, EventType type, TimeMs time, std::string_view entity_type,
                       std::string_view entity_id, std::string_view source, std::optional<std::int64_t> amount_minor,
                       std::string_view related_entity_ids, std::string_view attributes);
 
