@@ -395,8 +395,9 @@ rc::Gen<StreamShape> stream_shape(int min_days, int max_days) {
 // overdue on their due date, each customer churns at most once. Like a real
 // business, one customer's events come from several sources: the shop
 // (orders, reviews, churn), the books (invoices, payments, refunds), the help
-// desk, the shipper; a third of the customers are created in the books, whose
-// source has no churn events (so their churn is read from purchase gaps).
+// desk, the shipper; a third of the customers are created in the books, which
+// report no churn. Which event of a customer is stored first then varies with
+// the order of ingestion, while its churn must not.
 class StreamBuilder {
  public:
   explicit StreamBuilder(const StreamShape& shape) : s_(shape), rng_(shape.seed) {}
