@@ -196,11 +196,10 @@ def churn_proxy(ev, days):
     c = ev[ev["customer"].notna()].copy()
     c["dn"] = (c["day"] - days[0]).dt.days
     last = len(days) - 1
-    # A customer's source is the source of their earliest event (bre takes the first in storage order,
-    # which is the same on this generator's files as long as only customer records name a customer).
-    source = c.sort_values("day", kind="stable").groupby("customer", sort=False)["source"].first()
+    # A customer's churns are its churn events when any of its events comes from a source that
+    # reports churn (docs/metrics.md "Churn"); else its purchase gaps.
     churn_sources = set(c.loc[c["type"] == "customer_churned", "source"].unique())
-    explicit = source.isin(churn_sources)
+    explicit = c["source"].isin(churn_sources).groupby(c["customer"]).any()
     churn_rows = c[(c["type"] == "customer_churned") & c["customer"].map(explicit)][["customer", "dn"]]
     buyers = c[c["type"].isin(["order_placed", "payment_received"]) & ~c["customer"].map(explicit)]
     gap_rows = [(cust, d) for cust, g in buyers.groupby("customer")["dn"] for d in gap_churns(g.to_numpy(), last)]

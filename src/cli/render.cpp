@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "bre/core/markdown_text.h"
+
 namespace bre::cli {
 
 std::string scalar_text(const nlohmann::ordered_json& v) {
@@ -21,14 +23,10 @@ std::size_t width(const std::string& s) {
   return n;
 }
 
-std::string escape_md(std::string s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out.push_back(c);
-  }
-  return out;
+// A value in Markdown: strings come from data (names, notes) and are escaped;
+// numbers, null's "-" and bre's own words need nothing.
+std::string md_value(const nlohmann::ordered_json& v) {
+  return v.is_string() ? markdown_text(v.get<std::string>()) : scalar_text(v);
 }
 
 }  // namespace
@@ -38,8 +36,8 @@ std::string render_table(const nlohmann::ordered_json& rows, const std::vector<s
   for (const auto& row : rows) {
     std::vector<std::string> line;
     for (const auto& c : columns) {
-      std::string text = row.contains(c) ? scalar_text(row[c]) : "-";
-      line.push_back(markdown ? escape_md(text) : text);
+      if (!row.contains(c)) line.push_back("-");
+      else line.push_back(markdown ? md_value(row[c]) : scalar_text(row[c]));
     }
     cells.push_back(std::move(line));
   }
@@ -76,7 +74,7 @@ std::string render_generic(const nlohmann::ordered_json& data, bool markdown) {
         if (!v.is_structured()) columns.push_back(k);
     if (columns.empty()) {
       std::string out;
-      for (const auto& v : data) out += (markdown ? "- " : "") + scalar_text(v) + "\n";
+      for (const auto& v : data) out += markdown ? "- " + md_value(v) + "\n" : scalar_text(v) + "\n";
       return out;
     }
     return render_table(data, columns, markdown);
@@ -87,7 +85,7 @@ std::string render_generic(const nlohmann::ordered_json& data, bool markdown) {
   for (auto& [k, v] : data.items()) key_width = std::max(key_width, k.size());
   for (auto& [k, v] : data.items()) {
     if (v.is_structured()) continue;
-    if (markdown) out += fmt::format("- **{}**: {}\n", k, escape_md(scalar_text(v)));
+    if (markdown) out += fmt::format("- **{}**: {}\n", k, md_value(v));
     else out += fmt::format("{:<{}}  {}\n", k, key_width, scalar_text(v));
   }
   for (auto& [k, v] : data.items()) {

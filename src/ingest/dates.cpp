@@ -61,7 +61,7 @@ bool time_of_day(Cursor& c, int& hour, int& minute, int& second) {
   return c.done();
 }
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_date_text(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
@@ -107,7 +107,7 @@ std::optional<TimeMs> parse_naive_date_time(std::string_view text) {
 }
 
 std::optional<TimeMs> parse_lenient_date_time(std::string_view text) {
-  text = trim(text);
+  text = trim_date_text(text);
   if (auto t = parse_naive_date_time(text)) return t;
   if (auto t = parse_us_date_time(text)) return t;
   return parse_day_mon_year(text);

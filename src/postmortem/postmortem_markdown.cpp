@@ -6,6 +6,7 @@
 #include <cmark.h>
 #include <fmt/format.h>
 
+#include "bre/core/markdown_text.h"
 #include "bre/postmortem/build_postmortem.h"
 #include "bre/postmortem/render_postmortem.h"
 
@@ -13,11 +14,15 @@ namespace bre {
 
 namespace {
 
-// A table cell: one line, pipes escaped.
+// A table cell: one line, pipes escaped. Text from data has been through
+// markdown_text already, so a backslash and the character after it are one
+// escape, copied as they are (its pipes are escaped once, not twice).
 std::string cell(const std::string& text) {
   std::string out;
-  for (char c : text) {
-    if (c == '|') out += "\\|";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\\' && i + 1 < text.size()) out += c, out += text[++i];
+    else if (c == '|') out += "\\|";
     else if (c == '\n' || c == '\r') out += ' ';
     else out += c;
   }
@@ -45,7 +50,7 @@ std::string when(TimeMs t) {
 std::string ids_text(const std::vector<std::string>& ids, std::size_t shown = 2) {
   if (ids.empty()) return "";
   std::string out = fmt::format("{}: ", ids.size());
-  for (std::size_t i = 0; i < ids.size() && i < shown; ++i) out += (i ? ", " : "") + ("`" + ids[i] + "`");
+  for (std::size_t i = 0; i < ids.size() && i < shown; ++i) out += (i ? ", " : "") + markdown_code(ids[i]);
   if (ids.size() > shown) out += ", …";
   return out;
 }
@@ -80,9 +85,9 @@ std::string chain_section(const CausalChain& c) {
       if (const CausalNode* n = c.node(m))
         for (const EvidenceCluster& cl : n->evidence_clusters)  // the three largest shares, and the catch-all
           if (cl.entity_type == "all" || &cl - n->evidence_clusters.data() < 3)
-            evidence.push_back({m, cl.cluster_label, std::to_string(cl.event_count),
+            evidence.push_back({m, markdown_text(cl.cluster_label), std::to_string(cl.event_count),
                               cl.entity_type == "all" ? "" : fmt::format("{:.0f}%", 100 * cl.share_of_change),
-                              cl.summary});
+                              markdown_text(cl.summary)});
   if (!evidence.empty())
     out += "Evidence on path 1 (the JSON has every cluster):\n\n" + table({"metric", "cluster", "events", "share of change", "summary"}, evidence) +
            "\n";
@@ -93,7 +98,7 @@ std::string blast_section(const BlastRadius& b) {
   const auto money = [&](std::int64_t minor) { return format_money_rounded(minor, b.currency, b.minor_digits); };
   std::string downstream;
   for (const std::string& id : b.downstream_incidents_triggered) downstream += (downstream.empty() ? "" : ", ") + id;
-  std::string out = b.narrative + "\n\n";
+  std::string out = markdown_lines(b.narrative) + "\n\n";
   out += table({"measure", "value"},
                {{"customers affected", std::to_string(b.customers_affected)},
                 {"orders affected", std::to_string(b.orders_affected)},
@@ -111,7 +116,10 @@ std::string blast_section(const BlastRadius& b) {
 }  // namespace
 
 std::string postmortem_markdown(const Postmortem& pm) {
-  std::string md = "# " + pm.title + "\n\n";
+  // Every sentence bre writes around data (names of vendors, customers,
+  // products, sellers) goes through markdown_text; the Markdown around it is
+  // bre's own.
+  std::string md = "# " + markdown_text(pm.title) + "\n\n";
   std::string subject = pm.cascade_id ? fmt::format("cascade {} of {} incidents", *pm.cascade_id, pm.incidents.size())
                                       : fmt::format("incident {}", pm.incident_id);
   md += table({"", ""}, {{"Severity", "**" + pm.severity + "**"},
@@ -120,7 +128,7 @@ std::string postmortem_markdown(const Postmortem& pm) {
                          {"Subject", subject},
                          {"Postmortem", pm.postmortem_id}});
 
-  md += "\n## 1. Summary\n\n" + pm.one_line_summary + "\n\n";
+  md += "\n## 1. Summary\n\n" + markdown_lines(pm.one_line_summary) + "\n\n";
   std::vector<std::vector<std::string>> incidents;
   for (const PostmortemIncident& i : pm.incidents)
     incidents.push_back({i.incident_id, i.incident_type, format_day(i.window_start) + " .. " + format_day(i.window_end),
@@ -130,10 +138,10 @@ std::string postmortem_markdown(const Postmortem& pm) {
   md += "\n## 2. Timeline\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const TimelineEntry& e : pm.timeline)
-    rows.push_back({when(e.timestamp), e.kind, e.event_description, ids_text(e.evidence_event_ids)});
+    rows.push_back({when(e.timestamp), e.kind, markdown_text(e.event_description), ids_text(e.evidence_event_ids)});
   md += table({"when (UTC)", "kind", "what happened", "evidence"}, rows);
 
-  md += "\n## 3. Root cause\n\n" + pm.root_cause_summary + "\n\n";
+  md += "\n## 3. Root cause\n\n" + markdown_lines(pm.root_cause_summary) + "\n\n";
   for (std::size_t k = 0; k < pm.causal_chains.size(); ++k) {
     if (pm.causal_chains.size() > 1)
       md += fmt::format("### {}. {} ({})\n\n", k + 1, incident_type_title(pm.causal_chains[k].incident_type),
@@ -144,7 +152,7 @@ std::string postmortem_markdown(const Postmortem& pm) {
   md += "## 4. Blast radius\n\n" + blast_section(pm.blast_radius);
 
   md += "\n## 5. Contributing factors\n\n";
-  for (const std::string& f : pm.contributing_factors) md += "- " + f + "\n";
+  for (const std::string& f : pm.contributing_factors) md += "- " + markdown_lines(f) + "\n";
   if (pm.contributing_factors.empty()) md += "None beyond the root cause.\n";
 
   md += "\n## 6. Prevention monitors\n\n";
@@ -155,13 +163,13 @@ std::string postmortem_markdown(const Postmortem& pm) {
   md += table({"monitor", "metric", "condition", "baseline", "checked", "severity", "enabled", "id"}, monitors);
 
   md += "\n## 7. Recommendations\n\n";
-  for (std::size_t i = 0; i < pm.recommendations.size(); ++i) md += fmt::format("{}. {}\n", i + 1, pm.recommendations[i]);
+  for (std::size_t i = 0; i < pm.recommendations.size(); ++i) md += fmt::format("{}. {}\n", i + 1, markdown_lines(pm.recommendations[i]));
 
   md += "\n## 8. Metadata\n\n";
   std::string versions;
   for (const auto& [name, version] : pm.algorithm_versions) versions += (versions.empty() ? "" : ", ") + name + " " + version;
   md += table({"", ""}, {{"data quality score", fmt::format("{:.2f}", pm.data_quality_score)},
-                         {"confidence", pm.confidence_note},
+                         {"confidence", markdown_text(pm.confidence_note)},
                          {"algorithm versions", versions},
                          {"run", pm.run_id},
                          {"generated at", format_iso8601(pm.generated_at)}});
@@ -188,8 +196,8 @@ std::vector<std::string> split_row(const std::string& line) {
   std::vector<std::string> cells;
   std::string current;
   for (std::size_t i = 1; i < line.size(); ++i) {  // line[0] is the leading pipe
-    if (line[i] == '\\' && i + 1 < line.size() && line[i + 1] == '|') {
-      current += "\\|";  // cmark turns the escape back into a pipe
+    if (line[i] == '\\' && i + 1 < line.size()) {
+      current += line.substr(i, 2);  // an escape (\| too) is cmark's to read in the cell
       ++i;
     } else if (line[i] == '|') {
       const auto b = current.find_first_not_of(' '), e = current.find_last_not_of(' ');

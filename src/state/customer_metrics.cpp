@@ -34,7 +34,7 @@ struct CustomerHistory {
   std::vector<DayNumber> activity;   // any event linked to the customer
   std::vector<DayNumber> purchases;  // order_placed, payment_received
   std::vector<DayNumber> churns;     // explicit customer_churned
-  std::uint32_t source = kNoId;      // of the customer's first event
+  std::set<std::uint32_t> sources;   // of all the customer's events
 };
 
 // Purchase-gap churn: after each purchase, the customer churns when the gap
@@ -70,8 +70,8 @@ MetricValues churn_proxy(const MetricEvents& in, const Frame& f, const StateWind
   for (const MetricEvent& e : in.events) {
     if (e.customer == kNoId) continue;
     CustomerHistory& c = customers[e.customer];
-    if (c.source == kNoId) c.source = e.source;
     c.activity.push_back(e.day);
+    c.sources.insert(e.source);
     if (e.type == EventType::customer_created) c.created = std::min(c.created, e.day);
     if (is_purchase(e.type)) c.purchases.push_back(e.day);
     if (e.type == EventType::customer_churned) {
@@ -82,8 +82,12 @@ MetricValues churn_proxy(const MetricEvents& in, const Frame& f, const StateWind
   const DayNumber last = f.first + static_cast<DayNumber>(f.n) - 1;
   std::vector<double> churned = f.zeros(), active = f.zeros();
   for (auto& [id, c] : customers) {
-    std::vector<DayNumber> churns =
-        sources_with_churn_events.count(c.source) ? c.churns : gap_churns(c.purchases, w, last);
+    // A source that reports churn reports it for every customer it knows:
+    // decided by the set of the customer's sources, never by which event
+    // happens to come first (storage order is not input or time order).
+    const bool reported = std::any_of(c.sources.begin(), c.sources.end(),
+                                      [&](std::uint32_t s) { return sources_with_churn_events.count(s) > 0; });
+    std::vector<DayNumber> churns = reported ? c.churns : gap_churns(c.purchases, w, last);
     std::sort(churns.begin(), churns.end());
     for (DayNumber d : churns) add_interval(churned, f, d, d + w.churn_days);
     // Active in the trailing window: an event in it, or known (created) and

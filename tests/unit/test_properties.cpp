@@ -392,7 +392,12 @@ rc::Gen<StreamShape> stream_shape(int min_days, int max_days) {
 // An internally consistent stream, as real sources give them: deliveries and
 // closes follow their orders and tickets, a late order is late on its
 // delivery day, payments of bills follow the bills, invoices are paid or go
-// overdue on their due date, each customer churns at most once.
+// overdue on their due date, each customer churns at most once. Like a real
+// business, one customer's events come from several sources: the shop
+// (orders, reviews, churn), the books (invoices, payments, refunds), the help
+// desk, the shipper; a third of the customers are created in the books, which
+// report no churn. Which event of a customer is stored first then varies with
+// the order of ingestion, while its churn must not.
 class StreamBuilder {
  public:
   explicit StreamBuilder(const StreamShape& shape) : s_(shape), rng_(shape.seed) {}
@@ -427,6 +432,23 @@ class StreamBuilder {
   }
   bool in_spike(int d) const { return d >= s_.spike_start && d < s_.spike_start + s_.spike_length; }
   static std::string customer(int c) { return "c" + std::to_string(c); }
+  static const char* home_source(int c) { return c % 3 == 0 ? "quickbooks" : "shopify"; }
+  static const char* source_of(bre::EventType t, const std::string& entity) {
+    using bre::EventType;
+    switch (t) {
+      case EventType::customer_created:
+      case EventType::customer_churned: return home_source(std::stoi(entity.substr(1)));
+      case EventType::order_placed:
+      case EventType::order_late:
+      case EventType::order_delivered:
+      case EventType::review_submitted: return "shopify";
+      case EventType::support_ticket_opened:
+      case EventType::support_ticket_closed: return "zendesk";
+      case EventType::purchase_order_placed:
+      case EventType::shipment_delayed: return "shipbob";
+      default: return "quickbooks";  // invoices, payments, refunds, expenses
+    }
+  }
   std::string id(const char* prefix) { return prefix + std::to_string(next_entity_++); }
   static std::string related(const std::string& customer_id) {
     return bre::JsonObjectWriter().string("customer_id", customer_id).str();
@@ -439,7 +461,7 @@ class StreamBuilder {
     e.event_type = t;
     e.entity_type = et;
     e.entity_id = e.source_entity_id = entity;
-    e.source = "test";
+    e.source = source_of(t, entity);
     e.event_time = (kStreamDay0 + day) * bre::kMsPerDay + second * 1000LL;
     e.ingested_at = kStreamDay0 * bre::kMsPerDay;
     e.related_entity_ids = std::move(related_ids);
@@ -526,7 +548,8 @@ class StreamBuilder {
         break;
       }
       case churn: {
-        const int c = pick(0, kCustomers - 1);
+        int c = pick(0, kCustomers - 1);
+        if (home_source(c) != std::string_view("shopify")) c = c + 1 < kCustomers ? c + 1 : c - 1;  // only the shop reports churn
         if (churned_.insert(c).second)
           add(EventType::customer_churned, EntityType::customer, customer(c), d, sec, "{}");
         break;

@@ -205,6 +205,56 @@ TEST_CASE("state: churn proxy from churn events, else from purchase gaps") {
   }
 }
 
+TEST_CASE("state: a customer's churn is read from churn events when any of its sources reports churn") {
+  // c1 is created in the books (QuickBooks) on day 0, buys in the shop on
+  // days 0, 10 and 20 and the shop reports its churn on day 50. The shop
+  // reports churn, and c1 is one of its customers: c1 churned on day 50
+  // (numerator days 50..79), whichever of its events is stored first or is
+  // earliest. c2 is only in the books (created, paid on days 0, 10, 20): the
+  // books report no churn, so c2's is the purchase gap's: gaps 10, 10, limit
+  // max(2 × 10, 60) = 60, churned on day 81. Both stay active all along.
+  // Read by the first stored event (the old rule), c1 would be a books
+  // customer too, and churn on day 81 by its gap.
+  struct Row {
+    EventType type;
+    int day;
+    const char* entity_type;
+    const char* entity;
+    const char* customer_id;
+    const char* source;
+  };
+  const std::vector<Row> rows = {
+      {EventType::customer_created, 0, "customer", "c1", "c1", "quickbooks"},
+      {EventType::order_placed, 0, "order", "o0", "c1", "shopify"},
+      {EventType::order_placed, 10, "order", "o10", "c1", "shopify"},
+      {EventType::order_placed, 20, "order", "o20", "c1", "shopify"},
+      {EventType::customer_churned, 50, "customer", "c1", "c1", "shopify"},
+      {EventType::customer_created, 0, "customer", "c2", "c2", "quickbooks"},
+      {EventType::payment_received, 0, "payment", "p0", "c2", "quickbooks"},
+      {EventType::payment_received, 10, "payment", "p10", "c2", "quickbooks"},
+      {EventType::payment_received, 20, "payment", "p20", "c2", "quickbooks"},
+  };
+  for (bool reversed : {false, true}) {
+    CAPTURE(reversed);
+    MetricEvents in;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      const Row& r = rows[reversed ? rows.size() - 1 - k : k];
+      const bool own = std::string_view(r.entity_type) == "customer";
+      add_metric_event(in, r.type, (kDay0 + r.day) * kMsPerDay + 3'600'000, r.entity_type, r.entity, r.source,
+                       r.type == EventType::payment_received ? std::optional<std::int64_t>(1000) : std::nullopt,
+                       own ? "{}" : customer(r.customer_id), "{}");
+    }
+    const DailyMetrics m = compute_daily_metrics(in, {}, kDay0 + 120);
+    CHECK(at(m, "churn_proxy", 49) == 0.0);
+    CHECK(at(m, "churn_proxy", 50) == 0.5);  // c1 of 2 active
+    CHECK(at(m, "churn_proxy", 79) == 0.5);
+    CHECK(at(m, "churn_proxy", 80) == 0.0);
+    CHECK(at(m, "churn_proxy", 81) == 0.5);  // c2 by its gap; c1 has none
+    CHECK(at(m, "churn_proxy", 110) == 0.5);
+    CHECK(at(m, "churn_proxy", 111) == 0.0);
+  }
+}
+
 TEST_CASE("state: customer concentration is the top tenth's share of attributed revenue") {
   Builder b;
   // Ten customers paying $1..$10 on day 0; the top 10 % (1 customer) paid $10 of $55.
