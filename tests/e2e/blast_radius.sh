@@ -3,8 +3,9 @@
 # checked against an independent computation in Python over the workspace:
 #  - ar_aging: the liquidity_crunch_risk incident shows the overdue dollars of
 #    the 20 injected invoices, its customers and its revenue exposure;
-#  - refund_spike (whose refund spike is a known miss): the churn and supplier
-#    incidents that are detected, and a cascade of two incidents.
+#  - support_failure: the churn incident its ticket backlog causes;
+#  - refund_spike (whose refund spike is a known miss): the supplier incident
+#    that is detected, and a cascade of two incidents.
 source "$(dirname "$0")/lib.bash"
 : "${BRE_SOURCE_DIR:?BRE_SOURCE_DIR must point at the repository}"
 
@@ -93,8 +94,8 @@ if "fell overdue" not in b["narrative"]: print("narrative without the overdue am
 stored=$(sql "SELECT count(*) FROM blast_radius")
 expect_eq "$stored" "$(sql "SELECT count(*) FROM incidents")" "ar_aging: one blast radius per incident"
 
-golden_workspace refund_spike
-check refund_spike "$PRELUDE"'
+golden_workspace support_failure
+check support_failure "$PRELUDE"'
 inc, start, end = only("churn_acceleration")
 b = out[inc]
 churned = {e["rel"].get("customer_id", e["entity"]) for e in events
@@ -102,7 +103,10 @@ churned = {e["rel"].get("customer_id", e["entity"]) for e in events
 expect("churn: customers_affected", b["customers_affected"], len(churned))
 expect("churn: every churned customer at risk", b["estimated_churn_exposure"], len(churned))
 expect("churn: no orders", b["orders_affected"], 0)
+'
 
+golden_workspace refund_spike
+check refund_spike "$PRELUDE"'
 inc, start, end = only("supplier_dependency_failure")
 b = out[inc]
 delayed = [e for e in events if e["type"] == "shipment_delayed" and start <= e["day"] <= end]

@@ -206,7 +206,7 @@ TEST_CASE("fx property: the converted minor units are the exact product, rounded
   }));
 }
 
-TEST_CASE("fx ingest: canonical events are refused without a rate and converted with one; again is a no-op") {
+TEST_CASE("fx ingest: canonical events are refused without a rate and converted with one, and again is a no-op") {
   TempDir dir;
   auto ws = Workspace::open(dir.file("ws.sqlite"), true);
   ws->set_setting("currency", "USD");
