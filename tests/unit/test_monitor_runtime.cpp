@@ -100,7 +100,9 @@ TEST_CASE("monitor runtime: a second rise after the quiet days is a second alert
   ramp(close, 60, 2, 0.015);
   ramp(close, 63, 2, 0.015);
   const auto one = evaluate_monitor(subject(refund_rule(), all.from, all.to), close, DetectConfig{});
-  const auto two = evaluate_monitor(subject(refund_rule(), all.from, all.to), close, DetectConfig{}, {1});
+  MonitorRuntimeConfig quick;
+  quick.episode_quiet_days = 1;
+  const auto two = evaluate_monitor(subject(refund_rule(), all.from, all.to), close, DetectConfig{}, quick);
   CHECK(one.raised.size() == 1);
   CHECK(two.raised.size() == 2);
 }
