@@ -19,7 +19,7 @@ using Json = nlohmann::ordered_json;
 
 constexpr std::size_t kRiskiestShown = 10;
 
-std::string render_scores(const Json& out, bool md) {
+std::string render_model_scores(const Json& out, bool md) {
   std::string text = fmt::format(
       "{}{} v{}: {} customers, expected churn rate {:.4f}, {} over 0.5{}\n\n", md ? "## " : "",
       out["model"].get<std::string>(), out["version"].get<std::int64_t>(), out["customers_scored"].get<std::int64_t>(),
@@ -92,7 +92,7 @@ void register_model(Declarer& root) {
                     const ChurnModel m = churn_model_from_json(Json::parse(stored->params));
                     Json out{{"model", name}, {"version", stored->version}};
                     out.update(score_customers(m, load_telco_csv(csv, false)));
-                    ctx.emit(out, [&](Format f) { return render_scores(out, f == Format::md); });
+                    ctx.emit(out, [&](Format f) { return render_model_scores(out, f == Format::md); });
                     return 0;
                   });
             },
