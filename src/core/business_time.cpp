@@ -18,9 +18,10 @@ TimeMs to_ms(date::sys_seconds s) {
   return std::clamp<std::int64_t>(s.time_since_epoch().count(), -kFarSeconds, kFarSeconds) * 1000;
 }
 
-}  // namespace
-
+// The names taken as UTC without a time zone database lookup.
 bool is_utc_zone_name(std::string_view zone) { return zone == "UTC" || zone == "Etc/UTC"; }
+
+}  // namespace
 
 BusinessTime::BusinessTime(std::string_view zone) : name_(zone) {
   if (is_utc_zone_name(zone)) return;
@@ -38,8 +39,8 @@ BusinessTime::OffsetRange BusinessTime::offset_range(TimeMs t) const {
   auto after = std::upper_bound(seen_.begin(), seen_.end(), t,
                                 [](TimeMs v, const OffsetRange& r) { return v < r.begin; });
   if (after != seen_.begin() && t < std::prev(after)->end) return *std::prev(after);
-  const date::sys_info info =
-      zone_->get_info(date::floor<std::chrono::seconds>(date::sys_time<std::chrono::milliseconds>{std::chrono::milliseconds{t}}));
+  const date::sys_time<std::chrono::milliseconds> at{std::chrono::milliseconds{t}};
+  const date::sys_info info = zone_->get_info(date::floor<std::chrono::seconds>(at));
   const OffsetRange r{to_ms(info.begin), to_ms(info.end), info.offset.count() * 1000LL};
   seen_.insert(after, r);
   return r;

@@ -72,7 +72,4 @@ class BusinessTime {
   mutable std::vector<OffsetRange> seen_;
 };
 
-// The zone names bre accepts as UTC without a lookup.
-bool is_utc_zone_name(std::string_view zone);
-
 }  // namespace bre
