@@ -4,6 +4,7 @@
 # N canonical events (default 10^6, from bench/gen_events.py, reused from
 # bench/out/ when present). Prints a Markdown table.
 # Usage: bench/run_state.sh            BRE=/path/to/bre N=100000 bench/run_state.sh
+#        ZONE=America/New_York bench/run_state.sh   (the business time zone; default UTC)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bre=${BRE:-$here/../build/bre}
@@ -11,7 +12,7 @@ n=${N:-1000000}
 source "$here/lib.sh"
 events=$(bench_events "$n" 42)
 ws=$(mktemp -d)/bench.sqlite
-"$bre" --workspace "$ws" init --currency USD >/dev/null
+"$bre" --workspace "$ws" init --currency USD --timezone "${ZONE:-UTC}" >/dev/null
 "$bre" --workspace "$ws" ingest file "$events" --source events >/dev/null
 measure() {  # label, command...
   local label=$1; shift

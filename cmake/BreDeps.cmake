@@ -11,6 +11,9 @@ find_package(OpenSSL 3 REQUIRED)
 find_package(doctest 2.4 CONFIG REQUIRED)
 find_package(rapidcheck CONFIG REQUIRED)
 find_package(simdjson CONFIG REQUIRED)
+# Howard Hinnant's date: IANA time zones (g++ 12 has no std::chrono::time_zone);
+# Debian's build reads the tzdata package's /usr/share/zoneinfo.
+find_package(date CONFIG REQUIRED)
 # cpp-httplib ships compiled; its .pc carries the CPPHTTPLIB_*_SUPPORT defines the ABI needs.
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
 # cmark's CMake config needs /usr/bin/cmark; the .pc does not.

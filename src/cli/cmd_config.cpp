@@ -1,11 +1,13 @@
 // bre config show: the versioned detection configuration and its hash, and
 // the metric and incident dependency graphs (the defaults or --config's).
+// bre config get / set: workspace settings (cmd_config_settings.cpp).
 #include <nlohmann/json.hpp>
 
 #include "bre/core/dependency_graphs.h"
 #include "bre/detect/detect_config.h"
 #include "command.h"
 #include "config_rates.h"
+#include "config_settings.h"
 #include "render.h"
 
 namespace bre::cli {
@@ -42,7 +44,7 @@ std::string render_config(const nlohmann::ordered_json& shown, Format f) {
 }  // namespace
 
 void register_config(Declarer& root) {
-  root.command("config", "the detection configuration", [](Declarer& g) {
+  root.command("config", "the detection configuration and the workspace settings", [](Declarer& g) {
     g.command(
         "show", "every detection threshold and window, with the config version and its hash, and the two causal graphs",
         [](Declarer& d) {
@@ -61,6 +63,7 @@ void register_config(Declarer& root) {
           return 0;
         });
     declare_config_rates(g);
+    register_config_settings(g);
   }, nullptr);
 }
 

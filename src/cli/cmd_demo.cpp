@@ -43,13 +43,14 @@ void write_file(const fs::path& path, const std::string& bytes) {
 
 std::vector<DetectedAt> detected_incidents(Database& db) {
   std::vector<DetectedAt> out;
+  const BusinessTime clock = business_time(db);
   for (const std::string& payload : list_incidents(db, {})) {
     const auto j = nlohmann::json::parse(payload);
     const auto start = parse_date(j.at("incident_window_start").get<std::string>());
     const auto detected = parse_iso8601(j.at("detected_at").get<std::string>());
     if (!start || !detected) continue;
     out.push_back({j.at("incident_id").get<std::string>(), j.at("incident_type").get<std::string>(),
-                   day_of(*start), day_of(*detected)});
+                   day_of(*start), clock.local_day(*detected)});
   }
   return out;
 }

@@ -153,6 +153,8 @@ void register_simulate(Declarer& root) {
         WhatIfRequest req;
         for (const std::string& p : perturb) req.perturbations.push_back(parse_perturbation(p));
         Database& db = ctx.workspace().db();
+        const BusinessTime clock = ctx.workspace().business_time();
+        cfg.business_time = &clock;
         const DailyMetrics metrics = read_daily_metrics(db);
         if (metrics.days == 0) throw Error(ErrorKind::usage, "NO_METRICS", "no gold metrics yet: run bre build-state");
         const DayNumber last = metrics.day(metrics.days - 1);

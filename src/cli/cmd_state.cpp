@@ -90,6 +90,7 @@ void register_state(Declarer& root) {
         j["daily_rows"] = r.daily_rows;
         j["weekly_rows"] = r.weekly_rows;
         j["metric_schema_version"] = kMetricSchemaVersion;
+        j["timezone"] = r.timezone;
         ctx.emit(j);
         return 0;
       });

@@ -130,7 +130,8 @@ DetectRunResult run_detect_recorded(Workspace& ws, const std::string& run_id, co
       .string("command", "detect")
       .string("started_at", format_iso8601(started))
       .string("finished_at", format_iso8601(finished))
-      .raw("versions", run_versions_json(ws.db()));
+      .raw("versions", run_versions_json(ws.db()))
+      .string("timezone", ws.business_time().zone());  // whose days the metrics count
   add_detect_inputs(m, cfg, r);
   add_detect_outputs(produced, r);
   m.raw("produced", produced.str());

@@ -47,11 +47,12 @@ void refuse_mixed_workspace(Workspace& ws) {
                 "(--workspace NEW_FILE)");
 }
 
-DayNumber day_field(const nlohmann::json& j, const char* field, bool timestamp) {
+// A date field, or with `clock` a timestamp field on its local date.
+DayNumber day_field(const nlohmann::json& j, const char* field, const BusinessTime* clock = nullptr) {
   const std::string text = j.at(field).get<std::string>();
-  const auto t = timestamp ? parse_iso8601(text) : parse_date(text);
+  const auto t = clock ? parse_iso8601(text) : parse_date(text);
   if (!t) throw_internal(std::string("stored incident has a bad ") + field + ": " + text);
-  return day_of(*t);
+  return clock ? clock->local_day(*t) : day_of(*t);
 }
 
 std::optional<std::string> optional_string(const nlohmann::json& j, const char* field) {
@@ -62,6 +63,7 @@ std::optional<std::string> optional_string(const nlohmann::json& j, const char* 
 
 std::vector<EvalIncident> stored_incidents(Database& db) {
   std::vector<EvalIncident> out;
+  const BusinessTime clock = business_time(db);
   for (const std::string& payload : list_incidents(db, {})) {
     const auto j = nlohmann::json::parse(payload);
     EvalIncident inc;
@@ -70,9 +72,9 @@ std::vector<EvalIncident> stored_incidents(Database& db) {
     inc.severity = j.value("severity", "");
     inc.confidence = j.value("confidence", "");
     inc.primary_metric = j.value("primary_metric", "");
-    inc.window_start = day_field(j, "incident_window_start", false);
-    inc.window_end = day_field(j, "incident_window_end", false);
-    inc.detected = day_field(j, "detected_at", true);
+    inc.window_start = day_field(j, "incident_window_start");
+    inc.window_end = day_field(j, "incident_window_end");
+    inc.detected = day_field(j, "detected_at", &clock);
     inc.cascade_id = optional_string(j, "cascade_id");
     if (const auto chain = find_chain(db, inc.id))
       inc.root_cause = optional_string(nlohmann::json::parse(*chain), "root_cause");

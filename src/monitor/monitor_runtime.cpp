@@ -39,13 +39,13 @@ bool is_silent(const std::vector<DayRange>& silent, DayNumber day) {
   return std::any_of(silent.begin(), silent.end(), [&](const DayRange& r) { return day >= r.from && day <= r.to; });
 }
 
-MonitorAlert open_alert(const MonitorSubject& s, const MonitorReading& r) {
+MonitorAlert open_alert(const MonitorSubject& s, const MonitorReading& r, const BusinessTime& clock) {
   const MonitorRule& rule = s.rule;
   MonitorAlert a;
   a.monitor_id = rule.monitor_id;
   a.alert_id = monitor_alert_id(rule.monitor_id, r.day);
   a.day = a.last_day = r.day;
-  a.triggered_at = (r.day + 1) * kMsPerDay - 1;
+  a.triggered_at = clock.day_end(r.day);
   a.metric_name = rule.metric_name;
   a.current_value = r.value;
   a.baseline_value = r.baseline;
@@ -116,7 +116,7 @@ MonitorEvaluation evaluate_monitor(const MonitorSubject& s, const DailyMetrics& 
       if (s.rule.direction * reading->z > s.rule.direction * episode->peak_zscore) episode->peak_zscore = reading->z;
       continue;
     }
-    episode = open_alert(s, *reading);
+    episode = open_alert(s, *reading, config.business_time);
     episode_silent = is_silent(s.silent, d);
   }
   close_episode();
@@ -159,7 +159,10 @@ MonitorAlert monitor_alert_from_json(const std::string& text) {
     a.alert_id = j.at("alert_id").get<std::string>();
     a.monitor_id = j.at("monitor_id").get<std::string>();
     a.day = day(j.at("day").get<std::string>());
-    a.triggered_at = (a.day + 1) * kMsPerDay - 1;
+    // As stored: the end of the alert day in the zone it was raised under.
+    const auto triggered = parse_iso8601(j.at("triggered_at").get<std::string>());
+    if (!triggered) throw Error(ErrorKind::data_invalid, "INPUT_INVALID", "a monitor alert has a bad triggered_at");
+    a.triggered_at = *triggered;
     a.metric_name = j.at("metric_name").get<std::string>();
     a.current_value = j.at("current_value").get<double>();
     a.baseline_value = j.at("baseline_value").get<double>();

@@ -57,6 +57,8 @@ MonitorRunResult run_monitors(Workspace& ws, const MonitorRunOptions& options, c
   ScopedTimer timer(log, "monitor", "run");
   Database& db = ws.db();
   Transaction tx(db);
+  MonitorRuntimeConfig runtime = options.runtime;
+  runtime.business_time = ws.business_time();
   DetectConfig with_feedback = detect;
   exclude_labelled_windows(with_feedback, windows_labelled_normal(db));
   const DailyMetrics metrics = read_daily_metrics(db);
@@ -85,7 +87,7 @@ MonitorRunResult run_monitors(Workspace& ws, const MonitorRunOptions& options, c
       for (const std::string& id : rule.source_incident_ids)
         if (auto w = windows.find(id); w != windows.end())
           reading.baseline.excluded_days[rule.metric_name].push_back({w->second.from, w->second.to});
-    const MonitorEvaluation e = evaluate_monitor(subject, metrics, reading, options.runtime);
+    const MonitorEvaluation e = evaluate_monitor(subject, metrics, reading, runtime);
     ++r.monitors;
     if (e.days_evaluated == 0) continue;
     r.days_evaluated += e.days_evaluated;

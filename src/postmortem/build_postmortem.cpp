@@ -269,6 +269,7 @@ Postmortem build_postmortem(const PostmortemInput& in, const DailyMetrics& metri
   pm.cascade_id = in.cascade_id;
   pm.incidents = in.incidents;
   pm.generated_at = in.generated_at;
+  pm.timezone = in.business_time.zone();
 
   // 1. Summary
   DayNumber from = in.incidents.front().window_start, to = in.incidents.front().window_end;
@@ -300,7 +301,8 @@ Postmortem build_postmortem(const PostmortemInput& in, const DailyMetrics& metri
                                       pm.one_line_summary);
 
   // 2. Timeline
-  pm.timeline = build_timeline({&in.incidents, &in.chains, &in.evidence_event_times}, metrics, detect, rca);
+  pm.timeline =
+      build_timeline({&in.incidents, &in.chains, &in.evidence_event_times, in.business_time}, metrics, detect, rca);
 
   // 3. Root cause
   pm.causal_chains = in.chains;

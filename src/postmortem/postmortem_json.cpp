@@ -75,6 +75,7 @@ std::string postmortem_json(const Postmortem& pm) {
       .string("algorithm_version", pm.algorithm_version)
       .raw("algorithm_versions", versions + "}")
       .string("run_id", pm.run_id)
+      .string("timezone", pm.timezone)
       .string("schema_version", kPostmortemVersion)
       .str();
 }

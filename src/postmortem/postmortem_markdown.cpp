@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "bre/core/markdown_text.h"
+#include "bre/core/business_time.h"
 #include "bre/postmortem/build_postmortem.h"
 #include "bre/postmortem/render_postmortem.h"
 
@@ -41,10 +42,12 @@ std::string table(const std::vector<std::string>& header, const std::vector<std:
   return out;
 }
 
-// Metric readings are stamped at the end of their day: shown as the date.
-std::string when(TimeMs t) {
-  if ((t + 1) % kMsPerDay == 0 || t % kMsPerDay == 0) return format_day(day_of(t));
-  return format_iso8601(t).substr(0, 16).replace(10, 1, " ");
+// Metric readings are stamped at the end of their (local) day: shown as the
+// date; other moments as the local date and time.
+std::string when(TimeMs t, const BusinessTime& clock) {
+  const DayNumber d = clock.local_day(t);
+  if (t == clock.day_end(d) || t == clock.day_start(d)) return format_day(d);
+  return format_iso8601(clock.to_local(t)).substr(0, 16).replace(10, 1, " ");
 }
 
 std::string ids_text(const std::vector<std::string>& ids, std::size_t shown = 2) {
@@ -137,9 +140,10 @@ std::string postmortem_markdown(const Postmortem& pm) {
 
   md += "\n## 2. Timeline\n\n";
   std::vector<std::vector<std::string>> rows;
+  const BusinessTime clock(pm.timezone);
   for (const TimelineEntry& e : pm.timeline)
-    rows.push_back({when(e.timestamp), e.kind, markdown_text(e.event_description), ids_text(e.evidence_event_ids)});
-  md += table({"when (UTC)", "kind", "what happened", "evidence"}, rows);
+    rows.push_back({when(e.timestamp, clock), e.kind, markdown_text(e.event_description), ids_text(e.evidence_event_ids)});
+  md += table({"when (" + markdown_text(pm.timezone) + ")", "kind", "what happened", "evidence"}, rows);
 
   md += "\n## 3. Root cause\n\n" + markdown_lines(pm.root_cause_summary) + "\n\n";
   for (std::size_t k = 0; k < pm.causal_chains.size(); ++k) {

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "bre/core/business_time.h"
 #include "bre/core/time.h"
 #include "pdf_document.h"
 #include "pdf_sections.h"
@@ -32,9 +33,10 @@ std::string upper(std::string s) {
   return s;
 }
 
-// "2026-03-05 10:00" (UTC): a table cell, not a data field.
-std::string minute(TimeMs t) {
-  const std::string iso = format_iso8601(t);
+// "2026-03-05 10:00" in the postmortem's business time zone: a table cell,
+// not a data field.
+std::string minute(TimeMs t, const std::string& zone) {
+  const std::string iso = format_iso8601(BusinessTime(zone).to_local(t));
   return iso.substr(0, 10) + " " + iso.substr(11, 5);
 }
 
@@ -81,7 +83,7 @@ void summary(Document& doc, const Postmortem& pm) {
     for (const std::string& m : inc.detection_methods) methods += (methods.empty() ? "" : ", ") + m;
     t.rows.push_back({inc.incident_id, inc.incident_type,
                       format_day(inc.window_start) + " to " + format_day(inc.window_end) +
-                          (inc.detected_at ? "\ndetected " + minute(inc.detected_at) : ""),
+                          (inc.detected_at ? "\ndetected " + minute(inc.detected_at, pm.timezone) : ""),
                       fmt::format("{} {:.4g} against a baseline of {:.4g} (z {:.1f})", inc.metric, inc.value,
                                   inc.baseline, inc.zscore),
                       inc.severity, inc.confidence + (methods.empty() ? "" : "\n" + methods)});
@@ -162,9 +164,9 @@ void blast_radius(Document& doc, const Postmortem& pm) {
 
 void timeline(Document& doc, const Postmortem& pm) {
   doc.heading("Timeline");
-  Table t{{{"Time (UTC)", 1.25}, {"Kind", 1}, {"What happened", 3}, {"Value", 0.6}, {"Evidence", 1.8}}, {}, 7.5};
+  Table t{{{"Time (" + pm.timezone + ")", 1.25}, {"Kind", 1}, {"What happened", 3}, {"Value", 0.6}, {"Evidence", 1.8}}, {}, 7.5};
   for (const TimelineEntry& e : pm.timeline)
-    t.rows.push_back({minute(e.timestamp), e.kind, e.event_description,
+    t.rows.push_back({minute(e.timestamp, pm.timezone), e.kind, e.event_description,
                       e.metric_value ? fmt::format("{:.4g}", *e.metric_value) : "",
                       evidence_cell(e.evidence_event_ids)});
   if (t.rows.empty()) doc.paragraph("No timeline entries.", 10, false, pdf::kMuted);

@@ -151,6 +151,7 @@ PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& su
     if (auto it = stored.find(r.monitor_id); it != stored.end()) r = it->second;
   in.quality_weights = metric_quality_weights(db);
   in.evidence_event_times = event_times(db, in);
+  in.business_time = ws.business_time();
   in.dependency_graph_version = graphs.metrics.version();
   in.run_id = in.chains.front().run_id.empty() ? run_id : in.chains.front().run_id;
   in.generated_at = generated_at;

@@ -120,12 +120,10 @@ const char* kind_name(Kind k) {
   return "";
 }
 
-// A day's reading is known at its end, as detection's detected_at is.
-TimeMs end_of_day(DayNumber d) { return (d + 1) * kMsPerDay - 1; }
-
 class TimelineBuilder {
  public:
-  TimelineBuilder(const std::map<std::string, TimeMs>& times) : times_(times) {}
+  TimelineBuilder(const std::map<std::string, TimeMs>& times, const BusinessTime& clock)
+      : times_(times), clock_(clock) {}
 
   void add(Kind kind, TimeMs at, std::string text, std::optional<std::string> metric, std::optional<double> value,
            std::vector<std::string> ids) {
@@ -148,18 +146,18 @@ class TimelineBuilder {
       return it == c.readings.end() ? std::nullopt : std::optional<double>(it->second.value);
     };
     if (!c.threshold_day || *c.threshold_day != c.onset_day)
-      add(Kind::onset, end_of_day(c.onset_day),
+      add(Kind::onset, clock_.day_end(c.onset_day),
           fmt::format("{} moved {:g}σ {} its baseline{}", c.metric, c.onset_z, side, reading_text(c.onset_day)),
           c.metric, value_on(c.onset_day), ids_on(node, c.onset_day));
     if (c.threshold_day)
-      add(Kind::threshold_crossing, end_of_day(*c.threshold_day),
+      add(Kind::threshold_crossing, clock_.day_end(*c.threshold_day),
           fmt::format("{} crossed its {:g}σ threshold{}", c.metric, c.threshold_z, reading_text(*c.threshold_day)),
           c.metric, value_on(*c.threshold_day), ids_on(node, *c.threshold_day));
     if (c.peak_day != c.onset_day && (!c.threshold_day || c.peak_day != *c.threshold_day))
-      add(Kind::peak, end_of_day(c.peak_day), fmt::format("{} peaked{}", c.metric, reading_text(c.peak_day)), c.metric,
+      add(Kind::peak, clock_.day_end(c.peak_day), fmt::format("{} peaked{}", c.metric, reading_text(c.peak_day)), c.metric,
           value_on(c.peak_day), ids_on(node, c.peak_day));
     if (c.recovery_day)
-      add(Kind::recovery, end_of_day(*c.recovery_day),
+      add(Kind::recovery, clock_.day_end(*c.recovery_day),
           fmt::format("{} back within {:g}σ of its baseline{}", c.metric, c.onset_z, reading_text(*c.recovery_day)),
           c.metric, value_on(*c.recovery_day), {});
   }
@@ -174,8 +172,9 @@ class TimelineBuilder {
           first = std::min(first.value_or(it->second), it->second);
           last = std::max(last.value_or(it->second), it->second);
         }
-      const DayNumber from = first ? day_of(*first) : node.anomaly_from, to = last ? day_of(*last) : node.anomaly_to;
-      add(Kind::evidence, first.value_or(from * kMsPerDay),
+      const DayNumber from = first ? clock_.local_day(*first) : node.anomaly_from,
+                      to = last ? clock_.local_day(*last) : node.anomaly_to;
+      add(Kind::evidence, first.value_or(clock_.day_start(from)),
           fmt::format("{} ({}), behind {}", cl->summary, day_range_text(from, to), node.metric_name), node.metric_name,
           std::nullopt, cl->event_ids);
     }
@@ -205,12 +204,14 @@ class TimelineBuilder {
     std::set<std::string> seen;
     for (const EvidenceCluster& cl : node->evidence_clusters)
       for (const std::string& id : cl.event_ids)
-        if (auto it = times_.find(id); it != times_.end() && day_of(it->second) == day && seen.insert(id).second)
+        if (auto it = times_.find(id); it != times_.end() && clock_.local_day(it->second) == day && seen.insert(id).second)
           ids.push_back(id);
     return ids;
   }
 
   const std::map<std::string, TimeMs>& times_;
+  // A day's reading is known at its end, as detection's detected_at is.
+  const BusinessTime& clock_;
   std::vector<Pending> pending_;
   std::set<std::string> seen_clusters_;
 };
@@ -228,7 +229,7 @@ std::vector<std::string> followed_metrics(const PostmortemIncident& inc, const C
 std::vector<TimelineEntry> build_timeline(const TimelineInput& in, const DailyMetrics& metrics,
                                           const DetectConfig& detect, const RcaConfig& rca) {
   static const std::map<std::string, TimeMs> no_times;
-  TimelineBuilder b(in.event_times ? *in.event_times : no_times);
+  TimelineBuilder b(in.event_times ? *in.event_times : no_times, in.business_time);
   std::set<std::string> followed;
   for (std::size_t k = 0; k < in.incidents->size(); ++k) {
     const PostmortemIncident& inc = (*in.incidents)[k];

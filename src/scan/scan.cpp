@@ -180,7 +180,8 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
       .string("started_at", format_iso8601(started))
       .string("finished_at", format_iso8601(finished))
       .raw("events", events_json(digest))
-      .raw("versions", run_versions_json(db));
+      .raw("versions", run_versions_json(db))
+      .string("timezone", ws.business_time().zone());  // whose days the metrics count
   add_detect_inputs(m, cfg, detected);
   m.string("dependency_graph_version", graphs.metrics.version())
       .string("incident_graph_version", graphs.incidents.version())

@@ -177,6 +177,8 @@ WhatIfScenario simulate_what_if(const DailyMetrics& m, const DependencyGraphs& g
             [](const Perturbation& a, const Perturbation& b) { return a.metric < b.metric; });
   s.window_from = req.from;
   s.window_to = req.to;
+  if (cfg.business_time) s.business_time = *cfg.business_time;
+  const BusinessTime& clock = s.business_time;
   s.latest_day = last;
   s.scenario_id = scenario_id_of(s.perturbations, req.from, req.to, last);
   s.dependency_graph_version = graphs.metrics.version();
@@ -234,7 +236,7 @@ WhatIfScenario simulate_what_if(const DailyMetrics& m, const DependencyGraphs& g
   for (const DetectedIncident& inc : then)
     if (inc.window_end >= req.from)
       members.push_back({inc.incident_id, inc.incident_type, inc.severity, inc.window_start, inc.window_end,
-                         (inc.detected_day + 1) * kMsPerDay - 1, {}, inc.primary.metric});
+                         clock.day_end(inc.detected_day), {}, inc.primary.metric});
   std::set<std::string> triggered;
   for (const auto& t : s.triggered_incidents) triggered.insert(t.incident.incident_id);
   for (IncidentCascade& c : correlate_incidents(members, graphs, cfg.cascade).cascades)

@@ -13,7 +13,7 @@ using Json = nlohmann::ordered_json;
 
 std::string date(DayNumber d) { return format_date(d * kMsPerDay); }
 
-Json incident_json(const SimulatedIncident& s) {
+Json incident_json(const SimulatedIncident& s, const BusinessTime& clock) {
   const DetectedIncident& i = s.incident;
   Json j = {{"incident_id", i.incident_id},
             {"incident_type", i.incident_type},
@@ -21,7 +21,7 @@ Json incident_json(const SimulatedIncident& s) {
             {"confidence", i.confidence},
             {"incident_window_start", date(i.window_start)},
             {"incident_window_end", date(i.window_end)},
-            {"detected_at", format_iso8601((i.detected_day + 1) * kMsPerDay - 1)},
+            {"detected_at", format_iso8601(clock.day_end(i.detected_day))},
             {"days_after_start", s.days_after_start},
             {"primary_metric", i.primary.metric},
             {"primary_metric_value", i.primary.value},
@@ -33,9 +33,9 @@ Json incident_json(const SimulatedIncident& s) {
   return j;
 }
 
-Json incidents_json(const std::vector<SimulatedIncident>& list) {
+Json incidents_json(const std::vector<SimulatedIncident>& list, const BusinessTime& clock) {
   Json a = Json::array();
-  for (const auto& s : list) a.push_back(incident_json(s));
+  for (const auto& s : list) a.push_back(incident_json(s, clock));
   return a;
 }
 
@@ -79,10 +79,10 @@ std::string what_if_json(const WhatIfScenario& s) {
     metrics[c.metric] = {{"cause", c.cause}, {"days", days}};
   }
   j["simulated_metrics"] = metrics;
-  j["triggered_incidents"] = incidents_json(s.triggered_incidents);
-  j["escalated_incidents"] = incidents_json(s.escalated_incidents);
-  j["prolonged_incidents"] = incidents_json(s.prolonged_incidents);
-  j["incidents_avoided"] = incidents_json(s.incidents_avoided);
+  j["triggered_incidents"] = incidents_json(s.triggered_incidents, s.business_time);
+  j["escalated_incidents"] = incidents_json(s.escalated_incidents, s.business_time);
+  j["prolonged_incidents"] = incidents_json(s.prolonged_incidents, s.business_time);
+  j["incidents_avoided"] = incidents_json(s.incidents_avoided, s.business_time);
   Json cascades = Json::array();
   for (const IncidentCascade& c : s.triggered_cascades) cascades.push_back(Json::parse(cascade_json(c)));
   j["triggered_cascades"] = cascades;

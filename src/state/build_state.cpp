@@ -15,6 +15,9 @@ constexpr const char* kBuiltThroughBatch = "state_built_through_batch_rowid";
 // pass over the whole log.
 constexpr const char* kBuiltThroughEvent = "state_built_through_event_rowid";
 constexpr const char* kBuiltThroughSuperseded = "state_built_through_superseded_rowid";
+// The business time zone the stored days were counted in: under another
+// zone every event may fall on another day, so nothing stored can be kept.
+constexpr const char* kBuiltInZone = "state_built_timezone";
 
 struct LogEnd {
   std::int64_t events = 0, superseded = 0;
@@ -25,14 +28,14 @@ LogEnd log_end(Database& db) {
           db.query_int("SELECT coalesce(max(rowid), 0) FROM superseded_events")};
 }
 
-std::optional<DayNumber> first_day_of(Statement& s) {
+std::optional<DayNumber> first_day_of(Statement& s, const BusinessTime& clock) {
   if (!s.step() || s.is_null(0)) return std::nullopt;
-  return day_of(s.int64(0));
+  return clock.local_day(s.int64(0));
 }
 
 // The earliest day touched by batches after `rowid`: their new events, and
 // the events they superseded.
-std::optional<DayNumber> earliest_touched(Database& db, std::int64_t rowid) {
+std::optional<DayNumber> earliest_touched(Database& db, std::int64_t rowid, const BusinessTime& clock) {
   Statement s = db.prepare(
       "SELECT min(t) FROM ("
       " SELECT min(e.event_time) AS t FROM events e JOIN ingest_batches b ON b.batch_id = e.batch_id WHERE b.rowid > ?1"
@@ -40,19 +43,19 @@ std::optional<DayNumber> earliest_touched(Database& db, std::int64_t rowid) {
       " SELECT min(e.event_time) FROM superseded_events s JOIN events e ON e.event_id = s.event_id"
       "   JOIN ingest_batches b ON b.batch_id = s.superseded_by_batch WHERE b.rowid > ?1)");
   s.bind(1, rowid);
-  return first_day_of(s);
+  return first_day_of(s, clock);
 }
 
 // The same from the rowids the last build saw (`seen`): events appended
 // since, and events superseded since.
-std::optional<DayNumber> earliest_touched_after(Database& db, const LogEnd& seen) {
+std::optional<DayNumber> earliest_touched_after(Database& db, const LogEnd& seen, const BusinessTime& clock) {
   Statement s = db.prepare(
       "SELECT min(t) FROM ("
       " SELECT min(event_time) AS t FROM events WHERE rowid > ?1"
       " UNION ALL"
       " SELECT min(e.event_time) FROM superseded_events s JOIN events e ON e.event_id = s.event_id WHERE s.rowid > ?2)");
   s.bind(1, seen.events).bind(2, seen.superseded);
-  return first_day_of(s);
+  return first_day_of(s, clock);
 }
 
 // The rowids the last build recorded, when it recorded them and they still
@@ -79,14 +82,18 @@ StateBuildResult build_state(Workspace& ws, const std::string& run_id, bool forc
   const bool same_schema =
       db.query_int("SELECT count(*) FROM metrics_daily WHERE metric_schema_version <> " +
                    std::to_string(kMetricSchemaVersion)) == 0;
-  r.full = force_full || !built || !same_schema;
+  const BusinessTime clock = ws.business_time();
+  r.timezone = clock.zone();
+  // A workspace built before the zone was recorded was built in UTC.
+  const bool same_zone = ws.setting(kBuiltInZone).value_or("UTC") == clock.zone();
+  r.full = force_full || !built || !same_schema || !same_zone;
   std::optional<DayNumber> from;
   if (!r.full) {
     // No batch since the last build: nothing to look for.
     const std::int64_t built_through = std::stoll(*built);
     if (latest_batch > built_through) {
       const auto seen = seen_log_end(ws, end);
-      from = seen ? earliest_touched_after(db, *seen) : earliest_touched(db, built_through);
+      from = seen ? earliest_touched_after(db, *seen, clock) : earliest_touched(db, built_through, clock);
     }
     if (!from) {
       r.up_to_date = true;
@@ -95,7 +102,7 @@ StateBuildResult build_state(Workspace& ws, const std::string& run_id, bool forc
     }
   }
   const std::string currency = ws.setting("currency").value_or("");
-  const MetricEvents events = load_metric_events(db, currency_minor_digits(currency).value_or(2));
+  const MetricEvents events = load_metric_events(db, currency_minor_digits(currency).value_or(2), clock);
   r.events = static_cast<std::int64_t>(events.events.size());
   const DailyMetrics m = compute_daily_metrics(events, windows);
   if (m.days > 0) r.first_day = m.first_day, r.last_day = m.day(m.days - 1);
@@ -106,9 +113,11 @@ StateBuildResult build_state(Workspace& ws, const std::string& run_id, bool forc
   ws.set_setting(kBuiltThroughBatch, std::to_string(latest_batch));
   ws.set_setting(kBuiltThroughEvent, std::to_string(end.events));
   ws.set_setting(kBuiltThroughSuperseded, std::to_string(end.superseded));
+  ws.set_setting(kBuiltInZone, clock.zone());
   tx.commit();
   log.info("state", "state_built",
-           {{"events", r.events}, {"mode", r.full ? "full" : "incremental"}, {"daily_rows", r.daily_rows}, {"weekly_rows", r.weekly_rows}});
+           {{"events", r.events}, {"mode", r.full ? "full" : "incremental"}, {"timezone", r.timezone},
+            {"daily_rows", r.daily_rows}, {"weekly_rows", r.weekly_rows}});
   return r;
 }
 

@@ -10,7 +10,7 @@ namespace bre {
 
 namespace od = simdjson::ondemand;
 
-DayNumber day_of(TimeMs t) { return t >= 0 ? t / kMsPerDay : -((-t + kMsPerDay - 1) / kMsPerDay); }
+DayNumber day_of(TimeMs t) { return floor_day(t); }
 
 std::string format_day(DayNumber d) { return format_date(d * kMsPerDay); }
 
@@ -91,7 +91,7 @@ void add_metric_event(MetricEvents& out, EventType type, TimeMs time, std::strin
                       std::string_view related_entity_ids, std::string_view attributes) {
   MetricEvent e;
   e.type = type;
-  e.day = day_of(time);
+  e.day = out.business_time.local_day(time);
   e.amount_minor = amount_minor.value_or(0);
   e.entity = out.ids.id(entity_id);
   e.source = out.sources.id(source);

@@ -9,6 +9,7 @@
 #include "bre/core/json_text.h"
 #include "bre/store/impact_store.h"
 #include "bre/store/incident_store.h"
+#include "bre/store/workspace.h"
 
 namespace bre {
 
@@ -67,6 +68,7 @@ std::vector<std::string> party_keys(const std::vector<std::string>& raw_keys,
 CascadeInputs load_cascade_inputs(Database& db) {
   std::set<std::string> false_alarms;
   CascadeInputs in;
+  const BusinessTime clock = business_time(db);
   for (const LabelledWindow& w : windows_labelled_normal(db))
     if (w.label == "not_anomaly") false_alarms.insert(w.incident_id);
   Statement s = db.prepare(
@@ -94,7 +96,8 @@ CascadeInputs load_cascade_inputs(Database& db) {
       std::string where = "event_type IN (" + types + ") AND event_time >= ? AND event_time < ?";
       if (inc.incident_type == "customer_satisfaction_regression") where += " AND json_extract(attributes, '$.score') <= 2";
       Statement ev = db.prepare("SELECT entity_type, entity_id, related_entity_ids FROM live_events WHERE " + where);
-      ev.bind(1, inc.window_start * kMsPerDay).bind(2, (inc.window_end + 1) * kMsPerDay);
+      const auto range = clock.days(inc.window_start, inc.window_end);
+      ev.bind(1, range.from).bind(2, range.until);
       while (ev.step())
         for (std::string& k : event_entity_keys(ev.text(0), ev.text(1), ev.text(2))) {
           if (k.rfind("order:", 0) == 0 || k.rfind("invoice:", 0) == 0 || k.rfind("payment:", 0) == 0) to_map.insert(k);

@@ -8,6 +8,7 @@
 #include "bre/core/error.h"
 #include "bre/core/json_text.h"
 #include "bre/core/time.h"
+#include "bre/store/workspace.h"
 
 namespace bre {
 
@@ -64,15 +65,17 @@ std::vector<EvidenceEvent> load_evidence_events(Database& db, const EvidenceSpec
       "json_extract(related_entity_ids, '$.seller_ids') "
       "FROM live_events WHERE event_type IN ({}) AND event_time >= ? AND event_time < ? ORDER BY event_time, event_id",
       types));
+  const BusinessTime clock = business_time(db);
+  const auto range = clock.days(from, to);
   s.bind(1, "$." + (spec.measure.empty() ? std::string("__none") : spec.measure))
-      .bind(2, from * kMsPerDay)
-      .bind(3, (to + 1) * kMsPerDay);
+      .bind(2, range.from)
+      .bind(3, range.until);
   std::vector<EvidenceEvent> out;
   while (s.step()) {
     if (spec.max_score > 0 && (s.is_null(13) || s.real(13) > spec.max_score)) continue;
     EvidenceEvent e;
     e.event_id = s.text(0);
-    e.day = day_of(s.int64(1));
+    e.day = clock.local_day(s.int64(1));
     e.amount_minor = s.int64(2);
     const std::string entity_type = s.text(3);
     if (entity_type == "customer" || entity_type == "vendor" || entity_type == "product")

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <set>
 
+#include "bre/store/workspace.h"
+
 namespace bre {
 
 namespace {
@@ -15,11 +17,13 @@ std::string display_name(Database& db, const char* kind, const std::string& id) 
   return s.step() ? s.text(0) : id;
 }
 
-std::int64_t count_events(Database& db, const char* type, DayNumber from, DayNumber to, const std::string& vendor) {
+std::int64_t count_events(Database& db, const BusinessTime& clock, const char* type, DayNumber from, DayNumber to,
+                          const std::string& vendor) {
   Statement s = db.prepare(
       "SELECT count(*) FROM live_events WHERE event_type = ? AND event_time >= ? AND event_time < ? "
       "AND (?4 = '' OR json_extract(related_entity_ids, '$.vendor_id') = ?4)");
-  s.bind(1, type).bind(2, from * kMsPerDay).bind(3, (to + 1) * kMsPerDay).bind(4, vendor);
+  const auto range = clock.days(from, to);
+  s.bind(1, type).bind(2, range.from).bind(3, range.until).bind(4, vendor);
   return s.step() ? s.int64(0) : 0;
 }
 
@@ -27,30 +31,34 @@ std::int64_t count_events(Database& db, const char* type, DayNumber from, DayNum
 
 SupplierFacts supplier_facts(Database& db, DayNumber from, DayNumber to) {
   SupplierFacts f;
+  const BusinessTime clock = business_time(db);
   Statement top = db.prepare(
       "SELECT json_extract(related_entity_ids, '$.vendor_id') AS vendor, count(*) AS n FROM live_events "
       "WHERE event_type = 'shipment_delayed' AND event_time >= ? AND event_time < ? AND vendor IS NOT NULL "
       "GROUP BY vendor ORDER BY n DESC, vendor LIMIT 1");
-  top.bind(1, from * kMsPerDay).bind(2, (to + 1) * kMsPerDay);
+  const auto window = clock.days(from, to);
+  top.bind(1, window.from).bind(2, window.until);
   if (!top.step()) return f;
   f.vendor_id = top.text(0);
   f.delayed = top.int64(1);
   f.vendor_name = display_name(db, "vendor", f.vendor_id);
-  const std::int64_t all = count_events(db, "shipment_delayed", from, to, "");
+  const std::int64_t all = count_events(db, clock, "shipment_delayed", from, to, "");
   f.delayed_share = all > 0 ? static_cast<double>(f.delayed) / static_cast<double>(all) : 0;
-  const std::int64_t orders = count_events(db, "purchase_order_placed", from - kLookBackDays, from - 1, "");
-  const std::int64_t theirs = count_events(db, "purchase_order_placed", from - kLookBackDays, from - 1, f.vendor_id);
+  const std::int64_t orders = count_events(db, clock, "purchase_order_placed", from - kLookBackDays, from - 1, "");
+  const std::int64_t theirs = count_events(db, clock, "purchase_order_placed", from - kLookBackDays, from - 1, f.vendor_id);
   f.supply_share = orders > 0 ? static_cast<double>(theirs) / static_cast<double>(orders) : 0;
   return f;
 }
 
 ChurnFacts churn_facts(Database& db, DayNumber from, DayNumber to, double top_share) {
   ChurnFacts f;
+  const BusinessTime clock = business_time(db);
+  const auto window = clock.days(from, to), before = clock.days(from - kLookBackDays, from - 1);
   Statement payers = db.prepare(
       "SELECT json_extract(related_entity_ids, '$.customer_id') AS customer, sum(amount_minor) AS paid "
       "FROM live_events WHERE event_type = 'payment_received' AND event_time >= ? AND event_time < ? "
       "AND customer IS NOT NULL GROUP BY customer ORDER BY paid DESC, customer");
-  payers.bind(1, (from - kLookBackDays) * kMsPerDay).bind(2, from * kMsPerDay);
+  payers.bind(1, before.from).bind(2, before.until);
   std::vector<std::string> ranked;
   while (payers.step()) ranked.push_back(payers.text(0));
   const auto top_n = static_cast<std::size_t>(std::ceil(top_share * static_cast<double>(ranked.size())));
@@ -58,7 +66,7 @@ ChurnFacts churn_facts(Database& db, DayNumber from, DayNumber to, double top_sh
   Statement churned = db.prepare(
       "SELECT DISTINCT coalesce(json_extract(related_entity_ids, '$.customer_id'), entity_id) FROM live_events "
       "WHERE event_type = 'customer_churned' AND event_time >= ? AND event_time < ? ORDER BY 1");
-  churned.bind(1, from * kMsPerDay).bind(2, (to + 1) * kMsPerDay);
+  churned.bind(1, window.from).bind(2, window.until);
   while (churned.step()) {
     ++f.churned;
     if (const std::string id = churned.text(0); top.count(id))

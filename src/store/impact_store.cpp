@@ -12,6 +12,7 @@
 #include "bre/core/error.h"
 #include "bre/core/money.h"
 #include "bre/core/time.h"
+#include "bre/store/workspace.h"
 
 namespace bre {
 
@@ -99,11 +100,11 @@ IncidentRow load_incident(Database& db, const std::string& id) {
 }
 
 // One row of live_events reduced to the entities it names.
-AffectedEvent reduce(const Statement& s, const BlastFacts& docs) {
+AffectedEvent reduce(const Statement& s, const BlastFacts& docs, const BusinessTime& clock) {
   AffectedEvent e;
   e.event_id = s.text(0);
   e.event_type = s.text(1);
-  e.day = day_of(s.int64(2));
+  e.day = clock.local_day(s.int64(2));
   const std::string entity_type = s.text(3), entity_id = s.text(4);
   const Json rel = parse_object(s.text_view(5)), attrs = parse_object(s.text_view(7));
   e.amount_minor = s.is_null(6) ? 0 : s.int64(6);
@@ -142,8 +143,10 @@ std::vector<AffectedEvent> affected_events(Database& db, const IncidentRow& inc,
   if (inc.type == "customer_satisfaction_regression") where += " AND json_extract(attributes, '$.score') <= 2";
   Statement s = db.prepare("SELECT event_id, event_type, event_time, entity_type, entity_id, related_entity_ids, "
                            "amount_minor, attributes FROM live_events WHERE " + where + " ORDER BY event_time, event_id");
-  s.bind(1, inc.from * kMsPerDay).bind(2, (inc.to + 1) * kMsPerDay);
-  while (s.step()) out.push_back(reduce(s, docs));
+  const BusinessTime clock = business_time(db);
+  const auto range = clock.days(inc.from, inc.to);
+  s.bind(1, range.from).bind(2, range.until);
+  while (s.step()) out.push_back(reduce(s, docs, clock));
   return out;
 }
 
@@ -151,7 +154,8 @@ std::int64_t sum_amounts(Database& db, const char* types, DayNumber from, DayNum
   Statement s = db.prepare(fmt::format("SELECT coalesce(sum(amount_minor), 0) FROM live_events WHERE event_type IN ({}) "
                                        "AND event_time >= ? AND event_time < ?",
                                        types));
-  s.bind(1, from * kMsPerDay).bind(2, (to + 1) * kMsPerDay);
+  const auto range = business_time(db).days(from, to);
+  s.bind(1, range.from).bind(2, range.until);
   return s.step() ? s.int64(0) : 0;
 }
 
@@ -267,6 +271,7 @@ std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws) {
   BlastFacts& d = *facts;
   d.currency = ws.setting("currency").value_or("USD");
   d.digits = currency_minor_digits(d.currency).value_or(2);
+  const BusinessTime clock = ws.business_time();
   // One pass over the event table in storage order: the ~60 % of a large log
   // these types make up costs one random row lookup each through the type
   // index. What the order by (event_time, event_id) decided is restored
@@ -318,7 +323,7 @@ std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws) {
     const int customer = s.is_null(7) ? 9 : 7;
     if (s.is_null(customer)) continue;  // a ledger entry needs its customer
     const char kind = type == "payment_received" ? 'p' : type == "order_placed" ? 'o' : type == "customer_churned" ? 'c' : 'r';
-    d.ledgers[s.text(customer)].push_back({day_of(time), kind, amount});
+    d.ledgers[s.text(customer)].push_back({clock.local_day(time), kind, amount});
   }
   for (auto& [customer, entries] : d.ledgers)
     std::stable_sort(entries.begin(), entries.end(),

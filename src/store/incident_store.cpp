@@ -9,6 +9,7 @@
 #include "bre/core/error.h"
 #include "bre/core/json_text.h"
 #include "bre/core/metric_catalog.h"
+#include "bre/store/workspace.h"
 
 namespace bre {
 
@@ -17,15 +18,16 @@ namespace {
 
 // The events behind the primary metric over the window (and the metric's own
 // look-back on its first day). Satisfaction drops keep only low scores.
-std::pair<std::vector<std::string>, std::int64_t> evidence(Database& db, const DetectedIncident& inc,
-                                                           DayNumber first_day) {
+std::pair<std::vector<std::string>, std::int64_t> evidence(Database& db, const BusinessTime& clock,
+                                                           const DetectedIncident& inc, DayNumber first_day) {
   const MetricEvidence ev = metric_evidence(inc.primary.metric, inc.window_start, first_day);
   std::string types;
   for (EventType t : ev.event_types) types += (types.empty() ? "" : ",") + json_string(to_string(t));
   std::string where = fmt::format("event_type IN ({}) AND event_time >= ? AND event_time < ?", types);
   if (inc.incident_type == "customer_satisfaction_regression") where += " AND json_extract(attributes, '$.score') <= 2";
   Statement s = db.prepare("SELECT event_id FROM live_events WHERE " + where + " ORDER BY event_time, event_id");
-  s.bind(1, ev.from * kMsPerDay).bind(2, (inc.window_end + 1) * kMsPerDay);
+  const auto range = clock.days(ev.from, inc.window_end);
+  s.bind(1, range.from).bind(2, range.until);
   std::vector<std::string> ids;
   std::int64_t count = 0;
   while (s.step()) {
@@ -47,9 +49,10 @@ StoredIncidents store_incidents(Database& db, const std::vector<DetectedIncident
       "state = excluded.state, window_end = excluded.window_end, detected_at = excluded.detected_at, "
       "payload = excluded.payload, run_id = excluded.run_id");
   std::vector<std::string> ids;
+  const BusinessTime clock = business_time(db);
   for (const DetectedIncident& inc : incidents) {
-    const auto [evidence_ids, evidence_count] = evidence(db, inc, first_day);
-    const TimeMs detected_at = (inc.detected_day + 1) * kMsPerDay - 1;  // the end of the day it was detected (cli.md §4a)
+    const auto [evidence_ids, evidence_count] = evidence(db, clock, inc, first_day);
+    const TimeMs detected_at = clock.day_end(inc.detected_day);  // the end of the day it was detected (cli.md §4a)
     std::string supporting = "[";
     for (std::size_t i = 0; i < inc.supporting.size(); ++i) supporting += (i ? "," : "") + metric_reading_json(inc.supporting[i]);
     supporting += "]";

@@ -7,9 +7,10 @@
 
 namespace bre {
 
-MetricEvents load_metric_events(Database& db, int currency_digits) {
+MetricEvents load_metric_events(Database& db, int currency_digits, const BusinessTime& clock) {
   MetricEvents out;
   out.currency_digits = currency_digits;
+  out.business_time = clock;
   out.events.reserve(static_cast<std::size_t>(db.query_int("SELECT count(*) FROM events")));
   Statement s = db.prepare(
       "SELECT event_type, event_time, entity_type, entity_id, source, amount_minor, related_entity_ids, attributes "

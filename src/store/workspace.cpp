@@ -72,6 +72,12 @@ std::unique_ptr<Workspace> Workspace::open(const std::string& path, bool create,
   return std::unique_ptr<Workspace>(new Workspace(path, std::move(db)));
 }
 
+BusinessTime business_time(Database& db) {
+  Statement s = db.prepare("SELECT value FROM settings WHERE key = ?");
+  s.bind(1, kTimezoneSetting);
+  return s.step() ? BusinessTime(s.text_view(0)) : BusinessTime();
+}
+
 std::optional<std::string> Workspace::setting(const std::string& key) {
   Statement s = db_->prepare("SELECT value FROM settings WHERE key = ?");
   s.bind(1, key);

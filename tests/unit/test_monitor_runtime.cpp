@@ -87,6 +87,23 @@ TEST_CASE("monitor runtime: a slow rise alerts before detection fires, once for 
   CHECK(monitor_alert_json(monitor_alert_from_json(monitor_alert_json(a))) == monitor_alert_json(a));
 }
 
+TEST_CASE("monitor runtime: an alert triggers at the end of its day in the business time zone") {
+  DailyMetrics m = refund_metrics();
+  ramp(m, 70, 10, 0.003);
+  MonitorRuntimeConfig in_auckland;
+  in_auckland.business_time = BusinessTime("Pacific/Auckland");
+  const MonitorEvaluation e =
+      evaluate_monitor(subject(refund_rule(), kStart, m.day(m.days - 1)), m, DetectConfig{}, in_auckland);
+  REQUIRE(e.raised.size() == 1);
+  const MonitorAlert& a = e.raised[0];
+  // Auckland is 12 or 13 hours ahead: its days end that long before UTC's.
+  const TimeMs utc_end = (a.day + 1) * kMsPerDay - 1;
+  CHECK(a.triggered_at == in_auckland.business_time.day_end(a.day));
+  CHECK((utc_end - a.triggered_at == 12 * 3'600'000LL || utc_end - a.triggered_at == 13 * 3'600'000LL));
+  // The stored triggered_at is read back as stored.
+  CHECK(monitor_alert_from_json(monitor_alert_json(a)).triggered_at == a.triggered_at);
+}
+
 TEST_CASE("monitor runtime: a second rise after the quiet days is a second alert, within them the same one") {
   DailyMetrics m = refund_metrics();
   ramp(m, 60, 4, 0.006);
@@ -100,7 +117,9 @@ TEST_CASE("monitor runtime: a second rise after the quiet days is a second alert
   ramp(close, 60, 2, 0.015);
   ramp(close, 63, 2, 0.015);
   const auto one = evaluate_monitor(subject(refund_rule(), all.from, all.to), close, DetectConfig{});
-  const auto two = evaluate_monitor(subject(refund_rule(), all.from, all.to), close, DetectConfig{}, {1});
+  MonitorRuntimeConfig quick;
+  quick.episode_quiet_days = 1;
+  const auto two = evaluate_monitor(subject(refund_rule(), all.from, all.to), close, DetectConfig{}, quick);
   CHECK(one.raised.size() == 1);
   CHECK(two.raised.size() == 2);
 }

@@ -454,6 +454,27 @@ TEST_CASE("postmortem renderings: JSON fields, Markdown sections, safe HTML") {
   CHECK(html.find("| ---") == std::string::npos);     // no table left as text
 }
 
+TEST_CASE("postmortem: a business time zone is named, and its timeline shows local days and times") {
+  PostmortemInput in = supplier_input();
+  in.business_time = BusinessTime("America/Sao_Paulo");
+  Postmortem pm = build_postmortem(in, kNoMetrics);
+  CHECK(nlohmann::json::parse(postmortem_json(pm))["timezone"] == "America/Sao_Paulo");
+  // The end of Mar 5 in Sao Paulo (UTC-3) is 02:59:59.999Z on Mar 6: a day
+  // reading, shown as its local date; 02:00Z on Mar 6 is 23:00 on Mar 5.
+  pm.timeline = {{*parse_iso8601("2026-03-06T02:59:59.999Z"), "peak", "day reading", std::nullopt, std::nullopt, {}},
+                 {*parse_iso8601("2026-03-06T02:00:00Z"), "evidence", "one event", std::nullopt, std::nullopt, {}}};
+  const std::string md = postmortem_markdown(pm);
+  CHECK(md.find("| when (America/Sao_Paulo) |") != std::string::npos);
+  CHECK(md.find("| 2026-03-05 | peak | day reading |") != std::string::npos);
+  CHECK(md.find("| 2026-03-05 23:00 | evidence | one event |") != std::string::npos);
+  // The same moments in UTC.
+  pm.timezone = "UTC";
+  const std::string utc = postmortem_markdown(pm);
+  CHECK(utc.find("| when (UTC) |") != std::string::npos);
+  CHECK(utc.find("| 2026-03-06 02:59 | peak |") != std::string::npos);
+  CHECK(utc.find("| 2026-03-06 02:00 | evidence |") != std::string::npos);
+}
+
 TEST_CASE("postmortem: the same inputs give the same JSON and Markdown, generated_at aside") {
   PostmortemInput in = supplier_input();
   const DailyMetrics m = series({{"supplier_delay_rate", 59, 67, 0.15}, {"delivery_delay_rate", 64, 73, 0.05}});

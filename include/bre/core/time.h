@@ -10,6 +10,10 @@ namespace bre {
 
 using TimeMs = std::int64_t;
 constexpr TimeMs kMsPerDay = 86'400'000;
+// A calendar date as days since 1970-01-01. Which instants belong to it is
+// the business time zone's business (core/business_time.h); a date parsed
+// from "YYYY-MM-DD" text is parse_date(text) / kMsPerDay in every zone.
+using DayNumber = std::int64_t;
 
 struct CivilDate {
   int year = 1970;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bre/core/business_time.h"
 #include "bre/detect/incidents.h"
 #include "bre/monitor/monitor_rules.h"
 
@@ -30,6 +31,9 @@ struct MonitorRuntimeConfig {
   // itself needs no confirmation. `bre monitor run --instant-z`; measured
   // in docs/evaluation.md (4 with window 2-3 cuts false alerts, and leads).
   double instant_z = 0;
+  // The business time zone: an alert's triggered_at is the end of its day
+  // there. run_monitors sets the workspace's.
+  BusinessTime business_time;
 };
 
 // A day on which the monitor's condition held: the reading detection would
@@ -61,7 +65,7 @@ struct MonitorAlert {
   std::string alert_id;  // alr_ + hash(monitor id, episode start day)
   std::string monitor_id;
   DayNumber day = 0;          // the episode's first day (the alert day)
-  TimeMs triggered_at = 0;    // the end of that day: data time, like an incident's detected_at
+  TimeMs triggered_at = 0;    // the end of that (local) day: data time, like an incident's detected_at
   std::string metric_name;
   double current_value = 0, baseline_value = 0, zscore = 0;  // the reading on the alert day
   std::string method;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bre/core/business_time.h"
 #include "bre/postmortem/postmortem.h"
 #include "bre/rca/bre_rca.h"
 #include "bre/state/daily_metrics.h"
@@ -26,6 +27,7 @@ struct PostmortemInput {
   // Evidence event id → event time, so evidence can be placed on the
   // timeline; ids without a time fall back to their metric's anomaly window.
   std::map<std::string, TimeMs> evidence_event_times;
+  BusinessTime business_time;  // the workspace's: whose days the timeline counts
   std::string dependency_graph_version;
   std::string run_id;
   TimeMs generated_at = 0;

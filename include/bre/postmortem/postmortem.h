@@ -72,6 +72,7 @@ struct Postmortem {
   // (postmortem, rca, dependency_graph, detect, monitor, blast_radius).
   std::map<std::string, std::string> algorithm_versions;
   std::string run_id;
+  std::string timezone = "UTC";  // the business time zone its days and timeline are in
 };
 
 }  // namespace bre

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bre/core/business_time.h"
 #include "bre/detect/incidents.h"
 #include "bre/postmortem/postmortem.h"
 #include "bre/rca/bre_rca.h"
@@ -45,6 +46,7 @@ struct TimelineInput {
   const std::vector<PostmortemIncident>* incidents = nullptr;
   const std::vector<CausalChain>* chains = nullptr;  // parallel to incidents
   const std::map<std::string, TimeMs>* event_times = nullptr;
+  BusinessTime business_time;  // a day's reading is placed at the end of the local day
 };
 
 // Crossings of every top-path metric (and each incident metric), each

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bre/core/business_time.h"
 #include "bre/core/dependency_graphs.h"
 #include "bre/correlate/cascades.h"
 #include "bre/detect/incidents.h"
@@ -43,6 +44,9 @@ struct WhatIfConfig {
   int smoothing_days = 7;
   DetectConfig detect;     // the detector run on both series (labelled windows included)
   CascadeConfig cascade;
+  // The business time zone the metrics' days are local dates of (a
+  // simulated incident's detected_at is the end of its day there); null: UTC.
+  const BusinessTime* business_time = nullptr;
 };
 
 // Ordinary least squares of child[t] on parent[t − lag] (levels), over the
@@ -162,6 +166,7 @@ struct WhatIfScenario {
   std::vector<IncidentCascade> triggered_cascades;     // cascades with at least one triggered incident
   std::string narrative;
   std::string caveat;
+  BusinessTime business_time;  // the config's: a detected_at is the end of a local day
 };
 
 // Usage error when the window is outside the metrics or a perturbed metric

@@ -2,7 +2,8 @@
 // Incremental: only days on or after the earliest event touched by batches
 // ingested since the last build are rewritten (events added or superseded);
 // the values are recomputed from all events, so a full rebuild gives
-// identical rows. A changed metric schema version forces a full rebuild.
+// identical rows. A changed metric schema version or business time zone
+// (`timezone` setting: days are its local dates) forces a full rebuild.
 #pragma once
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@ struct StateBuildResult {
   std::optional<DayNumber> rewritten_from;  // nullopt with up_to_date
   bool up_to_date = false;                  // nothing ingested since the last build
   std::int64_t daily_rows = 0, weekly_rows = 0;
+  std::string timezone;  // the business time zone the days were counted in
 };
 
 StateBuildResult build_state(Workspace& ws, const std::string& run_id, bool force_full, const Logger& log,

@@ -10,11 +10,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bre/core/business_time.h"
 #include "bre/core/event.h"
 
 namespace bre {
 
-using DayNumber = std::int64_t;  // days since 1970-01-01, UTC
+// The UTC date of an instant: for a date parsed from text (midnight UTC)
+// its DayNumber. Event times go through BusinessTime::local_day instead.
 DayNumber day_of(TimeMs t);
 std::string format_day(DayNumber d);  // YYYY-MM-DD
 
@@ -51,6 +53,7 @@ struct MetricEvents {
   Interner ids;      // entities and customers share one space
   Interner sources;
   int currency_digits = 2;  // of the workspace's home currency
+  BusinessTime business_time;  // an event's day is its local date in this zone
 };
 
 // The fields of one live event as stored (attributes and related ids as

@@ -10,8 +10,9 @@
 
 namespace bre {
 
-// Every live event, reduced to what the metrics read.
-MetricEvents load_metric_events(Database& db, int currency_digits);
+// Every live event, reduced to what the metrics read, on its local date in
+// `clock`'s zone.
+MetricEvents load_metric_events(Database& db, int currency_digits, const BusinessTime& clock);
 
 // Replaces the daily rows from `from_day` on (all of them when nullopt) and
 // every weekly row, in the caller's transaction. Returns rows written.

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "bre/core/business_time.h"
 #include "bre/store/sqlite.h"
 
 namespace bre {
@@ -14,6 +15,11 @@ int latest_schema_version();
 
 // How much of the file reads map instead of copying (PRAGMA mmap_size).
 constexpr const char* kWorkspaceMmapPragma = "PRAGMA mmap_size=268435456";
+// The settings key of the business time zone (core/business_time.h): an IANA
+// name, UTC when absent. `bre config set timezone`.
+inline constexpr const char* kTimezoneSetting = "timezone";
+// The workspace's business time zone, read from its settings.
+BusinessTime business_time(Database& db);
 
 struct MigrationReport {
   int from_version = 0;
@@ -32,6 +38,7 @@ class Workspace {
 
   std::optional<std::string> setting(const std::string& key);
   void set_setting(const std::string& key, const std::string& value);
+  BusinessTime business_time() { return bre::business_time(*db_); }
 
  private:
   Workspace(std::string path, std::unique_ptr<Database> db) : path_(std::move(path)), db_(std::move(db)) {}
