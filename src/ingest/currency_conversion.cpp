@@ -1,6 +1,7 @@
 #include "bre/ingest/currency_conversion.h"
 
 #include <algorithm>
+#include <limits>
 #include <array>
 #include <fmt/format.h>
 
@@ -144,14 +145,18 @@ bool is_money_attribute(std::string_view key) {
   return std::find(kMoneyKeys.begin(), kMoneyKeys.end(), key) != kMoneyKeys.end();
 }
 
-HomeCurrency::HomeCurrency(std::string home, const std::vector<CurrencyRate>& rates) : home_(std::move(home)) {
+HomeCurrency::HomeCurrency(std::string home, const std::vector<CurrencyRate>& rates, const BusinessTime& clock)
+    : home_(std::move(home)), clock_(clock) {
   for (const CurrencyRate& r : rates) {
     // Rows are validated when set; one edited by hand that fails to parse
     // is no rate at all (its events are rejected, naming the fix).
     const ExactDecimalParse rate = parse_rate(r.rate);
     const auto from = parse_date(r.valid_from);
     if (!rate.value || !from) continue;
-    rates_[r.currency].push_back({*from, r.valid_from, *rate.value});
+    // "Always" is before any event, in any zone (no time-zone lookup for year 1).
+    const TimeMs starts = r.valid_from == kRateAlwaysValidFrom ? std::numeric_limits<TimeMs>::min()
+                                                                : clock_.day_start(*from / kMsPerDay);
+    rates_[r.currency].push_back({starts, r.valid_from, *rate.value});
   }
   for (auto& [currency, list] : rates_)
     std::sort(list.begin(), list.end(), [](const Rate& a, const Rate& b) { return a.from < b.from; });
@@ -180,7 +185,8 @@ bool HomeCurrency::apply(CanonicalEvent& e, Problem& problem) {
   const Rate* rate = rate_on(e.currency, e.event_time);
   if (!rate) {
     // With other days configured, the day is what is missing.
-    const std::string when = rates_.count(e.currency) ? " for " + format_date(e.event_time) : "";
+    const std::string when =
+        rates_.count(e.currency) ? " for " + format_date(clock_.local_day(e.event_time) * kMsPerDay) : "";
     problem.reason = fmt::format(
         "'{}' differs from the workspace currency '{}' and no {} rate is configured{}; configure one with "
         "'bre config rates set {} RATE' (e.g. bre config rates set {} 1.08)",

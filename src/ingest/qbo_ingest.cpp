@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bre/store/workspace.h"
 #include "bre/core/event_codec.h"
 #include "bre/core/money.h"
 #include "bre/ingest/currency_conversion.h"
@@ -71,7 +72,7 @@ Written map_and_write(Workspace& ws, const std::string& batch_id, TimeMs as_of, 
     problems.push_back({fmt::format("{} {}", objects[i].entity_type, objects[i].id), 0, std::move(field), std::move(reason)});
   };
   for (auto& r : ctx.rejections()) locate(r.record_index, r.field, r.reason);
-  HomeCurrency fx(home, load_currency_rates(db));
+  HomeCurrency fx(home, load_currency_rates(db), business_time(db));
   for (auto& em : ctx.events()) {
     for (Problem& p : validate_event(em.event)) locate(em.record_index, p.field, p.reason);
     if (Problem p; !fx.apply(em.event, p)) locate(em.record_index, p.field, p.reason);

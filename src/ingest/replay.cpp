@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "bre/store/workspace.h"
 #include "bre/core/event_codec.h"
 #include "bre/ingest/currency_conversion.h"
 #include "bre/ingest/ingest.h"
@@ -76,7 +77,7 @@ ReplayResult replay_with_adapter(Workspace& ws, const Adapter& adapter_ref, cons
   for (auto& r : ctx.rejections()) bad[r.record_index] = true;
   // The rates configured now: a record rejected earlier for want of a rate
   // yields its events once one is set.
-  HomeCurrency fx(home_currency(ws), load_currency_rates(db));
+  HomeCurrency fx(home_currency(ws), load_currency_rates(db), business_time(db));
   for (auto& em : ctx.events()) {
     Problem currency_problem;
     if (!validate_event(em.event).empty() || !fx.apply(em.event, currency_problem)) bad[em.record_index] = true;

@@ -135,6 +135,26 @@ TEST_CASE("fx: the rate valid on the event's day is the last one starting on or 
   CHECK(later.amount_minor == 1200);
 }
 
+TEST_CASE("fx: a rate's first day starts at midnight in the business time zone") {
+  // Sao Paulo is UTC-3: 2026-03-01 begins at 03:00Z.
+  HomeCurrency home("USD", {{"EUR", "2026-01-01", "1.10"}, {"EUR", "2026-03-01", "1.20"}},
+                    BusinessTime("America/Sao_Paulo"));
+  Problem p;
+  CanonicalEvent late_evening = fx_payment("EUR", 1000, "2026-03-01T02:59:59Z");  // Feb 28, 23:59:59 local
+  CHECK(home.apply(late_evening, p));
+  CHECK(late_evening.amount_minor == 1100);
+  CanonicalEvent past_midnight = fx_payment("EUR", 1000, "2026-03-01T03:00:00Z");
+  CHECK(home.apply(past_midnight, p));
+  CHECK(past_midnight.amount_minor == 1200);
+  CanonicalEvent too_early = fx_payment("EUR", 1000, "2026-01-01T02:00:00Z");  // Dec 31 local
+  CHECK_FALSE(home.apply(too_early, p));
+  CHECK(p.reason.find("for 2025-12-31") != std::string::npos);
+  HomeCurrency always("USD", {{"EUR", kRateAlwaysValidFrom, "2"}}, BusinessTime("Pacific/Auckland"));
+  CanonicalEvent old = fx_payment("EUR", 1000, "1900-01-01T00:00:00Z");
+  CHECK(always.apply(old, p));
+  CHECK(old.amount_minor == 2000);
+}
+
 TEST_CASE("fx: a converted event keeps its id and the original, and its money attributes follow") {
   HomeCurrency home("USD", {{"EUR", kRateAlwaysValidFrom, "1.5"}});
   CanonicalEvent e = fx_payment("EUR", 10000, "2026-05-01T00:00:00Z");

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bre/core/business_time.h"
 #include "bre/core/error.h"
 #include "bre/core/event.h"
 #include "bre/core/exact_decimal.h"
@@ -25,13 +26,14 @@ inline constexpr std::string_view kFxConvertedFlag = "fx_converted:";
 class HomeCurrency {
  public:
   // `home` is "" while the workspace has none: the first event with a
-  // currency then sets it. `rates` as configured (load_currency_rates).
-  HomeCurrency(std::string home, const std::vector<CurrencyRate>& rates);
+  // currency then sets it. `rates` as configured (load_currency_rates); a
+  // rate's first day starts at midnight in the business time zone `clock`.
+  HomeCurrency(std::string home, const std::vector<CurrencyRate>& rates, const BusinessTime& clock = BusinessTime());
 
   const std::string& code() const { return home_; }
 
   // Leaves an event without money or in the home currency alone. Converts one
-  // in a foreign currency at the rate valid on its (UTC) day: amount_minor,
+  // in a foreign currency at the rate valid on its (business) day: amount_minor,
   // the money attributes and `currency` become the home currency's, the
   // attributes gain original_amount, original_currency, fx_rate and
   // fx_rate_from, and the event gets the fx_converted flag. The event id is
@@ -48,6 +50,7 @@ class HomeCurrency {
   const Rate* rate_on(const std::string& currency, TimeMs t) const;
 
   std::string home_;
+  BusinessTime clock_;
   std::map<std::string, std::vector<Rate>, std::less<>> rates_;  // each by `from`, ascending
 };
 
