@@ -4,6 +4,7 @@
 
 #include "bre/compare/incident_comparison.h"
 #include "bre/core/error.h"
+#include "bre/core/markdown_text.h"
 #include "bre/store/chain_store.h"
 #include "bre/store/impact_store.h"
 #include "bre/store/incident_store.h"
@@ -38,7 +39,9 @@ std::string joined(const Json& list) {
 
 std::string render_comparison(const Json& c, bool md) {
   std::string out = fmt::format("{}comparison {} ({})\n\n{}\n\n", md ? "## " : "", c["comparison_id"].get<std::string>(),
-                                c["incident_type"].get<std::string>(), c["narrative"].get<std::string>());
+                                c["incident_type"].get<std::string>(),
+                                md ? markdown_text(c["narrative"].get<std::string>())  // names clusters from data
+                                   : c["narrative"].get<std::string>());
   Json rows = Json::array();
   const auto row = [&](const std::string& what, const std::string& a, const std::string& b) {
     rows.push_back({{"", what}, {"a", a}, {"b", b}});

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bre/core/error.h"
+#include "bre/core/markdown_text.h"
 #include "bre/rca/run_rca.h"
 #include "command.h"
 #include "render.h"
@@ -21,12 +22,17 @@ std::string node_line(const nlohmann::ordered_json& n, bool incident_node) {
 // For people: the root, each path as an arrow chain with its evidence, and
 // the score inputs of every candidate in a table.
 std::string render_chain(const nlohmann::ordered_json& c, bool md) {
+  // Narratives and cluster summaries name entities from the data.
+  auto data_text = [md](const nlohmann::ordered_json& v) {
+    const std::string s = v.get<std::string>();
+    return md ? markdown_text(s) : s;
+  };
   std::string out = fmt::format("{}incident {} ({}), metric {}, causal window {} .. {}\n", md ? "### " : "",
                                 c["incident_id"].get<std::string>(), c["incident_type"].get<std::string>(),
                                 c["incident_metric"].get<std::string>(), c["causal_window"][0].get<std::string>(),
                                 c["causal_window"][1].get<std::string>());
   out += fmt::format("root cause: {}\n", c["root_cause"].get<std::string>());
-  if (c.contains("blast_radius")) out += fmt::format("blast radius: {}\n", c["blast_radius"]["narrative"].get<std::string>());
+  if (c.contains("blast_radius")) out += fmt::format("blast radius: {}\n", data_text(c["blast_radius"]["narrative"]));
   for (const auto& p : c["paths"]) {
     out += fmt::format("{}path {} (score {:.3f}{}):\n", md ? "\n" : "", p["rank"].get<int>(),
                        p["overall_score"].get<double>(), p["root_unexplained"].get<bool>() ? ", root" : "");
@@ -34,7 +40,7 @@ std::string render_chain(const nlohmann::ordered_json& c, bool md) {
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       out += fmt::format("{}  {}{}\n", md ? "-" : " ", i ? "-> " : "", node_line(nodes[i], i + 1 == nodes.size()));
       for (const auto& cl : nodes[i]["evidence_clusters"])
-        out += fmt::format("{}      evidence: {}\n", md ? "  -" : "", cl["summary"].get<std::string>());
+        out += fmt::format("{}      evidence: {}\n", md ? "  -" : "", data_text(cl["summary"]));
     }
   }
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
