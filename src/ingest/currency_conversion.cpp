@@ -7,6 +7,7 @@
 
 #include "bre/core/json_text.h"
 #include "bre/core/money.h"
+#include "bre/store/workspace.h"
 
 namespace bre {
 
@@ -220,6 +221,10 @@ bool HomeCurrency::apply(CanonicalEvent& e, Problem& problem) {
   e.amount_minor = amount;
   e.currency = home_;
   return true;
+}
+
+HomeCurrency workspace_home_currency(Database& db, std::string home) {
+  return HomeCurrency(std::move(home), load_currency_rates(db), business_time(db));
 }
 
 }  // namespace bre

@@ -253,7 +253,7 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   // threads while this one writes.
   const unsigned decoders =
       req.decoder_threads ? req.decoder_threads : std::clamp(std::thread::hardware_concurrency(), 1u, 2u);
-  DecodingReader reader(req.paths, HomeCurrency(home, load_currency_rates(db), business_time(db)), now, decoders);
+  DecodingReader reader(req.paths, workspace_home_currency(db, home), now, decoders);
   DecodedBlock block;
   while (reader.next(block)) {
     for (DecodedRecord& r : block.records) {
@@ -352,7 +352,7 @@ IngestResult ingest_with_adapter(Workspace& ws, const IngestRequest& req, const 
     problems.push_back({records[i].file, records[i].line, std::move(field), std::move(reason)});
   };
   for (auto& r : ctx.rejections()) locate(r.record_index, r.field, r.reason);
-  HomeCurrency fx(home, load_currency_rates(db), business_time(db));  // home is set: given, or the adapter's
+  HomeCurrency fx = workspace_home_currency(db, home);  // home is set: given, or the adapter's
   for (auto& em : ctx.events()) {
     for (Problem& p : validate_event(em.event)) locate(em.record_index, p.field, p.reason);
     if (Problem cp; !fx.apply(em.event, cp)) locate(em.record_index, cp.field, cp.reason);

@@ -72,7 +72,7 @@ Written map_and_write(Workspace& ws, const std::string& batch_id, TimeMs as_of, 
     problems.push_back({fmt::format("{} {}", objects[i].entity_type, objects[i].id), 0, std::move(field), std::move(reason)});
   };
   for (auto& r : ctx.rejections()) locate(r.record_index, r.field, r.reason);
-  HomeCurrency fx(home, load_currency_rates(db), business_time(db));
+  HomeCurrency fx = workspace_home_currency(db, home);
   for (auto& em : ctx.events()) {
     for (Problem& p : validate_event(em.event)) locate(em.record_index, p.field, p.reason);
     if (Problem p; !fx.apply(em.event, p)) locate(em.record_index, p.field, p.reason);

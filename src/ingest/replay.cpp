@@ -77,7 +77,7 @@ ReplayResult replay_with_adapter(Workspace& ws, const Adapter& adapter_ref, cons
   for (auto& r : ctx.rejections()) bad[r.record_index] = true;
   // The rates configured now: a record rejected earlier for want of a rate
   // yields its events once one is set.
-  HomeCurrency fx(home_currency(ws), load_currency_rates(db), business_time(db));
+  HomeCurrency fx = workspace_home_currency(db, home_currency(ws));
   for (auto& em : ctx.events()) {
     Problem currency_problem;
     if (!validate_event(em.event).empty() || !fx.apply(em.event, currency_problem)) bad[em.record_index] = true;

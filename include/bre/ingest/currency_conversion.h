@@ -54,4 +54,9 @@ class HomeCurrency {
   std::map<std::string, std::vector<Rate>, std::less<>> rates_;  // each by `from`, ascending
 };
 
+// The workspace's rule: its configured rates, days in its business time
+// zone, and `home` ("" while the workspace has none). Every ingest path
+// builds its HomeCurrency here, so none can miss the rates or the zone.
+HomeCurrency workspace_home_currency(Database& db, std::string home);
+
 }  // namespace bre
