@@ -22,6 +22,11 @@ void register_init(Declarer& root) {
           throw Error(ErrorKind::usage, "UNKNOWN_CURRENCY", "unknown ISO 4217 currency code '" + currency + "'");
         if (!timezone.empty()) timezone = BusinessTime(timezone).zone();  // refuses an unknown zone
         Workspace& ws = ctx.workspace(/*create=*/true);
+        // The configuration file's zone is a default for a workspace with no zone and no
+        // events yet; only --timezone (or bre config set timezone) moves one in use.
+        if (timezone.empty() && !ws.setting(kTimezoneSetting) && count_events(ws.db()) == 0 &&
+            !ctx.config_string("timezone").empty())
+          timezone = BusinessTime(ctx.config_string("timezone")).zone();
         if (!timezone.empty()) ws.set_setting(kTimezoneSetting, timezone);
         if (!currency.empty()) {
           if (auto existing = ws.setting("currency"); existing && *existing != currency)

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "bre/core/business_time.h"
 #include "bre/core/error.h"
 #include "bre/ingest/input.h"
 #include "command.h"
@@ -31,8 +32,16 @@ Context::~Context() = default;
 
 namespace {
 // Keys the configuration file may hold today; later stages add theirs.
-const std::vector<std::string> kConfigKeys = {"currency", "dependency_graph", "incident_graph"};
+const std::vector<std::string> kConfigKeys = {"currency", "timezone", "dependency_graph", "incident_graph"};
 bool is_graph_key(const std::string& key) { return key == "dependency_graph" || key == "incident_graph"; }
+bool names_a_time_zone(const std::string& zone) {
+  try {
+    BusinessTime{zone};
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
 }  // namespace
 
 const nlohmann::ordered_json& Context::config() {
@@ -47,11 +56,14 @@ const nlohmann::ordered_json& Context::config() {
       for (auto& [key, value] : parsed.items()) {
         if (std::find(kConfigKeys.begin(), kConfigKeys.end(), key) == kConfigKeys.end())
           problems.push_back({options_.config, 0, key,
-                              "unknown configuration key (known: currency, dependency_graph, incident_graph)"});
+                              "unknown configuration key (known: currency, timezone, dependency_graph, incident_graph)"});
         else if (is_graph_key(key) && !value.is_object())
           problems.push_back({options_.config, 0, key, "must be an object (docs/bre-rca.md)"});
         else if (!is_graph_key(key) && !value.is_string())
           problems.push_back({options_.config, 0, key, "must be a string"});
+        else if (key == "timezone" && !names_a_time_zone(value.get<std::string>()))
+          problems.push_back({options_.config, 0, key, "unknown time zone '" + value.get<std::string>() +
+                                                           "' (an IANA name such as America/New_York)"});
       }
       if (!problems.empty())
         throw Error(ErrorKind::data_invalid, "CONFIG_INVALID", "invalid configuration", std::move(problems));

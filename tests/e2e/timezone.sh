@@ -74,4 +74,18 @@ expect_eq "$RC" 2 "init with an unknown zone"
 run --workspace "$sp" config get colour
 expect_eq "$RC" 2 "unknown setting"
 
+# The configuration file's timezone is the default of a new workspace; it
+# does not move an existing one (only --timezone or config set does).
+printf '{"timezone": "America/Sao_Paulo"}\n' >"$WORK/zone.json"
+run --config "$WORK/zone.json" --workspace "$WORK/cfg.sqlite" --format json init
+expect_eq "$RC" 0 "init with a config zone ($ERR)"
+expect_eq "$(jq -r .timezone <<<"$OUT")" "America/Sao_Paulo" "zone from the config file"
+run --config "$WORK/zone.json" --workspace "$utc" --format json init
+expect_eq "$(jq -r .timezone <<<"$OUT")" "UTC" "config zone leaves an existing workspace's zone"
+printf '{"timezone": "Nowhere/City"}\n' >"$WORK/badzone.json"
+run --config "$WORK/badzone.json" --workspace "$WORK/bad.sqlite" init
+expect_eq "$RC" 65 "config with an unknown zone"
+expect_contains "$ERR" "Nowhere/City" "config zone message"
+[ ! -e "$WORK/bad.sqlite" ] || fail "a bad config zone created the workspace"
+
 finish
