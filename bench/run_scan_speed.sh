@@ -9,6 +9,9 @@
 # Prints a Markdown table: wall and CPU seconds and max RSS from /usr/bin/time,
 # then the scan's own durations_ms per stage.
 # Usage: bench/run_scan_speed.sh      BRE=/path/to/bre N=100000 bench/run_scan_speed.sh
+# SCAN_PREFIX runs each measured scan under a command (only the scans, not the
+# minutes of generating and ingesting), e.g. SCAN_PREFIX="chrt -f 50" for
+# steadier wall times on a shared machine.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bre=${BRE:-$here/../build/bre}
@@ -25,7 +28,7 @@ stages="build_state detect blast_radius_facts correlate rca_and_blast_radius mon
 echo "| scan | events | wall s | CPU s | max RSS MB | $(echo $stages | sed 's/ / | /g') (ms) |"
 echo "|---|---|---|---|---|$(for s in $stages; do printf -- '---|'; done)"
 measure() {  # label
-  /usr/bin/time -f "%e %U %S %M" -o "$dir/time" "$bre" --workspace "$ws" --format json scan >"$dir/scan.json"
+ ${SCAN_PREFIX:-} /usr/bin/time -f "%e %U %S %M" -o "$dir/time" "$bre" --workspace "$ws" --format json scan >"$dir/scan.json"
   read -r wall user sys rss <"$dir/time"
   ms=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['durations_ms']; print(' | '.join(str(d.get(s, '-')) for s in sys.argv[2].split()))" "$dir/scan.json" "$stages")
   printf '| %s | %s | %.2f | %.2f | %d | %s |\n' "$1" "$n" "$wall" "$(awk "BEGIN { print $user + $sys }")" "$((rss / 1024))" "$ms"
