@@ -122,7 +122,9 @@ void register_demo(Declarer& root) {
         const IngestResult operations = ingest_files(*ws, ops, ctx.log());
 
         ctx.progress("Scanning: state, detection, cascades, BRE-RCA, blast radius, postmortems, monitors");
-        const ScanResult scan = run_scan(*ws, ctx.log().run_id(), DetectConfig{}, ctx.log(), ctx.graphs());
+        ScanOptions fresh;  // the demo renders the postmortems the scan builds
+        fresh.reuse = false;
+        const ScanResult scan = run_scan(*ws, ctx.log().run_id(), DetectConfig{}, ctx.log(), ctx.graphs(), fresh);
 
         Database& db = ws->db();
         for (const Postmortem& pm : scan.postmortems) {

@@ -55,16 +55,21 @@ DetectConfig config_for(const std::string& methods) {
 void register_detect(Declarer& root) {
   static std::string methods = "mad,iforest,changepoint";
   static std::string run_id;
+  static bool no_reuse = false;
   root.command(
       "scan", "one reliability scan: build-state, detect, correlate, rca and blast radius, postmortems, monitors; records the run manifest",
       [](Declarer& d) {
         d.option("--methods", &methods, "detection layers, as for bre detect (default: all three)");
-        d.footer("Examples:\n  bre scan\n  bre manifest $(bre --format json scan | jq -r .run_id)\n"
+        d.flag("--no-reuse", &no_reuse,
+               "recompute every stage even when nothing it reads changed since the last scan");
+        d.footer("Examples:\n  bre scan\n  bre scan --no-reuse\n  bre manifest $(bre --format json scan | jq -r .run_id)\n"
                  "  0 6 * * * cd /srv/bre && bre ingest qbo && bre scan     (cron, daily at 06:00)");
       },
       [](Context& ctx) {
+        ScanOptions options;
+        options.reuse = !no_reuse;
         const ScanResult r =
-            run_scan(ctx.workspace(), ctx.log().run_id(), config_for(methods), ctx.log(), ctx.graphs());
+            run_scan(ctx.workspace(), ctx.log().run_id(), config_for(methods), ctx.log(), ctx.graphs(), options);
         ctx.emit(nlohmann::ordered_json::parse(r.manifest));
         return 0;
       });

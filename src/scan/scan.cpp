@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "bre/core/error.h"
 #include "bre/core/event.h"
@@ -14,6 +15,7 @@
 #include "bre/monitor/run_monitors.h"
 #include "bre/postmortem/run_postmortem.h"
 #include "bre/rca/run_rca.h"
+#include "bre/scan/scan_reuse.h"
 #include "bre/state/build_state.h"
 #include "bre/store/event_store.h"
 #include "bre/store/impact_store.h"
@@ -39,8 +41,8 @@ constexpr const char* kDigestSetting = "scan_live_events_digest";
 
 LiveEventsDigest live_events_digest(Workspace& ws) {
   Database& db = ws.db();
-  const std::string end = std::to_string(db.query_int("SELECT coalesce(max(rowid), 0) FROM events")) + " " +
-                          std::to_string(db.query_int("SELECT coalesce(max(rowid), 0) FROM superseded_events"));
+  const EventLogEnd log_end = event_log_end(db);
+  const std::string end = std::to_string(log_end.events) + " " + std::to_string(log_end.superseded);
   if (const auto kept = ws.setting(kDigestSetting)) {
     // "<events rowid> <superseded rowid> <count> <hash>"
     const std::size_t count_at = end.size() + 1, hash_at = kept->find(' ', count_at);
@@ -119,14 +121,78 @@ std::string postmortems_json(const std::vector<Postmortem>& written) {
       .str();
 }
 
+// The stages every scan runs besides the monitor run, in order; the ones a
+// scan with unchanged inputs keeps from the scan that computed them.
+const std::vector<std::string> kReusableStages = {"detect",     "blast_radius_facts", "correlate",
+                                                  "rca_and_blast_radius", "monitor_generation", "postmortems"};
+
+std::string reuse_json(const std::optional<std::string>& from_run, const std::string& fingerprint) {
+  JsonObjectWriter w;
+  if (from_run) w.string("from_run", *from_run);
+  else w.raw("from_run", "null");
+  return w.raw("stages", from_run ? json_string_array(kReusableStages) : "[]")
+      .string("inputs_fingerprint", fingerprint)
+      .str();
+}
+
+}  // namespace
+
+namespace {
+
+// Nothing the stages read changed since `from_run` computed the stored
+// results: they stay as they are, and this run's manifest is that run's with
+// what this run did itself (state check, monitor run, timings) and a "reuse"
+// block naming the run and the stages kept.
+ScanResult reused_scan(Workspace& ws, const std::string& run_id, const std::string& from_run,
+                       const std::string& fingerprint, const StateBuildResult& state, TimeMs started,
+                       TimeMs state_done, const DetectConfig& cfg, const Logger& log) {
+  Database& db = ws.db();
+  log.info("scan", "stages_reused", {{"from_run", from_run}, {"inputs_fingerprint", fingerprint}});
+  const MonitorRunOptions monitor_options;
+  const TimeMs monitors_start = now_ms();
+  const MonitorRunResult watched = run_monitors(ws, monitor_options, cfg, log);
+  const TimeMs finished = now_ms();
+  const LiveEventsDigest digest = live_events_digest(ws);
+  nlohmann::ordered_json m = nlohmann::ordered_json::parse(read_manifest(db, from_run));
+  m["run_id"] = run_id;
+  m["started_at"] = format_iso8601(started);
+  m["finished_at"] = format_iso8601(finished);
+  m["events"] = nlohmann::ordered_json::parse(events_json(digest));
+  m["durations_ms"] = {{"build_state", state_done - started}, {"monitor_run", finished - monitors_start}};
+  nlohmann::ordered_json& produced = m["produced"];
+  produced["state_mode"] = state.up_to_date ? "up_to_date" : state.full ? "full" : "incremental";
+  produced["metric_rows"] = state.daily_rows;
+  produced["monitor_run"] = nlohmann::ordered_json::parse(monitor_run_json(watched, monitor_options));
+  m["reuse"] = nlohmann::ordered_json::parse(reuse_json(from_run, fingerprint));
+  ScanResult r{run_id, m.dump(), {}, {}};
+  r.summary.events = digest.count;
+  r.summary.days = produced.at("days").get<std::int64_t>();
+  r.summary.incidents = produced.at("incidents").get<std::int64_t>();
+  r.summary.cascades = produced.at("explained").at("cascades").get<std::int64_t>();
+  r.summary.postmortems = produced.at("postmortems").at("count").get<std::int64_t>();
+  r.summary.monitors = produced.at("monitors").at("monitors").get<std::int64_t>();
+  r.summary.alerts_raised = watched.alerts.raised;
+  record_run(db, {run_id, "scan", started, finished, "succeeded", r.manifest});
+  return r;
+}
+
 }  // namespace
 
 ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig& cfg, const Logger& log,
-                    const DependencyGraphs& graphs) {
+                    const DependencyGraphs& graphs, const ScanOptions& options) {
   const TimeMs started = now_ms();
   Database& db = ws.db();
   const StateBuildResult state = build_state(ws, run_id, false, log);
   const TimeMs state_done = now_ms();
+  const CascadeConfig cascade_cfg;
+  const RcaConfig rca_cfg;
+  // Taken after build-state, which only writes when the log or the zone changed.
+  const std::string fingerprint = scan_inputs_fingerprint(ws, cfg, cascade_cfg, rca_cfg, graphs);
+  if (const auto from_run = options.reuse ? scan_run_for_inputs(ws, fingerprint) : std::nullopt) {
+    ScanResult r = reused_scan(ws, run_id, *from_run, fingerprint, state, started, state_done, cfg, log);
+    remember_scan_inputs(ws, scan_inputs_fingerprint(ws, cfg, cascade_cfg, rca_cfg, graphs), *from_run);
+    return r;
+  }
   const DetectRunResult detected = run_detect(ws, run_id, log, cfg);
   const TimeMs detect_done = now_ms();
   // The orders, invoices and customer ledgers every blast radius reads
@@ -135,10 +201,8 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   std::shared_ptr<const BlastFacts> blast_facts;
   if (db.query_int("SELECT count(*) FROM incidents") > 0) blast_facts = load_blast_facts(ws);
   const TimeMs facts_done = now_ms();
-  const CascadeConfig cascade_cfg;
   const CorrelateRunResult linked = run_correlate(ws, run_id, log, graphs, cascade_cfg, blast_facts.get());
   const TimeMs correlate_done = now_ms();
-  const RcaConfig rca_cfg;
   RcaRunOptions rca_options;
   rca_options.blast_facts = blast_facts.get();
   const RcaRunResult explained = run_rca(ws, rca_options, run_id, log, graphs, cfg, rca_cfg);
@@ -158,7 +222,6 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   const MonitorRunOptions monitor_options;
   const MonitorRunResult watched = run_monitors(ws, monitor_options, cfg, log);
   const TimeMs finished = now_ms();
-
   std::string methods = R"(["mad_zscore")";
   if (cfg.isolation_forest) methods += R"(,"isolation_forest")";
   if (cfg.changepoints) methods += R"(,"changepoint")";
@@ -209,7 +272,8 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
                                .integer("postmortems", postmortems_done - monitors_done)
                                .integer("monitor_run", finished - postmortems_done)
                                .str())
-      .raw("produced", produced.str());
+      .raw("produced", produced.str())
+      .raw("reuse", reuse_json(std::nullopt, fingerprint));
   ScanResult r{run_id, m.str(), {}, {}};
   r.summary.events = digest.count;
   r.summary.days = detected.days;
@@ -220,8 +284,12 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   r.summary.alerts_raised = watched.alerts.raised;
   r.postmortems = std::move(written);
   record_run(db, {run_id, "scan", started, finished, "succeeded", r.manifest});
+  // Taken after the scan's own writes (state, results, the digest above):
+  // the next scan over the same inputs finds exactly this.
+  remember_scan_inputs(ws, scan_inputs_fingerprint(ws, cfg, cascade_cfg, rca_cfg, graphs), run_id);
   return r;
 }
+
 
 std::string read_manifest(Database& db, const std::string& run_id) {
   Statement s = db.prepare("SELECT manifest FROM runs WHERE run_id = ?");

@@ -1,6 +1,7 @@
 #include "bre/state/build_state.h"
 
 #include "bre/core/money.h"
+#include "bre/store/event_store.h"
 #include "bre/store/metric_store.h"
 
 namespace bre {
@@ -19,14 +20,7 @@ constexpr const char* kBuiltThroughSuperseded = "state_built_through_superseded_
 // zone every event may fall on another day, so nothing stored can be kept.
 constexpr const char* kBuiltInZone = "state_built_timezone";
 
-struct LogEnd {
-  std::int64_t events = 0, superseded = 0;
-};
-
-LogEnd log_end(Database& db) {
-  return {db.query_int("SELECT coalesce(max(rowid), 0) FROM events"),
-          db.query_int("SELECT coalesce(max(rowid), 0) FROM superseded_events")};
-}
+using LogEnd = EventLogEnd;
 
 std::optional<DayNumber> first_day_of(Statement& s, const BusinessTime& clock) {
   if (!s.step() || s.is_null(0)) return std::nullopt;
@@ -77,7 +71,7 @@ StateBuildResult build_state(Workspace& ws, const std::string& run_id, bool forc
   StateBuildResult r;
   Transaction tx(db);
   const std::int64_t latest_batch = db.query_int("SELECT coalesce(max(rowid), 0) FROM ingest_batches");
-  const LogEnd end = log_end(db);
+  const LogEnd end = event_log_end(db);
   const auto built = ws.setting(kBuiltThroughBatch);
   const bool same_schema =
       db.query_int("SELECT count(*) FROM metrics_daily WHERE metric_schema_version <> " +

@@ -169,4 +169,9 @@ CanonicalEvent read_event_row(const Statement& s) {
 std::int64_t count_events(Database& db) { return db.query_int("SELECT count(*) FROM events"); }
 std::int64_t count_live_events(Database& db) { return db.query_int("SELECT count(*) FROM live_events"); }
 
+EventLogEnd event_log_end(Database& db) {
+  return {db.query_int("SELECT coalesce(max(rowid), 0) FROM events"),
+          db.query_int("SELECT coalesce(max(rowid), 0) FROM superseded_events")};
+}
+
 }  // namespace bre

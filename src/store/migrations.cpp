@@ -1,6 +1,8 @@
 // Numbered schema migrations. Append new ones; never edit a released one.
 #include "bre/store/migrations.h"
 
+#include <string>
+
 namespace bre {
 
 namespace {
@@ -413,10 +415,52 @@ CREATE TABLE currency_rates(
 ) WITHOUT ROWID;
 )SQL";
 
+// v7: a counter of writes to what the scan's stages read besides the event
+// log, so a scan can tell that nothing it depends on changed since the last
+// one and keep that scan's results (scan/scan_reuse.h). The event log needs no
+// trigger: it is append-only, so its last rowids say whether it grew. Every
+// other table a stage from detect to postmortems reads bumps the counter on
+// any insert, update or delete, whoever writes it (ingest, build-state,
+// detect, rca, incidents status/label, monitor set/disable, config set, a
+// later bre version's command): a missed writer cannot make a stale reuse.
+// Left out: the monitor runtime's own columns (last_evaluated_day) and alerts,
+// which no stage before the monitor run reads, and the scan's own record of
+// what it read (the settings key scan_reuse_inputs).
+std::string v7_sql() {
+  std::string sql =
+      "CREATE TABLE scan_input_changes(\n"
+      "  id INTEGER PRIMARY KEY CHECK(id = 1),\n"
+      "  writes INTEGER NOT NULL            -- bumped by the triggers below\n"
+      ");\n"
+      "INSERT INTO scan_input_changes(id, writes) VALUES(1, 0);\n";
+  const auto trigger = [&](const std::string& name, const std::string& on, const std::string& when) {
+    sql += "CREATE TRIGGER scan_input_" + name + " AFTER " + on + when +
+           " BEGIN UPDATE scan_input_changes SET writes = writes + 1; END;\n";
+  };
+  for (const char* table : {"entities", "ingest_batches", "metric_quality_weights", "metrics_daily", "metrics_weekly",
+                            "incidents", "incident_feedback", "cascades", "causal_chains", "blast_radius",
+                            "postmortems", "currency_rates"}) {
+    const std::string t = table;
+    trigger(t + "_insert", "INSERT ON " + t, "");
+    trigger(t + "_update", "UPDATE ON " + t, "");
+    trigger(t + "_delete", "DELETE ON " + t, "");
+  }
+  trigger("settings_insert", "INSERT ON settings", " WHEN NEW.key <> 'scan_reuse_inputs'");
+  trigger("settings_update", "UPDATE ON settings", " WHEN NEW.key <> 'scan_reuse_inputs'");
+  trigger("settings_delete", "DELETE ON settings", " WHEN OLD.key <> 'scan_reuse_inputs'");
+  trigger("monitors_insert", "INSERT ON monitors", "");
+  trigger("monitors_update",
+          "UPDATE OF monitor_id, metric, condition, threshold, enabled, source_incident_id, payload, created_at ON monitors",
+          "");
+  trigger("monitors_delete", "DELETE ON monitors", "");
+  return sql;
+}
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6};
+  static const std::string v7 = v7_sql();
+  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6, v7.c_str()};
   return all;
 }
 

@@ -27,11 +27,18 @@ struct ScanResult {
   std::string run_id;
   std::string manifest;  // JSON object, as stored in runs.manifest
   ScanSummary summary;
-  std::vector<Postmortem> postmortems;  // as stored, for rendering (bre demo)
+  std::vector<Postmortem> postmortems;  // as stored, for rendering (bre demo); empty when reused
+};
+
+struct ScanOptions {
+  // Keep the last scan's results when nothing its stages read changed
+  // (scan_reuse.h); false recomputes every stage (bre scan --no-reuse). A
+  // reused scan's ScanResult::postmortems is empty: they stay stored as they were.
+  bool reuse = true;
 };
 
 ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig& cfg, const Logger& log,
-                    const DependencyGraphs& graphs = default_dependency_graphs());
+                    const DependencyGraphs& graphs = default_dependency_graphs(), const ScanOptions& options = {});
 
 // The stored manifest of a run; Error(not_found) for an unknown id.
 std::string read_manifest(Database& db, const std::string& run_id);

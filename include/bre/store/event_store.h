@@ -65,4 +65,14 @@ extern const char* const kEventColumns;
 std::int64_t count_live_events(Database& db);
 std::int64_t count_events(Database& db);
 
+// The last rowids of events and superseded_events. Both tables are
+// append-only (their triggers refuse UPDATE and DELETE), so the same end
+// means the same live events, and the rows after an earlier end are exactly
+// what later batches added.
+struct EventLogEnd {
+  std::int64_t events = 0, superseded = 0;
+  bool operator==(const EventLogEnd&) const = default;
+};
+EventLogEnd event_log_end(Database& db);
+
 }  // namespace bre
