@@ -164,9 +164,11 @@ Corpus load_corpus(const fs::path& root) {
       s.labels.windows.push_back({row_of(s, first), row_of(s, last)});
     }
   }
-  for (const auto& [name, ignored] : windows.items())
+  for (const auto& item : windows.items()) {
+    const std::string& name = item.key();
     if (std::none_of(corpus.series.begin(), corpus.series.end(), [&](const Series& s) { return s.labels.name == name; }))
       throw malformed("combined_windows.json names a file that is not in data/", name);
+  }
   corpus.profiles = read_profiles(root / "config" / "profiles.json");
   return corpus;
 }

@@ -3,12 +3,12 @@
 #include "bre/core/hash.h"
 #include "bre/detect/detect_config.h"
 #include "bre/detect/forest_verdicts.h"
+#include "bre/detect/run_detect.h"
 #include "bre/impact/blast_radius.h"
 #include "bre/monitor/monitor_rules.h"
 #include "bre/postmortem/postmortem.h"
 #include "bre/store/event_store.h"
 #include "bre/store/runs.h"
-#include "bre/detect/run_detect.h"
 
 namespace bre {
 
