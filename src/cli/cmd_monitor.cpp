@@ -79,7 +79,7 @@ void register_monitor(Declarer& root) {
   static std::string monitor_id, alert_id, threshold, from, to, status_filter, monitor_filter;
   static int window_days = 0, quiet_days = MonitorRuntimeConfig{}.episode_quiet_days;
   static bool keep_source_windows = false;
-  static std::string instant_z, agreement;
+  static std::string instant_z, agreement, monitor_agreement;
   root.command("monitor", "prevention monitors born from incidents: list, tune, run, and their alerts", [](Declarer& g) {
     g.command(
         "list", "every monitor with its condition, health and active alerts",
@@ -138,14 +138,21 @@ void register_monitor(Declarer& root) {
           d.positional("monitor_id", &monitor_id, "the monitor", true);
           d.option("--threshold", &threshold, "|z| in the bad direction that alerts (kept when incidents regenerate it)");
           d.option("--window", &window_days, "days in a row the condition must hold before an alert (1-30)");
-          d.footer("Example:\n  bre monitor set mon_1a2b3c4d5e6f7a8b --threshold 2.8 --window 2");
+          d.option("--agreement", &monitor_agreement,
+                   "on: a day counts only when a monitor of the same causal path agrees (default); off: reads alone",
+                   {"on", "off"});
+          d.footer("Examples:\n  bre monitor set mon_1a2b3c4d5e6f7a8b --threshold 2.8 --window 2\n"
+                   "  bre monitor set mon_1a2b3c4d5e6f7a8b --agreement off");
         },
         [](Context& ctx) {
-          if (threshold.empty() && window_days == 0) throw_usage("give --threshold, --window or both");
+          if (threshold.empty() && window_days == 0 && monitor_agreement.empty())
+            throw_usage("give --threshold, --window, --agreement or several");
           const std::optional<double> z = threshold.empty() ? std::nullopt : std::optional(parse_threshold(threshold));
           const std::optional<int> w = window_days == 0 ? std::nullopt : std::optional(window_days);
+          const std::optional<bool> agree =
+              monitor_agreement.empty() ? std::nullopt : std::optional(monitor_agreement == "on");
           Database& db = ctx.workspace().db();
-          ctx.emit(monitor_json(db, tune_monitor(db, monitor_id, z, w)));
+          ctx.emit(monitor_json(db, tune_monitor(db, monitor_id, z, w, agree)));
           return 0;
         });
     g.command(

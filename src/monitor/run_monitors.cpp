@@ -36,7 +36,7 @@ struct WatchedMonitor {
 };
 
 // Monitors from one causal path share a source incident: each enabled
-// monitor's partners are the monitors on other metrics sharing one of its
+// monitor's (unless it reads alone: MonitorRule::path_agreement) partners are the monitors on other metrics sharing one of its
 // source incidents, and its partner days the days any of their conditions
 // held (each read with its own threshold and baseline), from its born day on.
 void attach_partner_days(std::vector<WatchedMonitor>& all, const DailyMetrics& metrics) {
@@ -55,7 +55,7 @@ void attach_partner_days(std::vector<WatchedMonitor>& all, const DailyMetrics& m
       any = true;
     }
   for (WatchedMonitor& w : all) {
-    if (!w.rule.enabled) continue;
+    if (!w.rule.enabled || !w.rule.path_agreement) continue;
     std::vector<DayNumber> merged;
     for (const WatchedMonitor& p : all) {
       if (p.rule.metric_name == w.rule.metric_name) continue;
