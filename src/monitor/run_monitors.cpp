@@ -35,10 +35,11 @@ struct WatchedMonitor {
   std::optional<DayNumber> last;
 };
 
-// Monitors from one causal path share a source incident: each enabled
-// monitor's (unless it reads alone: MonitorRule::path_agreement) partners are the monitors on other metrics sharing one of its
-// source incidents, and its partner days the days any of their conditions
-// held (each read with its own threshold and baseline), from its born day on.
+// Monitors from one causal path share a source incident. The partners of
+// each enabled monitor (unless it reads alone: MonitorRule::path_agreement)
+// are the monitors on other metrics sharing one of its source incidents; its
+// partner days, the days any of their conditions held (each read with its own
+// threshold and baseline) between the earliest born day and the last day run.
 void attach_partner_days(std::vector<WatchedMonitor>& all, const DailyMetrics& metrics) {
   std::map<std::string, std::vector<DayNumber>> condition_days;  // by monitor id, read once
   const auto days_of = [&](const WatchedMonitor& p, DayRange span) -> const std::vector<DayNumber>& {
@@ -123,7 +124,8 @@ MonitorRunResult run_monitors(Workspace& ws, const MonitorRunOptions& options, c
   // monitor silences its alerts, not what its metric says about the path).
   std::vector<WatchedMonitor> all;
   for (const MonitorRule& rule : list_monitors(db)) {
-    WatchedMonitor w{rule, MonitorSubject{rule, rule.source_incident_day, {}, {}, std::nullopt}, with_feedback, std::nullopt};
+    WatchedMonitor w{rule, MonitorSubject{rule, rule.source_incident_day, {}, {}, std::nullopt}, with_feedback,
+                     std::nullopt};
     MonitorSubject& subject = w.subject;
     if (auto first = windows.find(rule.source_incident_id); first != windows.end())
       subject.born_day = first->second.from;
@@ -156,7 +158,8 @@ MonitorRunResult run_monitors(Workspace& ws, const MonitorRunOptions& options, c
     r.alerts.raised += saved.raised;
     r.alerts.extended += saved.extended;
     r.alerts.raised_ids.insert(r.alerts.raised_ids.end(), saved.raised_ids.begin(), saved.raised_ids.end());
-    if (!w.last || subject.evaluate.to > *w.last) set_monitor_last_evaluated(db, w.rule.monitor_id, subject.evaluate.to);
+    if (!w.last || subject.evaluate.to > *w.last)
+      set_monitor_last_evaluated(db, w.rule.monitor_id, subject.evaluate.to);
   }
   tx.commit();
   log.info("monitor", "monitors_run",
@@ -190,7 +193,8 @@ std::string monitor_run_json(const MonitorRunResult& r, const MonitorRunOptions&
       .integer("episode_quiet_days", options.runtime.episode_quiet_days)
       .boolean("exclude_source_windows", options.runtime.exclude_source_windows)
       .number("instant_z", options.runtime.instant_z)
-      .raw("agreement_days", options.runtime.agreement_days < 0 ? "null" : std::to_string(options.runtime.agreement_days))
+      .raw("agreement_days",
+           options.runtime.agreement_days < 0 ? "null" : std::to_string(options.runtime.agreement_days))
       .str();
 }
 
