@@ -66,13 +66,20 @@ double parse_threshold(const std::string& text) {
   return z;
 }
 
+std::optional<int> parse_agreement_days(const std::string& text) {
+  int days = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), days);
+  if (ec != std::errc() || end != text.data() + text.size() || days < 0 || days > 7) return std::nullopt;
+  return days;
+}
+
 }  // namespace
 
 void register_monitor(Declarer& root) {
   static std::string monitor_id, alert_id, threshold, from, to, status_filter, monitor_filter;
   static int window_days = 0, quiet_days = MonitorRuntimeConfig{}.episode_quiet_days;
   static bool keep_source_windows = false;
-  static std::string instant_z;
+  static std::string instant_z, agreement, monitor_agreement;
   root.command("monitor", "prevention monitors born from incidents: list, tune, run, and their alerts", [](Declarer& g) {
     g.command(
         "list", "every monitor with its condition, health and active alerts",
@@ -131,14 +138,21 @@ void register_monitor(Declarer& root) {
           d.positional("monitor_id", &monitor_id, "the monitor", true);
           d.option("--threshold", &threshold, "|z| in the bad direction that alerts (kept when incidents regenerate it)");
           d.option("--window", &window_days, "days in a row the condition must hold before an alert (1-30)");
-          d.footer("Example:\n  bre monitor set mon_1a2b3c4d5e6f7a8b --threshold 2.8 --window 2");
+          d.option("--agreement", &monitor_agreement,
+                   "on: a day counts only when a monitor of the same causal path agrees (default); off: reads alone",
+                   {"on", "off"});
+          d.footer("Examples:\n  bre monitor set mon_1a2b3c4d5e6f7a8b --threshold 2.8 --window 2\n"
+                   "  bre monitor set mon_1a2b3c4d5e6f7a8b --agreement off");
         },
         [](Context& ctx) {
-          if (threshold.empty() && window_days == 0) throw_usage("give --threshold, --window or both");
+          if (threshold.empty() && window_days == 0 && monitor_agreement.empty())
+            throw_usage("give --threshold, --window, --agreement or several");
           const std::optional<double> z = threshold.empty() ? std::nullopt : std::optional(parse_threshold(threshold));
           const std::optional<int> w = window_days == 0 ? std::nullopt : std::optional(window_days);
+          const std::optional<bool> agree =
+              monitor_agreement.empty() ? std::nullopt : std::optional(monitor_agreement == "on");
           Database& db = ctx.workspace().db();
-          ctx.emit(monitor_json(db, tune_monitor(db, monitor_id, z, w)));
+          ctx.emit(monitor_json(db, tune_monitor(db, monitor_id, z, w, agree)));
           return 0;
         });
     g.command(
@@ -148,12 +162,17 @@ void register_monitor(Declarer& root) {
           d.option("--to", &to, "last day to evaluate, YYYY-MM-DD (default: the latest metric day)");
           d.option("--quiet-days", &quiet_days, "days without the condition that end an alert's episode (default 3)");
           d.option("--instant-z", &instant_z,
-                   "a reading this far the bad way alerts at once, whatever the window (default: detection's strong z, 5)");
+                   "a reading this far the bad way alerts at once, whatever the window and the path (default 4)");
+          d.option("--agreement", &agreement,
+                   "path agreement: a monitor's condition counts only if a monitor of the same causal path held "
+                   "it that day or up to this many days before (0-7), or off (default 1)");
           d.flag("--keep-source-windows", &keep_source_windows,
                  "keep the source incidents in the metric's baseline history (default: left out)");
           d.footer("Examples:\n  bre monitor run\n  bre monitor run --from 2026-05-01 --to 2026-05-31 --format json\n"
                    "A day alerts when the metric's detection z-score is past the monitor's threshold in the bad\n"
-                   "direction for --window days in a row; one alert per episode. Re-running days adds nothing.");
+                   "direction for --window days in a row and, under path agreement, a monitor of the same causal path\n"
+                   "held its condition that day or the day before (or the reading is past --instant-z); one alert\n"
+                   "per episode. Re-running days adds nothing.");
         },
         [](Context& ctx) {
           if (quiet_days < 1) throw_usage("--quiet-days must be 1 or more");
@@ -166,6 +185,13 @@ void register_monitor(Declarer& root) {
           if (!instant_z.empty()) {
             options.runtime.instant_z = parse_threshold(instant_z);
             if (!(options.runtime.instant_z > 0)) throw_usage("--instant-z wants a z above 0");
+          }
+          if (agreement == "off") {
+            options.runtime.agreement_days = -1;
+          } else if (!agreement.empty()) {
+            const auto days = parse_agreement_days(agreement);
+            if (!days) throw_usage("--agreement wants a number of days from 0 to 7, or off");
+            options.runtime.agreement_days = *days;
           }
           Database& db = ctx.workspace().db();
           const MonitorRunResult r = run_monitors(ctx.workspace(), options, DetectConfig{}, ctx.log());

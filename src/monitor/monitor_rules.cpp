@@ -133,6 +133,7 @@ std::string monitor_rule_json(const MonitorRule& r) {
   w.number("z_threshold", r.z_threshold).string("condition", r.condition);
   w.integer("baseline_window_days", r.baseline_window_days).integer("window_days", r.window_days);
   w.string("check_frequency", r.check_frequency).string("severity_if_triggered", r.severity_if_triggered);
+  w.boolean("path_agreement", r.path_agreement);
   w.boolean("enabled", r.enabled).boolean("threshold_set_by_user", r.threshold_set_by_user);
   w.string("created_at", format_iso8601(r.created_at));
   w.string("alert_message_template", r.alert_message_template);
@@ -159,6 +160,7 @@ MonitorRule monitor_rule_from_json(const std::string& text) {
     r.condition = j.at("condition").get<std::string>();
     r.baseline_window_days = j.at("baseline_window_days").get<int>();
     r.window_days = j.at("window_days").get<int>();
+    r.path_agreement = j.value("path_agreement", true);
     r.check_frequency = j.at("check_frequency").get<std::string>();
     r.severity_if_triggered = j.at("severity_if_triggered").get<std::string>();
     r.enabled = j.at("enabled").get<bool>();

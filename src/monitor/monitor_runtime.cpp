@@ -22,6 +22,23 @@ std::optional<MonitorReading> monitor_condition(const MonitorRule& rule, const M
   return MonitorReading{first_day + static_cast<DayNumber>(i), s->value, s->baseline, s->z, s->method, s->span};
 }
 
+bool path_agrees(const std::vector<DayNumber>& partner_days, DayNumber day, int within_days) {
+  const auto first = std::lower_bound(partner_days.begin(), partner_days.end(), day - std::max(0, within_days));
+  return first != partner_days.end() && *first <= day;
+}
+
+std::vector<DayNumber> monitor_condition_days(const MonitorRule& rule, const DailyMetrics& m, DayRange days,
+                                              const DetectConfig& detect) {
+  std::vector<DayNumber> out;
+  const MetricValues* series = m.find(rule.metric_name);
+  if (!series || m.days == 0) return out;
+  const DayNumber from = std::max(days.from, m.first_day), to = std::min(days.to, m.day(m.days - 1));
+  for (DayNumber d = from; d <= to; ++d)
+    if (monitor_condition(rule, *series, static_cast<std::size_t>(d - m.first_day), m.first_day, detect))
+      out.push_back(d);
+  return out;
+}
+
 std::string monitor_alert_id(const std::string& monitor_id, DayNumber episode_start) {
   return "alr_" + sha256_hex(monitor_id + "|" + format_day(episode_start)).substr(0, 16);
 }
@@ -33,6 +50,14 @@ std::string number_text(double v) { return fmt::format("{:.4g}", v); }
 void replace_all(std::string& text, const std::string& key, const std::string& value) {
   for (std::size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size()))
     text.replace(at, key.size(), value);
+}
+
+// Whether the day's reading counts: always without path agreement; with
+// it, only when a partner agrees (a monitor without partners never does:
+// only instant_z speaks for it).
+bool counts_under_agreement(const MonitorSubject& s, const MonitorReading& r, const MonitorRuntimeConfig& config) {
+  if (!s.partner_days || config.agreement_days < 0) return true;
+  return path_agrees(*s.partner_days, r.day, config.agreement_days);
 }
 
 bool is_silent(const std::vector<DayRange>& silent, DayNumber day) {
@@ -102,8 +127,9 @@ MonitorEvaluation evaluate_monitor(const MonitorSubject& s, const DailyMetrics& 
   };
   for (DayNumber d = replay_from; d <= to; ++d) {
     const auto reading = monitor_condition(s.rule, *series, index(d), m.first_day, detect);
-    held_in_a_row = reading ? held_in_a_row + 1 : 0;
-    // As in detection, a reading past strong_z (instant_z) needs no confirmation.
+    held_in_a_row = reading && counts_under_agreement(s, *reading, config) ? held_in_a_row + 1 : 0;
+    // As in detection, a reading past strong_z (instant_z) needs no
+    // confirmation, neither from more days nor from the path.
     const bool in_alert = held_in_a_row >= window || (reading && s.rule.direction * reading->z >= instant_z);
     if (!in_alert) {
       if (episode && ++quiet_in_a_row >= config.episode_quiet_days) close_episode();

@@ -25,6 +25,56 @@ std::map<std::string, StoredWindow> incident_windows(Database& db) {
   return out;
 }
 
+// A monitor as the run reads it: its subject (days, silences, partners), its
+// reading config (its source windows left out of its baseline) and the last
+// day it evaluated.
+struct WatchedMonitor {
+  MonitorRule rule;
+  MonitorSubject subject;
+  DetectConfig reading;
+  std::optional<DayNumber> last;
+};
+
+// Monitors from one causal path share a source incident. The partners of
+// each enabled monitor (unless it reads alone: MonitorRule::path_agreement)
+// are the monitors on other metrics sharing one of its source incidents; its
+// partner days, the days any of their conditions held (each read with its own
+// threshold and baseline) between the earliest born day and the last day run.
+void attach_partner_days(std::vector<WatchedMonitor>& all, const DailyMetrics& metrics) {
+  std::map<std::string, std::vector<DayNumber>> condition_days;  // by monitor id, read once
+  const auto days_of = [&](const WatchedMonitor& p, DayRange span) -> const std::vector<DayNumber>& {
+    auto [it, fresh] = condition_days.try_emplace(p.rule.monitor_id);
+    if (fresh) it->second = monitor_condition_days(p.rule, metrics, span, p.reading);
+    return it->second;
+  };
+  DayRange span{0, 0};
+  bool any = false;
+  for (const WatchedMonitor& w : all)
+    if (w.rule.enabled) {
+      span = any ? DayRange{std::min(span.from, w.subject.born_day), std::max(span.to, w.subject.evaluate.to)}
+                 : DayRange{w.subject.born_day, w.subject.evaluate.to};
+      any = true;
+    }
+  for (WatchedMonitor& w : all) {
+    if (!w.rule.enabled || !w.rule.path_agreement) continue;
+    std::vector<DayNumber> merged;
+    for (const WatchedMonitor& p : all) {
+      if (p.rule.metric_name == w.rule.metric_name) continue;
+      const auto& theirs = p.rule.source_incident_ids;
+      const bool same_path = std::any_of(w.rule.source_incident_ids.begin(), w.rule.source_incident_ids.end(),
+                                         [&](const std::string& id) {
+                                           return std::find(theirs.begin(), theirs.end(), id) != theirs.end();
+                                         });
+      if (!same_path) continue;
+      const auto& days = days_of(p, span);
+      merged.insert(merged.end(), days.begin(), days.end());
+    }
+    std::sort(merged.begin(), merged.end());
+    merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+    w.subject.partner_days = std::move(merged);
+  }
+}
+
 }  // namespace
 
 MonitorGenerationResult generate_monitors(Workspace& ws, const std::vector<CausalChain>& chains,
@@ -69,25 +119,35 @@ MonitorRunResult run_monitors(Workspace& ws, const MonitorRunOptions& options, c
     return r;
   }
   const DayNumber latest = metrics.day(metrics.days - 1);
+  // Every monitor's subject and reading first: under path agreement a
+  // monitor's partners are read too, disabled ones included (disabling a
+  // monitor silences its alerts, not what its metric says about the path).
+  std::vector<WatchedMonitor> all;
   for (const MonitorRule& rule : list_monitors(db)) {
-    if (!rule.enabled) continue;
-    MonitorSubject subject{rule, rule.source_incident_day, {}, {}};
+    WatchedMonitor w{rule, MonitorSubject{rule, rule.source_incident_day, {}, {}, std::nullopt}, with_feedback,
+                     std::nullopt};
+    MonitorSubject& subject = w.subject;
     if (auto first = windows.find(rule.source_incident_id); first != windows.end())
       subject.born_day = first->second.from;
     // While a source incident is open (its window and the quiet days that
     // end it) the incident is the alarm; the monitor keeps quiet.
     for (const std::string& id : rule.source_incident_ids)
-      if (auto w = windows.find(id); w != windows.end())
-        subject.silent.push_back({w->second.from, w->second.to + detect.quiet_days_to_end});
-    const auto last = monitor_last_evaluated(db, rule.monitor_id);
-    subject.evaluate.from = options.from.value_or(last ? *last + 1 : subject.born_day);
+      if (auto win = windows.find(id); win != windows.end())
+        subject.silent.push_back({win->second.from, win->second.to + detect.quiet_days_to_end});
+    w.last = monitor_last_evaluated(db, rule.monitor_id);
+    subject.evaluate.from = options.from.value_or(w.last ? *w.last + 1 : subject.born_day);
     subject.evaluate.to = std::min(options.to.value_or(latest), latest);
-    DetectConfig reading = with_feedback;
     if (options.runtime.exclude_source_windows)
       for (const std::string& id : rule.source_incident_ids)
-        if (auto w = windows.find(id); w != windows.end())
-          reading.baseline.excluded_days[rule.metric_name].push_back({w->second.from, w->second.to});
-    const MonitorEvaluation e = evaluate_monitor(subject, metrics, reading, runtime);
+        if (auto win = windows.find(id); win != windows.end())
+          w.reading.baseline.excluded_days[rule.metric_name].push_back({win->second.from, win->second.to});
+    all.push_back(std::move(w));
+  }
+  if (runtime.agreement_days >= 0) attach_partner_days(all, metrics);
+  for (WatchedMonitor& w : all) {
+    if (!w.rule.enabled) continue;
+    const MonitorSubject& subject = w.subject;
+    const MonitorEvaluation e = evaluate_monitor(subject, metrics, w.reading, runtime);
     ++r.monitors;
     if (e.days_evaluated == 0) continue;
     r.days_evaluated += e.days_evaluated;
@@ -98,7 +158,8 @@ MonitorRunResult run_monitors(Workspace& ws, const MonitorRunOptions& options, c
     r.alerts.raised += saved.raised;
     r.alerts.extended += saved.extended;
     r.alerts.raised_ids.insert(r.alerts.raised_ids.end(), saved.raised_ids.begin(), saved.raised_ids.end());
-    if (!last || subject.evaluate.to > *last) set_monitor_last_evaluated(db, rule.monitor_id, subject.evaluate.to);
+    if (!w.last || subject.evaluate.to > *w.last)
+      set_monitor_last_evaluated(db, w.rule.monitor_id, subject.evaluate.to);
   }
   tx.commit();
   log.info("monitor", "monitors_run",
@@ -132,6 +193,8 @@ std::string monitor_run_json(const MonitorRunResult& r, const MonitorRunOptions&
       .integer("episode_quiet_days", options.runtime.episode_quiet_days)
       .boolean("exclude_source_windows", options.runtime.exclude_source_windows)
       .number("instant_z", options.runtime.instant_z)
+      .raw("agreement_days",
+           options.runtime.agreement_days < 0 ? "null" : std::to_string(options.runtime.agreement_days))
       .str();
 }
 

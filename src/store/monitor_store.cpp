@@ -86,7 +86,7 @@ void set_monitor_enabled(Database& db, const std::string& monitor_id, bool enabl
 }
 
 MonitorRule tune_monitor(Database& db, const std::string& monitor_id, std::optional<double> z_threshold,
-                         std::optional<int> window_days) {
+                         std::optional<int> window_days, std::optional<bool> path_agreement) {
   if (z_threshold && !(*z_threshold > 0 && *z_threshold <= 20))
     throw_usage(fmt::format("--threshold wants a z between 0 and 20 (exclusive of 0), got {}", *z_threshold));
   if (window_days && (*window_days < 1 || *window_days > 30))
@@ -98,6 +98,7 @@ MonitorRule tune_monitor(Database& db, const std::string& monitor_id, std::optio
     r.threshold_set_by_user = true;
   }
   if (window_days) r.window_days = *window_days;
+  if (path_agreement) r.path_agreement = *path_agreement;
   upsert_monitor(db, r);
   return r;
 }

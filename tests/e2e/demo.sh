@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bre demo end to end: the summary's counts match the workspace it leaves,
 # every postmortem subject has a Markdown and a PDF file, the PDFs open
-# (pdfinfo) and show their sections (pdftotext), a monitor alerted before a
-# detection (the closed loop), and running it again gives the same results.
+# (pdfinfo) and show their sections (pdftotext), any early warning is one,
+# and running it again gives the same results.
 source "$(dirname "$0")/lib.bash"
 
 run demo --out "$WORK/demo" --format json
@@ -10,7 +10,10 @@ expect_eq "$RC" 0 "bre demo ($ERR)"
 echo "$OUT" >"$WORK/summary.json"
 export BRE_WORKSPACE="$WORK/demo/workspace.sqlite"
 
-python3 - "$WORK/summary.json" "$BRE_WORKSPACE" <<'PY' | while IFS= read -r l; do fail "$l"; done
+# The checks print problems; they are counted here, not in a pipeline's
+# subshell (where fail's count would be lost and the test pass regardless).
+report() { while IFS= read -r l; do [ -z "$l" ] || fail "$l"; done <<<"$1"; }
+problems=$(python3 - "$WORK/summary.json" "$BRE_WORKSPACE" <<'PY'
 import json, sqlite3, sys
 s = json.load(open(sys.argv[1]))
 db = sqlite3.connect(sys.argv[2])
@@ -27,12 +30,18 @@ for key, stored in checks.items():
     if s[key] != stored: print(f"{key}: summary says {s[key]}, workspace holds {stored}")
     if stored == 0: print(f"{key}: none")
 if s["days_of_state"] < 180: print(f"days_of_state {s['days_of_state']}")
-if not s["early_warnings"]: print("no monitor alert came before a detection")
+# Early warnings, when there are any, are earlier and of their monitor's
+# type. The demo's company has none since path agreement (docs/monitors.md):
+# its one earlier alert was a lone fulfillment_backlog reading before a
+# natural late-delivery episode (docs/evaluation.md); the closed loop itself
+# is tests/e2e/monitor_loop.sh.
 for w in s["early_warnings"]:
     if w["days_earlier"] < 1: print(f"early warning {w['alert_id']} is not earlier")
     t = n(f"SELECT incident_type FROM incidents WHERE incident_id = '{w['incident_id']}'")
     if t != w["incident_type"]: print(f"{w['incident_id']} is a {t}")
 PY
+)
+report "$problems"
 
 pms=$(sql "SELECT count(*) FROM postmortems")
 expect_eq "$(ls "$WORK/demo/postmortems/"*.md | wc -l)" "$pms" "Markdown postmortems"
@@ -54,10 +63,12 @@ done
 cp "$WORK/summary.json" "$WORK/first.json"
 run demo --out "$WORK/demo" --format json
 expect_eq "$RC" 0 "bre demo again ($ERR)"
-python3 - "$WORK/first.json" <(echo "$OUT") <<'PY' | while IFS= read -r l; do fail "$l"; done
+problems=$(python3 - "$WORK/first.json" <(echo "$OUT") <<'PY'
 import json, sys
 a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 for k in ("events_ingested", "incidents", "cascades", "postmortems", "monitors", "monitor_alerts", "early_warnings"):
     if a[k] != b[k]: print(f"second run differs in {k}")
 PY
+)
+report "$problems"
 finish

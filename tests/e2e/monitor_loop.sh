@@ -70,11 +70,25 @@ expect_eq "$RC" 2 "an unknown status is a usage error"
 
 # Tuning survives regeneration; disabled monitors are not run.
 MON=$(sql "SELECT monitor_id FROM monitors ORDER BY monitor_id LIMIT 1")
-run monitor set "$MON" --threshold 3.2 --window 2 --format json
-expect_eq "$(json 'd["z_threshold"], d["window_days"], d["threshold_set_by_user"]' <<<"$OUT")" "3.2 2 True" "set"
+run monitor set "$MON" --threshold 3.2 --window 2 --agreement off --format json
+expect_eq "$(json 'd["z_threshold"], d["window_days"], d["threshold_set_by_user"], d["path_agreement"]' <<<"$OUT")" \
+  "3.2 2 True False" "set"
 run scan --format json
 run monitor show "$MON" --format json
-expect_eq "$(json 'd["z_threshold"], d["window_days"]' <<<"$OUT")" "3.2 2" "a rescan keeps what a person set"
+expect_eq "$(json 'd["z_threshold"], d["window_days"], d["path_agreement"]' <<<"$OUT")" "3.2 2 False" \
+  "a rescan keeps what a person set"
+run monitor set "$MON" --agreement maybe
+expect_eq "$RC" 2 "path agreement is on or off"
+# Path agreement off for the run: every monitor reads alone, never fewer alerts on the same days.
+run monitor run --from 2026-06-01 --to 2026-06-30 --format json
+expect_eq "$(json 'd["agreement_days"], d["instant_z"]' <<<"$OUT")" "1 4" "the run reports its path agreement"
+AGREED=$(sql "SELECT count(*) FROM monitor_alerts WHERE day BETWEEN '2026-06-01' AND '2026-06-30'")
+run monitor run --from 2026-06-01 --to 2026-06-30 --agreement off --format json
+expect_eq "$(json 'd["agreement_days"]' <<<"$OUT")" "None" "agreement off"
+[ "$(sql "SELECT count(*) FROM monitor_alerts WHERE day BETWEEN '2026-06-01' AND '2026-06-30'")" -ge "$AGREED" ] ||
+  fail "monitors reading alone raise at least the alerts of path agreement"
+run monitor run --agreement 9
+expect_eq "$RC" 2 "--agreement wants 0 to 7 days or off"
 run monitor set "$MON" --threshold abc
 expect_eq "$RC" 2 "a threshold that is not a number"
 TOTAL=$(sql "SELECT count(*) FROM monitors")

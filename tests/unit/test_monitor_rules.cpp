@@ -3,6 +3,7 @@
 // the bad direction, one level below the incident's severity; merging keeps
 // one rule per metric and condition.
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include "bre/monitor/early_warnings.h"
 #include "bre/monitor/monitor_rules.h"
@@ -71,7 +72,8 @@ TEST_CASE("monitor rules: a second incident reuses and strengthens the same rule
   const auto& g = default_dependency_graphs();
   auto first = generate_monitor_rules(chain_of("inc_1", "fulfillment_sla_degradation", {"delivery_delay_rate"}), "low",
                                       kDay, g, DetectConfig{}, 100);
-  first[0].enabled = false;  // a person turned it off; the merge keeps that
+  first[0].enabled = false;         // a person turned it off; the merge keeps that
+  first[0].path_agreement = false;  // and made it read alone
   auto second = generate_monitor_rules(chain_of("inc_2", "fulfillment_sla_degradation", {"delivery_delay_rate"}),
                                        "critical", kDay + 40, g, DetectConfig{}, 200);
   const auto merged = merge_monitor_rules(first, second);
@@ -80,6 +82,7 @@ TEST_CASE("monitor rules: a second incident reuses and strengthens the same rule
   CHECK(merged[0].source_incident_id == "inc_1");
   CHECK(merged[0].created_at == 100);
   CHECK_FALSE(merged[0].enabled);
+  CHECK_FALSE(merged[0].path_agreement);
   CHECK(merged[0].severity_if_triggered == "high");
 
   // A user-set threshold survives; otherwise the lower one wins.
@@ -105,6 +108,14 @@ TEST_CASE("monitor rules: JSON round trip") {
     CHECK(back.source_incident_day == kDay);
   }
   CHECK(rules[1].condition == "zscore < -2.5");
+  // Path agreement is on unless a person turned it off; a rule stored before it existed reads as on.
+  CHECK(rules[0].path_agreement);
+  MonitorRule alone = rules[0];
+  alone.path_agreement = false;
+  CHECK_FALSE(monitor_rule_from_json(monitor_rule_json(alone)).path_agreement);
+  auto older = nlohmann::json::parse(monitor_rule_json(alone));
+  older.erase("path_agreement");
+  CHECK(monitor_rule_from_json(older.dump()).path_agreement);
   CHECK_THROWS(monitor_rule_from_json("[]"));
   CHECK_THROWS(monitor_rule_from_json("{\"monitor_id\":1}"));
 }

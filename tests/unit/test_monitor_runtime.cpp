@@ -1,7 +1,7 @@
 // The monitor runtime on metric series built by hand: a rising refund rate
 // crosses the monitor's 2.5σ before detection's 3σ; one alert per episode;
 // silence before a monitor is born and while its source incident is open;
-// window_days; instant_z; and a day-by-day run gives exactly the alerts of one backfill.
+// window_days; instant_z; path agreement; and a day-by-day run gives exactly the alerts of one backfill.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -48,7 +48,7 @@ MonitorRule refund_rule() {
 }
 
 MonitorSubject subject(const MonitorRule& rule, DayNumber from, DayNumber to) {
-  return MonitorSubject{rule, rule.source_incident_day, {}, {from, to}};
+  return MonitorSubject{rule, rule.source_incident_day, {}, {from, to}, std::nullopt};
 }
 
 // The first day index from `at` on which detection's own 3σ trigger fires.
@@ -213,8 +213,53 @@ TEST_CASE("monitor runtime: a reading past instant_z alerts at once, whatever th
   REQUIRE(at_four.raised.size() == 1);
   CHECK(at_four.raised[0].day == m.day(80));
   CHECK(at_four.raised[0].days_in_alert == 1);
-  const MonitorRuntimeConfig strong;  // default 0: detection's strong z (5); the day alone is not enough
+  MonitorRuntimeConfig strong;
+  strong.instant_z = 0;  // 0: detection's strong z (5); the day alone is not enough
   CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, strong).raised.empty());
   rule.window_days = 1;  // and window 1 alerts on any day over the threshold
   CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, strong).raised.size() == 1);
+}
+
+TEST_CASE("monitor runtime: path agreement counts a day only when a path partner held that day or the day before") {
+  // Partner days are inclusive of the day itself and look back only.
+  const std::vector<DayNumber> partner{100, 110};
+  CHECK(path_agrees(partner, 100, 1));
+  CHECK(path_agrees(partner, 101, 1));
+  CHECK_FALSE(path_agrees(partner, 102, 1));
+  CHECK_FALSE(path_agrees(partner, 99, 1));  // a partner's later day is not known yet
+  CHECK_FALSE(path_agrees(partner, 101, 0));
+  CHECK(path_agrees(partner, 112, 2));
+  CHECK_FALSE(path_agrees({}, 100, 7));
+
+  // A single day of refund rate at 0.07: past the 2.5 threshold, under the instant z 4.
+  DailyMetrics m = refund_metrics();
+  auto& v = const_cast<MetricValues&>(*m.find("refund_rate"));
+  v[80] = 0.07;
+  const MonitorRule rule = refund_rule();
+  const auto reading = monitor_condition(rule, v, 80, m.first_day, DetectConfig{});
+  REQUIRE(reading);
+  REQUIRE(reading->z < 4.0);
+  const DayRange all{kStart, m.day(m.days - 1)};
+  const auto alerts_with = [&](std::optional<std::vector<DayNumber>> partner_days, int agreement_days) {
+    MonitorSubject s = subject(rule, all.from, all.to);
+    s.partner_days = std::move(partner_days);
+    MonitorRuntimeConfig config;
+    config.agreement_days = agreement_days;
+    return evaluate_monitor(s, m, DetectConfig{}, config).raised;
+  };
+  const DayNumber day = m.day(80);
+  // A partner on the same day or the day before: the alert stands.
+  REQUIRE(alerts_with(std::vector<DayNumber>{day}, 1).size() == 1);
+  CHECK(alerts_with(std::vector<DayNumber>{day}, 1)[0].day == day);
+  CHECK(alerts_with(std::vector<DayNumber>{day - 1}, 1).size() == 1);
+  // A lone blip: partners quiet around it, or no partner at all.
+  CHECK(alerts_with(std::vector<DayNumber>{day - 2, day + 1}, 1).empty());
+  CHECK(alerts_with(std::vector<DayNumber>{}, 1).empty());
+  // Agreement off (or the subject without partner days): the monitor reads alone.
+  CHECK(alerts_with(std::vector<DayNumber>{}, -1).size() == 1);
+  CHECK(alerts_with(std::nullopt, 1).size() == 1);
+  // A reading past instant_z needs no partner.
+  v[80] = 0.085;
+  REQUIRE(monitor_condition(rule, v, 80, m.first_day, DetectConfig{})->z >= 4.0);
+  CHECK(alerts_with(std::vector<DayNumber>{}, 1).size() == 1);
 }

@@ -31,6 +31,10 @@ struct MonitorRule {
   std::string condition;     // "zscore > 2.5" | "zscore < -2.5"
   int baseline_window_days = 30;  // the detection baseline's trailing window
   int window_days = 1;            // days in a row the condition must hold before an alert
+  // Path agreement (MonitorRuntimeConfig::agreement_days): a day counts only
+  // when a monitor of the same causal path agrees. false: the monitor reads
+  // alone (`bre monitor set --agreement off`); kept when incidents regenerate it.
+  bool path_agreement = true;
   std::string check_frequency = "daily";
   std::string severity_if_triggered;  // one level below the source incident's severity (low at least)
   bool enabled = true;
@@ -62,7 +66,8 @@ std::vector<MonitorRule> merge_monitor_rules(std::vector<MonitorRule> existing,
                                              const std::vector<MonitorRule>& generated);
 
 // The design's MonitorRule as JSON (plus direction, z_threshold, window_days,
-// source_incident_ids, threshold_set_by_user).
+// path_agreement, source_incident_ids, threshold_set_by_user). A stored rule
+// without path_agreement (older workspaces) reads as true.
 std::string monitor_rule_json(const MonitorRule& rule);
 MonitorRule monitor_rule_from_json(const std::string& json);
 

@@ -27,10 +27,18 @@ struct MonitorRuntimeConfig {
   // the scale for 90 days — the months a recurrence is likeliest.
   bool exclude_source_windows = true;
   // A reading at least this far the bad way is in alert at once, whatever
-  // the monitor's window. 0: detection's strong_z (5), from which detection
-  // itself needs no confirmation. `bre monitor run --instant-z`; measured
-  // in docs/evaluation.md (4 with window 2-3 cuts false alerts, and leads).
-  double instant_z = 0;
+  // the monitor's window and its path. 0: detection's strong_z (5), from
+  // which detection itself needs no confirmation. `bre monitor run
+  // --instant-z`. 4 with path agreement: docs/evaluation.md.
+  double instant_z = 4;
+  // Path agreement (docs/monitors.md): a monitor's condition counts on a day
+  // only if a path partner's condition (a monitor on another metric born
+  // from one of the same source incidents' top paths) held that day or up
+  // to this many days before it. An abrupt cause moves two nodes of its path
+  // together; a lone queue or count blip moves one. A monitor without a
+  // partner (a one-node path) then alerts only past instant_z.
+  // `bre monitor run --agreement N|off`; -1: off, every monitor reads alone.
+  int agreement_days = 1;
   // The business time zone: an alert's triggered_at is the end of its day
   // there. run_monitors sets the workspace's.
   BusinessTime business_time;
@@ -59,6 +67,11 @@ struct MonitorSubject {
   // The days to report on (inclusive): alerts are raised for episodes that
   // start in it, and earlier episodes still running in it are extended.
   DayRange evaluate;
+  // Path agreement (MonitorRuntimeConfig::agreement_days): set, the days on
+  // which a partner's condition held, sorted; an empty list means the
+  // monitor has no partner (only instant_z speaks for it). Unset: the
+  // monitor reads alone.
+  std::optional<std::vector<DayNumber>> partner_days;
 };
 
 struct MonitorAlert {
@@ -91,6 +104,15 @@ struct MonitorEvaluation {
 // with the rule's direction and threshold (nullopt: it does not hold).
 std::optional<MonitorReading> monitor_condition(const MonitorRule& rule, const MetricValues& series, std::size_t i,
                                                 DayNumber first_day, const DetectConfig& detect);
+
+// Whether a partner's condition held on `day` or up to `within_days` before
+// it (`partner_days` sorted): only days up to `day`, so a daily run and a
+// backfill agree.
+bool path_agrees(const std::vector<DayNumber>& partner_days, DayNumber day, int within_days);
+
+// The days in `days` (inclusive) on which the rule's condition holds.
+std::vector<DayNumber> monitor_condition_days(const MonitorRule& rule, const DailyMetrics& metrics, DayRange days,
+                                              const DetectConfig& detect);
 
 // Replays the monitor from its born day to the end of the evaluated range
 // (each day sees only metrics up to that day, so a daily run and a backfill

@@ -25,11 +25,12 @@ std::vector<MonitorRule> list_monitors(Database& db);
 // Error(not_found, MONITOR_NOT_FOUND) for an unknown id.
 MonitorRule get_monitor(Database& db, const std::string& monitor_id);
 void set_monitor_enabled(Database& db, const std::string& monitor_id, bool enabled);
-// A person's threshold (|z| in the bad direction, > 0) and/or window (days in
-// a row, 1..30); a threshold set here is kept when later incidents regenerate
-// the monitor. Usage error for values out of range.
+// A person's threshold (|z| in the bad direction, > 0), window (days in a
+// row, 1..30) and/or path agreement (on, or off: the monitor reads alone);
+// what is set here is kept when later incidents regenerate the monitor.
+// Usage error for values out of range.
 MonitorRule tune_monitor(Database& db, const std::string& monitor_id, std::optional<double> z_threshold,
-                         std::optional<int> window_days);
+                         std::optional<int> window_days, std::optional<bool> path_agreement = std::nullopt);
 
 // The last data day `bre monitor run` evaluated for the monitor (nullopt: never).
 std::optional<DayNumber> monitor_last_evaluated(Database& db, const std::string& monitor_id);
