@@ -82,12 +82,12 @@ std::string summary_text(const nlohmann::ordered_json& j) {
 
 void register_demo(Declarer& root) {
   static std::string out_dir = "bre-demo";
-  static int seed_value = 7;
+  static int seed_value = 2;
   root.command(
       "demo", "the one-command demo: seed a company, ingest it, scan, write postmortems, print the summary",
       [](Declarer& d) {
         d.option("--out", &out_dir, "folder for the company's files, the workspace and the postmortems (default bre-demo)");
-        d.option("--seed", &seed_value, "seed of the synthetic company (default 7)");
+        d.option("--seed", &seed_value, "seed of the synthetic company (default 2)");
         d.formats({Format::table, Format::json});
         d.footer("Example:\n  bre demo --out /tmp/demo && ls /tmp/demo/postmortems\n"
                  "The workspace is OUT/workspace.sqlite (made afresh each time; --workspace is not used).");

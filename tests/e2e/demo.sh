@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bre demo end to end: the summary's counts match the workspace it leaves,
 # every postmortem subject has a Markdown and a PDF file, the PDFs open
-# (pdfinfo) and show their sections (pdftotext), any early warning is one,
-# and running it again gives the same results.
+# (pdfinfo) and show their sections (pdftotext), a monitor alerted before the
+# recurrence's detection (the closed loop), and running it again gives the
+# same results.
 source "$(dirname "$0")/lib.bash"
 
 run demo --out "$WORK/demo" --format json
@@ -30,11 +31,11 @@ for key, stored in checks.items():
     if s[key] != stored: print(f"{key}: summary says {s[key]}, workspace holds {stored}")
     if stored == 0: print(f"{key}: none")
 if s["days_of_state"] < 180: print(f"days_of_state {s['days_of_state']}")
-# Early warnings, when there are any, are earlier and of their monitor's
-# type. The demo's company has none since path agreement (docs/monitors.md):
-# its one earlier alert was a lone fulfillment_backlog reading before a
-# natural late-delivery episode (docs/evaluation.md); the closed loop itself
-# is tests/e2e/monitor_loop.sh.
+# The closed loop in the demo (issue 6): the default company (seed 2) has a
+# monitor born from the first supplier failure alert before the second one's
+# late-delivery incident is detected (README's tour).
+if not any(w["alert_day"] >= "2026-06-01" for w in s["early_warnings"]):
+    print("no monitor alert came before the detection of the recurrence (2026-06-01)")
 for w in s["early_warnings"]:
     if w["days_earlier"] < 1: print(f"early warning {w['alert_id']} is not earlier")
     t = n(f"SELECT incident_type FROM incidents WHERE incident_id = '{w['incident_id']}'")
