@@ -135,10 +135,6 @@ std::string reuse_json(const std::optional<std::string>& from_run, const std::st
       .str();
 }
 
-}  // namespace
-
-namespace {
-
 // Nothing the stages read changed since `from_run` computed the stored
 // results: they stay as they are, and this run's manifest is that run's with
 // what this run did itself (state check, monitor run, timings) and a "reuse"
