@@ -13,36 +13,9 @@
 #include "bre/core/money.h"
 #include "bre/core/time.h"
 #include "bre/store/workspace.h"
+#include "blast_facts.h"
 
 namespace bre {
-
-// Everything one computation reads beyond the window's events: invoices and
-// orders by id, each customer's ledger, the currency. Loaded once per run
-// (or once per scan, shared by rca, correlate and the postmortems), so a run
-// over many incidents reads the event log once, not once each.
-struct BlastFacts {
-  struct InvoiceInfo {
-    std::int64_t amount = 0;
-    std::string customer_id;
-    std::vector<std::string> products;
-  };
-  struct OrderInfo {
-    std::string customer_id, vendor_id;
-    std::optional<std::int64_t> amount;
-  };
-  // One customer's money and purchase events, by day: what their history as
-  // of any incident is computed from.
-  struct LedgerEntry {
-    DayNumber day;
-    char kind;  // p payment, r refund or credit memo, o order, c churn
-    std::int64_t amount;
-  };
-  std::map<std::string, InvoiceInfo> invoices;
-  std::map<std::string, OrderInfo> orders;
-  std::map<std::string, std::vector<LedgerEntry>> ledgers;  // by customer id, by day
-  std::string currency;
-  int digits = 2;
-};
 
 namespace {
 
@@ -56,27 +29,6 @@ constexpr double kDefaultGapDays = 30;  // when no customer has two purchase day
 const std::set<std::string> kOrderEntityEvents = {"order_placed", "order_late", "order_delivered", "order_cancelled",
                                                   "review_submitted"};
 const std::set<std::string> kInvoiceEntityEvents = {"invoice_issued", "invoice_overdue", "invoice_paid"};
-
-std::string json_text_field(const Json& obj, const char* key) {
-  const auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return "";
-  return it->is_string() ? it->get<std::string>() : it->dump();
-}
-
-Json parse_object(std::string_view text) {
-  Json j = Json::parse(text, nullptr, false);
-  return j.is_object() ? j : Json::object();
-}
-
-std::vector<std::string> line_item_products(const Json& attributes) {
-  std::vector<std::string> out;
-  const auto items = attributes.find("line_items");
-  if (items == attributes.end() || !items->is_array()) return out;
-  for (const Json& line : *items)
-    if (line.is_object())
-      if (std::string id = json_text_field(line, "item_id"); !id.empty()) out.push_back(std::move(id));
-  return out;
-}
 
 // A JSON number attribute in minor units (exact through its decimal text).
 std::optional<std::int64_t> minor_attribute(const Json& attributes, const char* key, int digits) {
@@ -106,26 +58,26 @@ AffectedEvent reduce(const Statement& s, const BlastFacts& docs, const BusinessT
   e.event_type = s.text(1);
   e.day = clock.local_day(s.int64(2));
   const std::string entity_type = s.text(3), entity_id = s.text(4);
-  const Json rel = parse_object(s.text_view(5)), attrs = parse_object(s.text_view(7));
+  const Json rel = blast_json::parse_object(s.text_view(5)), attrs = blast_json::parse_object(s.text_view(7));
   e.amount_minor = s.is_null(6) ? 0 : s.int64(6);
-  e.customer_id = json_text_field(rel, "customer_id");
+  e.customer_id = blast_json::text_field(rel, "customer_id");
   if (e.customer_id.empty() && entity_type == "customer") e.customer_id = entity_id;
-  e.vendor_id = json_text_field(rel, "vendor_id");
-  if (e.vendor_id.empty()) e.vendor_id = json_text_field(attrs, "vendor_id");
-  e.order_id = json_text_field(rel, "order_id");
+  e.vendor_id = blast_json::text_field(rel, "vendor_id");
+  if (e.vendor_id.empty()) e.vendor_id = blast_json::text_field(attrs, "vendor_id");
+  e.order_id = blast_json::text_field(rel, "order_id");
   if (e.order_id.empty() && kOrderEntityEvents.count(e.event_type)) e.order_id = entity_id;
   if (kInvoiceEntityEvents.count(e.event_type)) e.invoice_id = entity_id;
-  e.product_ids = line_item_products(attrs);
+  e.product_ids = blast_json::line_item_products(attrs);
   if (entity_type == "product") e.product_ids.push_back(entity_id);
   if (!e.order_id.empty()) {  // a shipment names its order; the order names its customer
-    if (const auto o = docs.orders.find(e.order_id); o != docs.orders.end()) {
-      if (e.customer_id.empty()) e.customer_id = o->second.customer_id;
+    if (const BlastFacts::Order* o = docs.order(e.order_id)) {
+      if (e.customer_id.empty()) e.customer_id = docs.name(o->customer);
     }
   }
   if (!e.invoice_id.empty()) {
-    if (const auto i = docs.invoices.find(e.invoice_id); i != docs.invoices.end()) {
-      if (e.customer_id.empty()) e.customer_id = i->second.customer_id;
-      if (e.product_ids.empty()) e.product_ids = i->second.products;
+    if (const BlastFacts::Invoice* i = docs.invoice(e.invoice_id)) {
+      if (e.customer_id.empty()) e.customer_id = docs.name(i->customer);
+      if (e.product_ids.empty()) e.product_ids = docs.products(*i);
     }
   }
   if (e.event_type == "invoice_overdue")
@@ -235,11 +187,9 @@ BlastRadius compute(Workspace& ws, const std::vector<std::string>& incident_ids,
   });
   for (const AffectedEvent& e : in.events) {
     if (!e.invoice_id.empty())
-      if (const auto i = docs.invoices.find(e.invoice_id); i != docs.invoices.end())
-        in.invoice_amounts[e.invoice_id] = i->second.amount;
+      if (const BlastFacts::Invoice* i = docs.invoice(e.invoice_id)) in.invoice_amounts[e.invoice_id] = i->amount;
     if (!e.order_id.empty())
-      if (const auto o = docs.orders.find(e.order_id); o != docs.orders.end() && o->second.amount)
-        in.order_amounts[e.order_id] = *o->second.amount;
+      if (const BlastFacts::Order* o = docs.order(e.order_id); o && o->amount) in.order_amounts[e.order_id] = *o->amount;
   }
   load_histories(docs, in.window_start, in.window_end, in);
   in.trailing_revenue_minor =
@@ -264,71 +214,6 @@ std::vector<std::string> affected_event_types(const std::string& incident_type) 
   };
   const auto it = kTypes.find(incident_type);
   return it == kTypes.end() ? std::vector<std::string>{} : it->second;
-}
-
-std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws) {
-  auto facts = std::make_shared<BlastFacts>();
-  BlastFacts& d = *facts;
-  d.currency = ws.setting("currency").value_or("USD");
-  d.digits = currency_minor_digits(d.currency).value_or(2);
-  const BusinessTime clock = ws.business_time();
-  // One pass over the event table in storage order: the ~60 % of a large log
-  // these types make up costs one random row lookup each through the type
-  // index. What the order by (event_time, event_id) decided is restored
-  // below: the latest issue of an invoice or order wins, and each ledger is
-  // sorted by day (all its reader depends on).
-  Statement s = ws.db().prepare(
-      "SELECT event_type, event_time, event_id, entity_id, amount_minor, "
-      "CASE WHEN event_type = 'invoice_issued' THEN related_entity_ids END, "
-      "CASE WHEN event_type = 'invoice_issued' THEN attributes END, "
-      "json_extract(related_entity_ids, '$.customer_id'), "
-      "CASE WHEN event_type = 'order_placed' THEN json_extract(related_entity_ids, '$.vendor_id') END, "
-      "CASE WHEN entity_type = 'customer' THEN entity_id END "
-      "FROM events e NOT INDEXED WHERE event_type IN ('invoice_issued','order_placed','payment_received',"
-      "'refund_issued','credit_memo_issued','customer_churned') "
-      "AND NOT EXISTS (SELECT 1 FROM superseded_events x WHERE x.event_id = e.event_id)");
-  using Issue = std::pair<std::int64_t, std::string>;  // (event_time, event_id): the later one wins
-  std::map<std::string, Issue> invoice_issue, order_issue, order_amount_issue;
-  const auto later = [](std::map<std::string, Issue>& seen, const std::string& id, Issue issue) {
-    auto [it, fresh] = seen.try_emplace(id, issue);
-    if (fresh) return true;
-    if (issue < it->second) return false;
-    it->second = std::move(issue);
-    return true;
-  };
-  while (s.step()) {
-    const std::string_view type = s.text_view(0);
-    const std::int64_t time = s.int64(1);
-    const std::int64_t amount = s.is_null(4) ? 0 : s.int64(4);
-    if (type == "invoice_issued") {
-      const std::string id = s.text(3);
-      if (later(invoice_issue, id, {time, s.text(2)})) {
-        BlastFacts::InvoiceInfo& i = d.invoices[id];
-        i.amount = amount;
-        i.customer_id = json_text_field(parse_object(s.text_view(5)), "customer_id");
-        i.products = line_item_products(parse_object(s.text_view(6)));
-      }
-      continue;
-    }
-    if (type == "order_placed") {
-      const std::string id = s.text(3);
-      BlastFacts::OrderInfo& o = d.orders[id];
-      if (later(order_issue, id, {time, s.text(2)})) {
-        o.customer_id = s.is_null(7) ? "" : s.text(7);
-        o.vendor_id = s.is_null(8) ? "" : s.text(8);
-      }
-      // The amount is the latest issue's that has one.
-      if (!s.is_null(4) && later(order_amount_issue, id, {time, s.text(2)})) o.amount = amount;
-    }
-    const int customer = s.is_null(7) ? 9 : 7;
-    if (s.is_null(customer)) continue;  // a ledger entry needs its customer
-    const char kind = type == "payment_received" ? 'p' : type == "order_placed" ? 'o' : type == "customer_churned" ? 'c' : 'r';
-    d.ledgers[s.text(customer)].push_back({clock.local_day(time), kind, amount});
-  }
-  for (auto& [customer, entries] : d.ledgers)
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const BlastFacts::LedgerEntry& a, const BlastFacts::LedgerEntry& b) { return a.day < b.day; });
-  return facts;
 }
 
 BlastRadius compute_incident_blast_radius(Workspace& ws, const std::vector<std::string>& incident_ids,

@@ -72,3 +72,40 @@ TEST_CASE("blast radius facts: the latest issue of an invoice or order wins, not
   REQUIRE(order.customers.size() == 1);
   CHECK(order.customers[0].customer_id == "c4");  // the latest issue's customer
 }
+
+TEST_CASE("blast radius facts: two issues at the same moment resolve by event id, whatever the storage order") {
+  const std::string due = R"({"due_date":"2026-03-09"})";
+  const std::string first = issue("invoice_issued", "2026-03-02", "inv-2x", "invoice", "inv-2", "cx", "120.00", due);
+  const std::string second = issue("invoice_issued", "2026-03-02", "inv-2y", "invoice", "inv-2", "cy", "130.00", due);
+  const std::string overdue = issue("invoice_overdue", "2026-03-10", "inv-2-due", "invoice", "inv-2", "", "120.00",
+                                    R"({"balance_remaining":120.0,"days_overdue":1})");
+  // Each order of ingestion stores the two issues in the other rowid order;
+  // the issue with the larger event id must win both times.
+  std::vector<std::string> winners;
+  for (const bool x_first : {true, false}) {
+    TempDir dir;
+    Logger log;
+    auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+    ws->set_setting("currency", "USD");
+    int n = 0;
+    for (const std::string& lines : {x_first ? first : second, x_first ? second : first, overdue}) {
+      const std::string path = dir.file("batch" + std::to_string(++n) + ".jsonl");
+      std::ofstream(path) << lines;
+      IngestRequest req;
+      req.source = "events";
+      req.paths = {path};
+      ingest_files(*ws, req, log);
+    }
+    add_incident(*ws, "inc-liquidity", "liquidity_crunch_risk", "2026-03-10");
+    Statement latest = ws->db().prepare(
+        "SELECT source_entity_id FROM events WHERE event_type = 'invoice_issued' ORDER BY event_id DESC LIMIT 1");
+    REQUIRE(latest.step());
+    const std::string latest_id = latest.text(0);
+    const BlastRadius b = compute_incident_blast_radius(*ws, {"inc-liquidity"});
+    REQUIRE(b.customers.size() == 1);
+    CHECK(b.customers[0].customer_id == (latest_id == "inv-2x" ? "cx" : "cy"));
+    CHECK(b.invoice_exposure_minor == (latest_id == "inv-2x" ? 12000 : 13000));
+    winners.push_back(b.customers[0].customer_id);
+  }
+  CHECK(winners[0] == winners[1]);
+}
