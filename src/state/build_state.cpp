@@ -96,9 +96,9 @@ StateBuildResult build_state(Workspace& ws, const std::string& run_id, bool forc
     }
   }
   const std::string currency = ws.setting("currency").value_or("");
-  const MetricEvents events = load_metric_events(db, currency_minor_digits(currency).value_or(2), clock);
-  r.events = static_cast<std::int64_t>(events.events.size());
-  const DailyMetrics m = compute_daily_metrics(events, windows);
+  const StateAccumulator events = accumulate_live_events(db, currency_minor_digits(currency).value_or(2), clock);
+  r.events = events.events();
+  const DailyMetrics m = events.finish(windows);
   if (m.days > 0) r.first_day = m.first_day, r.last_day = m.day(m.days - 1);
   if (from && r.first_day && *from < *r.first_day) from = r.first_day;
   r.rewritten_from = r.full ? r.first_day : from;

@@ -7,22 +7,31 @@
 
 namespace bre {
 
-MetricEvents load_metric_events(Database& db, int currency_digits, const BusinessTime& clock) {
-  MetricEvents out;
-  out.currency_digits = currency_digits;
-  out.business_time = clock;
-  out.events.reserve(static_cast<std::size_t>(db.query_int("SELECT count(*) FROM events")));
+namespace {
+
+void accumulate(Database& db, const char* where, StateAccumulator& acc, const BusinessTime& clock, int currency_digits) {
   Statement s = db.prepare(
-      "SELECT event_type, event_time, entity_type, entity_id, source, amount_minor, related_entity_ids, attributes "
-      "FROM live_events");
+      std::string("SELECT event_type, event_time, entity_type, entity_id, source, amount_minor, related_entity_ids, attributes "
+                  "FROM live_events WHERE ") + where);
+  StateEventText text;
   while (s.step()) {
     auto type = parse_event_type(s.text_view(0));
     if (!type) continue;  // the codec admits only known types; a newer binary's rows are skipped
-    add_metric_event(out, *type, s.int64(1), s.text_view(2), s.text_view(3), s.text_view(4),
-                     s.is_null(5) ? std::nullopt : std::optional<std::int64_t>(s.int64(5)), s.text_view(6),
-                     s.text_view(7));
+    acc.add(read_state_event(*type, s.int64(1), s.text_view(2), s.text_view(3), s.text_view(4),
+                             s.is_null(5) ? std::nullopt : std::optional<std::int64_t>(s.int64(5)), s.text_view(6),
+                             s.text_view(7), clock, currency_digits, text));
   }
-  return out;
+}
+
+}  // namespace
+
+StateAccumulator accumulate_live_events(Database& db, int currency_digits, const BusinessTime& clock) {
+  StateAccumulator acc(currency_digits);
+  // Overdue invoices first: the accumulator keeps a payment only for an
+  // invoice it knows went overdue. The rest in storage order, one at a time.
+  accumulate(db, "event_type = 'invoice_overdue'", acc, clock, currency_digits);
+  accumulate(db, "event_type <> 'invoice_overdue'", acc, clock, currency_digits);
+  return acc;
 }
 
 namespace {

@@ -6,13 +6,14 @@
 #include <vector>
 
 #include "bre/state/daily_metrics.h"
+#include "bre/state/state_accumulator.h"
 #include "bre/store/sqlite.h"
 
 namespace bre {
 
-// Every live event, reduced to what the metrics read, on its local date in
-// `clock`'s zone.
-MetricEvents load_metric_events(Database& db, int currency_digits, const BusinessTime& clock);
+// Every live event, reduced to what the metrics read (on its local date in
+// `clock`'s zone), streamed into a StateAccumulator: never all held at once.
+StateAccumulator accumulate_live_events(Database& db, int currency_digits, const BusinessTime& clock);
 
 // Replaces the daily rows from `from_day` on (all of them when nullopt) and
 // every weekly row, in the caller's transaction. Returns rows written.
