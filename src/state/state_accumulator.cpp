@@ -83,6 +83,11 @@ void add_to_day(StateAccumulator::Data& d, const StateEvent& e) {
   }
 }
 
+// Only an invoice that went overdue has an open balance to close.
+void record_overdue_payment(StateAccumulator::Data& d, std::string_view invoice, DayNumber day) {
+  if (auto it = d.overdue_invoices.find(std::string(invoice)); it != d.overdue_invoices.end()) it->second.paid.push_back(day);
+}
+
 void add_to_entities(StateAccumulator::Data& d, const StateEvent& e) {
   switch (e.type) {
     case EventType::order_placed: first_of(d.orders[std::string(e.entity)].opened, e.day); break;
@@ -98,11 +103,7 @@ void add_to_entities(StateAccumulator::Data& d, const StateEvent& e) {
       for (std::string_view bill : e.bills) d.bill_payments.emplace_back(e.day, std::string(bill));
       break;
     case EventType::invoice_overdue: d.overdue_invoices[std::string(e.entity)].overdue.emplace_back(e.day, e.value); break;
-    case EventType::invoice_paid:
-      // Only an invoice that went overdue has an open balance to close.
-      if (auto it = d.overdue_invoices.find(std::string(e.entity)); it != d.overdue_invoices.end())
-        it->second.paid.push_back(e.day);
-      break;
+    case EventType::invoice_paid: record_overdue_payment(d, e.entity, e.day); break;
     default: break;
   }
 }
@@ -127,6 +128,14 @@ void StateAccumulator::add(const StateEvent& e) {
   add_to_day(d, e);
   add_to_entities(d, e);
   if (e.customer) add_customer_event(d, e);
+}
+
+bool StateAccumulator::knows_overdue(std::string_view invoice) const {
+  return d_->overdue_invoices.count(std::string(invoice)) > 0;
+}
+
+void StateAccumulator::add_overdue_payment(std::string_view invoice, DayNumber day) {
+  record_overdue_payment(*d_, invoice, day);
 }
 
 DailyMetrics StateAccumulator::finish(const StateWindows& w, std::optional<DayNumber> last_day) const {

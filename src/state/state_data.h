@@ -36,6 +36,8 @@ class DayTable {
     while (d >= base_ + static_cast<DayNumber>(days_.size())) days_.emplace_back();
     return days_[static_cast<std::size_t>(d - base_)];
   }
+  DayNumber base() const { return base_; }
+  std::size_t size() const { return days_.size(); }
   const DayTotals* find(DayNumber d) const {
     if (d < base_ || d >= base_ + static_cast<DayNumber>(days_.size())) return nullptr;
     return &days_[static_cast<std::size_t>(d - base_)];

@@ -55,9 +55,21 @@ class StateAccumulator {
   StateAccumulator& operator=(StateAccumulator&&) noexcept;
 
   void add(const StateEvent& e);
+  // Whether `invoice` has had an invoice_overdue event; and, for one that
+  // went overdue after the accumulator had seen its payments, a payment on
+  // `day` (the rest of that invoice_paid event was counted already).
+  bool knows_overdue(std::string_view invoice) const;
+  void add_overdue_payment(std::string_view invoice, DayNumber day);
   std::int64_t events() const;
   // Days from the first event's day to `last_day` (default: the last event's day).
   DailyMetrics finish(const StateWindows& w = {}, std::optional<DayNumber> last_day = std::nullopt) const;
+
+  // Everything the accumulator holds, as bytes (state_snapshot.cpp), so a
+  // later build can go on from here with only the events added since.
+  std::string save() const;
+  static constexpr int kSnapshotFormat = 1;  // bumped whenever save()'s layout or Data changes
+  // Throws Error(internal) on bytes save() did not write.
+  static StateAccumulator load(std::string_view bytes);
 
   struct Data;
 
