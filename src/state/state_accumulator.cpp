@@ -46,6 +46,9 @@ void add_customer_event(StateAccumulator::Data& d, const StateEvent& e) {
 }
 
 void add_to_day(StateAccumulator::Data& d, const StateEvent& e) {
+  // Customer records add to no day's totals; a back-dated one ("customer
+  // since 1998") must not stretch the table over years of empty days.
+  if (is_reference(e.type)) return;
   state::DayTotals& t = d.days.at(e.day);
   const auto amount = static_cast<double>(e.amount_minor);
   const bool measured = !std::isnan(e.value);
