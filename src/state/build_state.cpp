@@ -1,5 +1,7 @@
 #include "bre/state/build_state.h"
 
+#include <fmt/format.h>
+
 #include "bre/core/money.h"
 #include "bre/store/event_store.h"
 #include "bre/store/metric_store.h"
@@ -82,11 +84,12 @@ StateBuildResult build_state(Workspace& ws, const std::string& run_id, bool forc
   const bool same_zone = ws.setting(kBuiltInZone).value_or("UTC") == clock.zone();
   r.full = force_full || !built || !same_schema || !same_zone;
   std::optional<DayNumber> from;
+  std::optional<LogEnd> seen;
   if (!r.full) {
     // No batch since the last build: nothing to look for.
     const std::int64_t built_through = std::stoll(*built);
     if (latest_batch > built_through) {
-      const auto seen = seen_log_end(ws, end);
+      seen = seen_log_end(ws, end);
       from = seen ? earliest_touched_after(db, *seen, clock) : earliest_touched(db, built_through, clock);
     }
     if (!from) {
@@ -95,10 +98,20 @@ StateBuildResult build_state(Workspace& ws, const std::string& run_id, bool forc
       return r;
     }
   }
-  const std::string currency = ws.setting("currency").value_or("");
-  const MetricEvents events = load_metric_events(db, currency_minor_digits(currency).value_or(2), clock);
-  r.events = static_cast<std::int64_t>(events.events.size());
-  const DailyMetrics m = compute_daily_metrics(events, windows);
+  const int digits = currency_minor_digits(ws.setting("currency").value_or("")).value_or(2);
+  // What the stored running totals were counted under besides the events.
+  const std::string config = fmt::format("snapshot {} metrics {} zone {} digits {}", StateAccumulator::kSnapshotFormat,
+                                         kMetricSchemaVersion, clock.zone(), digits);
+  // Go on from the last build's totals when only new events arrived (an
+  // event superseded since would have to be taken out again: read them all).
+  std::optional<StateAccumulator> resumed;
+  if (!r.full && seen && seen->superseded == end.superseded) resumed = load_state_snapshot(db, *seen, config);
+  StateAccumulator events = resumed ? std::move(*resumed) : accumulate_live_events(db, digits, clock);
+  const std::int64_t before = resumed ? events.events() : 0;
+  if (resumed) accumulate_events_after(db, events, *seen, digits, clock);
+  r.events = events.events();
+  r.events_read = r.events - before;
+  const DailyMetrics m = events.finish(windows);
   if (m.days > 0) r.first_day = m.first_day, r.last_day = m.day(m.days - 1);
   if (from && r.first_day && *from < *r.first_day) from = r.first_day;
   r.rewritten_from = r.full ? r.first_day : from;
@@ -108,9 +121,11 @@ StateBuildResult build_state(Workspace& ws, const std::string& run_id, bool forc
   ws.set_setting(kBuiltThroughEvent, std::to_string(end.events));
   ws.set_setting(kBuiltThroughSuperseded, std::to_string(end.superseded));
   ws.set_setting(kBuiltInZone, clock.zone());
+  save_state_snapshot(db, events, end, config);
   tx.commit();
   log.info("state", "state_built",
-           {{"events", r.events}, {"mode", r.full ? "full" : "incremental"}, {"timezone", r.timezone},
+           {{"events", r.events}, {"events_read", r.events_read}, {"mode", r.full ? "full" : "incremental"},
+            {"timezone", r.timezone},
             {"daily_rows", r.daily_rows}, {"weekly_rows", r.weekly_rows}});
   return r;
 }

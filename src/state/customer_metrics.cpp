@@ -11,8 +11,6 @@ namespace {
 
 constexpr DayNumber kNever = std::numeric_limits<DayNumber>::max() / 4;
 
-bool is_purchase(EventType t) { return t == EventType::order_placed || t == EventType::payment_received; }
-
 // OLS slope of the non-null values over the trailing window; null with fewer than 3 points.
 MetricValues trailing_slope(const MetricValues& v, int window) {
   MetricValues out(v.size());
@@ -28,14 +26,6 @@ MetricValues trailing_slope(const MetricValues& v, int window) {
   }
   return out;
 }
-
-struct CustomerHistory {
-  DayNumber created = kNever;
-  std::vector<DayNumber> activity;   // any event linked to the customer
-  std::vector<DayNumber> purchases;  // order_placed, payment_received
-  std::vector<DayNumber> churns;     // explicit customer_churned
-  std::set<std::uint32_t> sources;   // of all the customer's events
-};
 
 // Purchase-gap churn: after each purchase, the customer churns when the gap
 // exceeds max(multiple × median of the gaps seen so far, floor), dated the day
@@ -64,39 +54,26 @@ std::vector<DayNumber> gap_churns(std::vector<DayNumber> purchases, const StateW
   return out;
 }
 
-MetricValues churn_proxy(const MetricEvents& in, const Frame& f, const StateWindows& w) {
-  std::map<std::uint32_t, CustomerHistory> customers;
-  std::set<std::uint32_t> sources_with_churn_events;
-  for (const MetricEvent& e : in.events) {
-    if (e.customer == kNoId) continue;
-    CustomerHistory& c = customers[e.customer];
-    c.activity.push_back(e.day);
-    c.sources.insert(e.source);
-    if (e.type == EventType::customer_created) c.created = std::min(c.created, e.day);
-    if (is_purchase(e.type)) c.purchases.push_back(e.day);
-    if (e.type == EventType::customer_churned) {
-      c.churns.push_back(e.day);
-      sources_with_churn_events.insert(e.source);
-    }
-  }
+MetricValues churn_proxy(const StateAccumulator::Data& in, const Frame& f, const StateWindows& w) {
   const DayNumber last = f.first + static_cast<DayNumber>(f.n) - 1;
   std::vector<double> churned = f.zeros(), active = f.zeros();
-  for (auto& [id, c] : customers) {
+  for (const CustomerSummary& c : in.customers) {
     // A source that reports churn reports it for every customer it knows:
     // decided by the set of the customer's sources, never by which event
     // happens to come first (storage order is not input or time order).
     const bool reported = std::any_of(c.sources.begin(), c.sources.end(),
-                                      [&](std::uint32_t s) { return sources_with_churn_events.count(s) > 0; });
+                                      [&](std::uint32_t s) { return s < in.churn_sources.size() && in.churn_sources[s]; });
     std::vector<DayNumber> churns = reported ? c.churns : gap_churns(c.purchases, w, last);
     std::sort(churns.begin(), churns.end());
     for (DayNumber d : churns) add_interval(churned, f, d, d + w.churn_days);
     // Active in the trailing window: an event in it, or known (created) and
     // not yet lost before the window began.
     std::vector<std::pair<DayNumber, DayNumber>> spans;
+    // (a day's events are one span however many there were: the union is the same).
     for (DayNumber d : c.activity) spans.emplace_back(d, d + w.active_days);
     // Whoever counts as churned in the numerator's window is in the base too.
     for (DayNumber d : churns) spans.emplace_back(d, d + w.churn_days);
-    if (c.created != kNever) {
+    if (c.created != kNoDay) {
       const DayNumber lost = churns.empty() ? kNever : churns.front() + w.active_days;
       spans.emplace_back(c.created, std::max(lost, c.created));
     }
@@ -116,18 +93,20 @@ MetricValues churn_proxy(const MetricEvents& in, const Frame& f, const StateWind
 }
 
 // Share of the window's customer-attributed revenue paid by its top customers.
-MetricValues concentration(const MetricEvents& in, const Frame& f, const StateWindows& w) {
-  std::vector<std::vector<std::pair<std::uint32_t, double>>> by_day(f.n);
-  for (const MetricEvent& e : in.events)
-    if (e.type == EventType::payment_received && e.customer != kNoId && f.contains(e.day))
-      by_day[f.at(e.day)].emplace_back(e.customer, static_cast<double>(e.amount_minor));
+MetricValues concentration(const StateAccumulator::Data& in, const Frame& f, const StateWindows& w) {
+  std::vector<const std::vector<std::pair<std::uint32_t, double>>*> by_day(f.n);
+  static const std::vector<std::pair<std::uint32_t, double>> kNone;
+  for (std::size_t i = 0; i < f.n; ++i) {
+    const DayTotals* t = in.days.find(f.first + static_cast<DayNumber>(i));
+    by_day[i] = t ? &t->customer_payments : &kNone;
+  }
   MetricValues out(f.n);
   std::map<std::uint32_t, double> window;
   std::vector<double> amounts;
   for (std::size_t i = 0; i < f.n; ++i) {
-    for (auto [c, a] : by_day[i]) window[c] += a;
+    for (auto [c, a] : *by_day[i]) window[c] += a;
     if (i >= static_cast<std::size_t>(w.concentration_days))
-      for (auto [c, a] : by_day[i - static_cast<std::size_t>(w.concentration_days)])
+      for (auto [c, a] : *by_day[i - static_cast<std::size_t>(w.concentration_days)])
         if ((window[c] -= a) == 0) window.erase(c);
     amounts.clear();
     double total = 0;
@@ -145,11 +124,9 @@ MetricValues concentration(const MetricEvents& in, const Frame& f, const StateWi
 
 }  // namespace
 
-void customer_metrics(const MetricEvents& in, const Frame& f, const StateWindows& w, Output& out) {
-  std::vector<double> scores = f.zeros(), reviews = f.zeros();
-  for (const MetricEvent& e : in.events)
-    if (e.type == EventType::review_submitted && f.contains(e.day) && !std::isnan(e.value))
-      scores[f.at(e.day)] += e.value, reviews[f.at(e.day)] += 1;
+void customer_metrics(const StateAccumulator::Data& in, const Frame& f, const StateWindows& w, Output& out) {
+  const auto scores = per_day(in.days, f, [](const DayTotals& t) { return t.review_scores; });
+  const auto reviews = per_day(in.days, f, [](const DayTotals& t) { return t.reviews; });
   MetricValues avg = ratio(rolling_sum(scores, w.ratio_days), rolling_sum(reviews, w.ratio_days));
   out.emplace_back("review_score_trend", trailing_slope(avg, w.trend_days));
   out.emplace_back("review_score_avg", std::move(avg));

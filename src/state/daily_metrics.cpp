@@ -6,7 +6,7 @@
 
 #include "bre/core/error.h"
 #include "bre/core/metric_catalog.h"
-#include "state_frame.h"
+#include "bre/state/state_accumulator.h"
 
 namespace bre {
 
@@ -17,37 +17,25 @@ const MetricValues* DailyMetrics::find(std::string_view metric) const {
 }
 
 DailyMetrics compute_daily_metrics(const MetricEvents& in, const StateWindows& w, std::optional<DayNumber> last_day) {
-  DailyMetrics out;
-  for (const MetricInfo& m : metric_catalog()) out.names.push_back(m.name);
-  if (in.events.empty()) {
-    out.values.assign(out.names.size(), {});
-    return out;
-  }
-  // Customer records are often back-dated ("customer since"); the business's
-  // history starts with its first activity, so a year of empty days before it
-  // does not become the detectors' baseline.
-  auto reference = [](EventType t) { return t == EventType::customer_created || t == EventType::customer_updated; };
-  DayNumber first = std::numeric_limits<DayNumber>::max(), any_first = first, last = std::numeric_limits<DayNumber>::min();
-  for (const MetricEvent& e : in.events) {
-    any_first = std::min(any_first, e.day);
-    last = std::max(last, e.day);
-    if (!reference(e.type)) first = std::min(first, e.day);
-  }
-  if (first > last) first = any_first;
-  if (last_day) last = std::max(*last_day, first);
-  const state::Frame f{first, static_cast<std::size_t>(last - first + 1)};
-  state::Output parts;
-  state::financial_metrics(in, f, w, parts);
-  state::operational_metrics(in, f, w, parts);
-  state::customer_metrics(in, f, w, parts);
-  out.first_day = first;
-  out.days = f.n;
-  for (std::string_view name : out.names) {
-    auto it = std::find_if(parts.begin(), parts.end(), [&](const auto& p) { return p.first == name; });
-    if (it == parts.end()) throw Error(ErrorKind::internal, "METRIC_MISSING", fmt::format("no formula for {}", name));
-    out.values.push_back(std::move(it->second));
-  }
-  return out;
+  StateAccumulator acc(in.currency_digits);
+  auto add = [&](const MetricEvent& e) {
+    StateEvent s;
+    s.type = e.type;
+    s.day = e.day;
+    s.amount_minor = e.amount_minor;
+    s.value = e.value;
+    s.entity = in.ids.name(e.entity);
+    s.source = in.sources.name(e.source);
+    if (e.customer != kNoId) s.customer = in.ids.name(e.customer);
+    for (std::uint32_t k = 0; k < e.link_count; ++k) s.bills.push_back(in.ids.name(in.links[e.first_link + k]));
+    acc.add(s);
+  };
+  // The accumulator keeps a payment only for an invoice it knows went overdue.
+  for (const MetricEvent& e : in.events)
+    if (e.type == EventType::invoice_overdue) add(e);
+  for (const MetricEvent& e : in.events)
+    if (e.type != EventType::invoice_overdue) add(e);
+  return acc.finish(w, last_day);
 }
 
 namespace {

@@ -10,34 +10,47 @@ namespace bre::state {
 
 namespace {
 
+// One move of an overdue invoice: it goes (or stays) overdue with a balance,
+// or it is paid.
+struct InvoiceMove {
+  DayNumber day;
+  bool paid;
+  const std::string* invoice;
+  double balance;
+  bool operator<(const InvoiceMove& o) const {
+    return std::tie(day, paid, *invoice, balance) < std::tie(o.day, o.paid, *o.invoice, o.balance);
+  }
+};
+
 // Open overdue balances at the end of each day: an invoice enters with its
 // overdue event and leaves when it is paid; a later overdue event (a new due
 // date) replaces its balance.
-void ar_aging(const MetricEvents& in, const Frame& f, std::vector<double>& amount, std::vector<double>& count) {
-  std::vector<const MetricEvent*> moves;
-  for (const MetricEvent& e : in.events)
-    if ((e.type == EventType::invoice_overdue || e.type == EventType::invoice_paid) && e.day <= f.first + static_cast<DayNumber>(f.n) - 1)
-      moves.push_back(&e);
-  // Same-day order must not depend on input order: overdue before paid, then by entity and value.
-  std::sort(moves.begin(), moves.end(), [](const MetricEvent* a, const MetricEvent* b) {
-    const bool ap = a->type == EventType::invoice_paid, bp = b->type == EventType::invoice_paid;
-    return std::tie(a->day, ap, a->entity, a->value) < std::tie(b->day, bp, b->entity, b->value);
-  });
-  std::map<std::uint32_t, double> open;
+void ar_aging(const StateAccumulator::Data& in, const Frame& f, std::vector<double>& amount, std::vector<double>& count) {
+  const DayNumber last = f.first + static_cast<DayNumber>(f.n) - 1;
+  std::vector<InvoiceMove> moves;
+  for (const auto& [invoice, m] : in.overdue_invoices) {
+    for (auto [day, balance] : m.overdue)
+      if (day <= last) moves.push_back({day, false, &invoice, balance});
+    for (DayNumber day : m.paid)
+      if (day <= last) moves.push_back({day, true, &invoice, 0.0});
+  }
+  // Same-day order must not depend on input order: overdue before paid, then by invoice and balance.
+  std::sort(moves.begin(), moves.end());
+  std::map<const std::string*, double> open;
   double total = 0;
   std::size_t next = 0;
   for (std::size_t i = 0; i < f.n; ++i) {
     const DayNumber d = f.first + static_cast<DayNumber>(i);
-    for (; next < moves.size() && moves[next]->day <= d; ++next) {
-      const MetricEvent& e = *moves[next];
-      auto it = open.find(e.entity);
+    for (; next < moves.size() && moves[next].day <= d; ++next) {
+      const InvoiceMove& e = moves[next];
+      auto it = open.find(e.invoice);
       if (it != open.end()) {
         total -= it->second;
         open.erase(it);
       }
-      if (e.type == EventType::invoice_overdue && !std::isnan(e.value)) {
-        open[e.entity] = e.value;
-        total += e.value;
+      if (!e.paid && !std::isnan(e.balance)) {
+        open[e.invoice] = e.balance;
+        total += e.balance;
       }
     }
     amount[i] = total;
@@ -45,42 +58,29 @@ void ar_aging(const MetricEvents& in, const Frame& f, std::vector<double>& amoun
   }
 }
 
+// Days payable: for each bill a payment names, the days from its posting to
+// the payment (an unknown bill, or one posted after the payment, is skipped).
+void bills_paid(const StateAccumulator::Data& in, const Frame& f, std::vector<double>& days, std::vector<double>& count) {
+  for (const auto& [day, bill] : in.bill_payments) {
+    if (!f.contains(day)) continue;
+    auto it = in.posted.find(bill);
+    if (it == in.posted.end() || it->second > day) continue;
+    days[f.at(day)] += static_cast<double>(day - it->second);
+    count[f.at(day)] += 1;
+  }
+}
+
 }  // namespace
 
-void financial_metrics(const MetricEvents& in, const Frame& f, const StateWindows& w, Output& out) {
+void financial_metrics(const StateAccumulator::Data& in, const Frame& f, const StateWindows& w, Output& out) {
   const double scale = std::pow(10.0, in.currency_digits);
-  std::vector<double> revenue = f.zeros(), expenses = f.zeros(), refunds = f.zeros();
-  std::vector<double> paid = f.zeros(), days_payable = f.zeros(), bills_paid = f.zeros();
-  DaySums days_to_pay(f);
-  std::map<std::uint32_t, DayNumber> posted;  // expense entity → day posted
-  for (const MetricEvent& e : in.events)
-    if (e.type == EventType::expense_posted) {
-      auto [it, fresh] = posted.emplace(e.entity, e.day);
-      if (!fresh) it->second = std::min(it->second, e.day);
-    }
-  for (const MetricEvent& e : in.events) {
-    if (!f.contains(e.day)) continue;
-    const std::size_t i = f.at(e.day);
-    const auto amount = static_cast<double>(e.amount_minor);
-    switch (e.type) {
-      case EventType::payment_received: revenue[i] += amount; break;
-      case EventType::expense_posted: expenses[i] += amount; break;
-      case EventType::refund_issued:
-      case EventType::credit_memo_issued: refunds[i] += amount; break;
-      case EventType::invoice_paid:
-        if (!std::isnan(e.value)) days_to_pay.add(i, e.value), paid[i] += 1;
-        break;
-      case EventType::expense_paid:
-        for (std::uint32_t k = 0; k < e.link_count; ++k) {
-          auto it = posted.find(in.links[e.first_link + k]);
-          if (it == posted.end() || it->second > e.day) continue;  // unknown bill, or a look-ahead
-          days_payable[i] += static_cast<double>(e.day - it->second);
-          bills_paid[i] += 1;
-        }
-        break;
-      default: break;
-    }
-  }
+  const auto revenue = per_day(in.days, f, [](const DayTotals& t) { return t.revenue; });
+  const auto expenses = per_day(in.days, f, [](const DayTotals& t) { return t.expenses; });
+  const auto refunds = per_day(in.days, f, [](const DayTotals& t) { return t.refunds; });
+  const auto paid = per_day(in.days, f, [](const DayTotals& t) { return t.invoices_paid; });
+  const auto days_to_pay = per_day(in.days, f, [](const DayTotals& t) { return ordered_sum(t.days_to_pay); });
+  std::vector<double> days_payable = f.zeros(), bills = f.zeros();
+  bills_paid(in, f, days_payable, bills);
   const auto rev7 = rolling_sum(revenue, w.ratio_days), exp7 = rolling_sum(expenses, w.ratio_days),
              ref7 = rolling_sum(refunds, w.ratio_days);
   std::vector<double> net = f.zeros(), margin7 = f.zeros();
@@ -98,10 +98,10 @@ void financial_metrics(const MetricEvents& in, const Frame& f, const StateWindow
   out.emplace_back("net_cash_proxy", plain(rolling_sum(net, w.cash_days), scale));
   out.emplace_back("expense_ratio", ratio(exp7, rev7));
   out.emplace_back("margin_proxy", ratio(margin7, rev7));
-  out.emplace_back("dso_proxy", ratio(rolling_sum(days_to_pay.sums(), w.ratio_days), rolling_sum(paid, w.ratio_days)));
+  out.emplace_back("dso_proxy", ratio(rolling_sum(days_to_pay, w.ratio_days), rolling_sum(paid, w.ratio_days)));
   out.emplace_back("ar_aging_amount", plain(aging, scale));
   out.emplace_back("ar_overdue_count", plain(overdue));
-  out.emplace_back("dpo_proxy", ratio(rolling_sum(days_payable, w.ratio_days), rolling_sum(bills_paid, w.ratio_days)));
+  out.emplace_back("dpo_proxy", ratio(rolling_sum(days_payable, w.ratio_days), rolling_sum(bills, w.ratio_days)));
 }
 
 }  // namespace bre::state

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "bre/core/time.h"
+#include "bre/state/state_accumulator.h"
 
 namespace bre {
 
@@ -86,35 +87,54 @@ struct ObjectReader {
 
 }  // namespace
 
-void add_metric_event(MetricEvents& out, EventType type, TimeMs time, std::string_view entity_type,
-                      std::string_view entity_id, std::string_view source, std::optional<std::int64_t> amount_minor,
-                      std::string_view related_entity_ids, std::string_view attributes) {
-  MetricEvent e;
+StateEvent read_state_event(EventType type, TimeMs time, std::string_view entity_type, std::string_view entity_id,
+                            std::string_view source, std::optional<std::int64_t> amount_minor,
+                            std::string_view related_entity_ids, std::string_view attributes,
+                            const BusinessTime& clock, int currency_digits, StateEventText& text) {
+  StateEvent e;
   e.type = type;
-  e.day = out.business_time.local_day(time);
+  e.day = clock.local_day(time);
   e.amount_minor = amount_minor.value_or(0);
-  e.entity = out.ids.id(entity_id);
-  e.source = out.sources.id(source);
+  e.entity = entity_id;
+  e.source = source;
   if (entity_type == "customer") {
-    e.customer = e.entity;
+    e.customer = entity_id;
   } else if (related_entity_ids.size() > 2) {
     ObjectReader related(related_entity_ids);
-    if (auto c = related.string("customer_id")) e.customer = out.ids.id(*c);
+    if (auto c = related.string("customer_id")) text.customer = std::move(*c), e.customer = text.customer;
   }
   if (auto key = measured_attribute(type); !key.empty()) {
     ObjectReader attrs(attributes);
     if (auto v = attrs.number(key)) e.value = *v;
     // The open balance is money: prefer the exact amount when the source gave one.
     if (type == EventType::invoice_overdue)
-      e.value = amount_minor ? static_cast<double>(*amount_minor)
-                             : std::round(e.value * std::pow(10.0, out.currency_digits));
+      e.value = amount_minor ? static_cast<double>(*amount_minor) : std::round(e.value * std::pow(10.0, currency_digits));
   }
   if (type == EventType::expense_paid && attributes.size() > 2) {
     ObjectReader attrs(attributes);
-    e.first_link = static_cast<std::uint32_t>(out.links.size());
-    for (const std::string& bill : attrs.strings("bill_ids")) out.links.push_back(out.ids.id(bill));
-    e.link_count = static_cast<std::uint32_t>(out.links.size()) - e.first_link;
+    text.bills = attrs.strings("bill_ids");
+    e.bills.assign(text.bills.begin(), text.bills.end());
   }
+  return e;
+}
+
+void add_metric_event(MetricEvents& out, EventType type, TimeMs time, std::string_view entity_type,
+                      std::string_view entity_id, std::string_view source, std::optional<std::int64_t> amount_minor,
+                      std::string_view related_entity_ids, std::string_view attributes) {
+  StateEventText text;
+  const StateEvent s = read_state_event(type, time, entity_type, entity_id, source, amount_minor, related_entity_ids,
+                                        attributes, out.business_time, out.currency_digits, text);
+  MetricEvent e;
+  e.type = s.type;
+  e.day = s.day;
+  e.amount_minor = s.amount_minor;
+  e.value = s.value;
+  e.entity = out.ids.id(s.entity);
+  e.source = out.sources.id(s.source);
+  if (s.customer) e.customer = out.ids.id(*s.customer);
+  e.first_link = static_cast<std::uint32_t>(out.links.size());
+  for (std::string_view bill : s.bills) out.links.push_back(out.ids.id(bill));
+  e.link_count = static_cast<std::uint32_t>(out.links.size()) - e.first_link;
   out.events.push_back(e);
 }
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <vector>
 
-#include "bre/state/daily_metrics.h"
+#include "state_data.h"
 
 namespace bre::state {
 
@@ -59,31 +59,30 @@ inline std::vector<double> running(const std::vector<double>& diff) {
   return out;
 }
 
-// Per-day sums of measured values (hours, days late, days to pay) that do not
-// depend on the order the events come in: floating-point addition is not
-// associative, so each day's values are added in ascending order. The same
-// events ingested in any order then give the same bits (property-tested).
-class DaySums {
- public:
-  explicit DaySums(const Frame& f) : values_(f.n) {}
-  void add(std::size_t day, double v) { values_[day].push_back(v); }
-  std::vector<double> sums() {
-    std::vector<double> out(values_.size(), 0.0);
-    for (std::size_t i = 0; i < values_.size(); ++i) {
-      std::sort(values_[i].begin(), values_[i].end());
-      for (double v : values_[i]) out[i] += v;
-    }
-    return out;
-  }
+// The sum of one day's measured values (hours, days late, days to pay),
+// added in ascending order: floating-point addition is not associative, so a
+// fixed order makes the same events ingested in any order give the same bits
+// (property-tested).
+inline double ordered_sum(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  double sum = 0;
+  for (double v : values) sum += v;
+  return sum;
+}
 
- private:
-  std::vector<std::vector<double>> values_;
-};
+// One number per frame day, read off each day's totals (0 on days without events).
+template <class Read>
+std::vector<double> per_day(const DayTable& days, const Frame& f, Read read) {
+  std::vector<double> out(f.n, 0.0);
+  for (std::size_t i = 0; i < f.n; ++i)
+    if (const DayTotals* t = days.find(f.first + static_cast<DayNumber>(i))) out[i] = read(*t);
+  return out;
+}
 
 using Output = std::vector<std::pair<std::string_view, MetricValues>>;
 
-void financial_metrics(const MetricEvents& in, const Frame& f, const StateWindows& w, Output& out);
-void operational_metrics(const MetricEvents& in, const Frame& f, const StateWindows& w, Output& out);
-void customer_metrics(const MetricEvents& in, const Frame& f, const StateWindows& w, Output& out);
+void financial_metrics(const StateAccumulator::Data& in, const Frame& f, const StateWindows& w, Output& out);
+void operational_metrics(const StateAccumulator::Data& in, const Frame& f, const StateWindows& w, Output& out);
+void customer_metrics(const StateAccumulator::Data& in, const Frame& f, const StateWindows& w, Output& out);
 
 }  // namespace bre::state

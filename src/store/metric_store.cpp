@@ -7,22 +7,78 @@
 
 namespace bre {
 
-MetricEvents load_metric_events(Database& db, int currency_digits, const BusinessTime& clock) {
-  MetricEvents out;
-  out.currency_digits = currency_digits;
-  out.business_time = clock;
-  out.events.reserve(static_cast<std::size_t>(db.query_int("SELECT count(*) FROM events")));
-  Statement s = db.prepare(
-      "SELECT event_type, event_time, entity_type, entity_id, source, amount_minor, related_entity_ids, attributes "
-      "FROM live_events");
+namespace {
+
+constexpr const char* kStateColumns =
+    "SELECT event_type, event_time, entity_type, entity_id, source, amount_minor, related_entity_ids, attributes ";
+
+// Folds every row of `s` (kStateColumns) into acc; with `new_overdue`, also
+// lists the invoices whose first overdue event this is.
+void accumulate(Statement& s, StateAccumulator& acc, const BusinessTime& clock, int currency_digits,
+                std::vector<std::string>* new_overdue = nullptr) {
+  StateEventText text;
   while (s.step()) {
     auto type = parse_event_type(s.text_view(0));
     if (!type) continue;  // the codec admits only known types; a newer binary's rows are skipped
-    add_metric_event(out, *type, s.int64(1), s.text_view(2), s.text_view(3), s.text_view(4),
-                     s.is_null(5) ? std::nullopt : std::optional<std::int64_t>(s.int64(5)), s.text_view(6),
-                     s.text_view(7));
+    const StateEvent e = read_state_event(*type, s.int64(1), s.text_view(2), s.text_view(3), s.text_view(4),
+                                          s.is_null(5) ? std::nullopt : std::optional<std::int64_t>(s.int64(5)),
+                                          s.text_view(6), s.text_view(7), clock, currency_digits, text);
+    if (new_overdue && !acc.knows_overdue(e.entity)) new_overdue->emplace_back(e.entity);
+    acc.add(e);
   }
-  return out;
+}
+
+}  // namespace
+
+StateAccumulator accumulate_live_events(Database& db, int currency_digits, const BusinessTime& clock) {
+  StateAccumulator acc(currency_digits);
+  // Overdue invoices first: the accumulator keeps a payment only for an
+  // invoice it knows went overdue. The rest in storage order, one at a time.
+  for (const char* where : {"WHERE event_type = 'invoice_overdue'", "WHERE event_type <> 'invoice_overdue'"}) {
+    Statement s = db.prepare(std::string(kStateColumns) + "FROM live_events " + where);
+    accumulate(s, acc, clock, currency_digits);
+  }
+  return acc;
+}
+
+void accumulate_events_after(Database& db, StateAccumulator& acc, const EventLogEnd& seen, int currency_digits,
+                             const BusinessTime& clock) {
+  // Nothing was superseded since `seen`, so every event after it is live.
+  Statement overdue = db.prepare(std::string(kStateColumns) +
+                                 "FROM events WHERE rowid > ?1 AND event_type = 'invoice_overdue'");
+  overdue.bind(1, seen.events);
+  std::vector<std::string> new_overdue;
+  accumulate(overdue, acc, clock, currency_digits, &new_overdue);
+  if (!new_overdue.empty()) {
+    // Their earlier payments were counted but not kept (the invoice was not
+    // overdue then): find them again.
+    std::string ids = "[";
+    for (const std::string& id : new_overdue) ids += (ids.size() > 1 ? "," : "") + json_string(id);
+    ids += "]";
+    Statement paid = db.prepare(
+        "SELECT entity_id, event_time FROM events e WHERE event_type = 'invoice_paid' AND rowid <= ?1"
+        " AND entity_id IN (SELECT value FROM json_each(?2))"
+        " AND NOT EXISTS (SELECT 1 FROM superseded_events s WHERE s.event_id = e.event_id)");
+    paid.bind(1, seen.events).bind(2, ids);
+    while (paid.step()) acc.add_overdue_payment(paid.text_view(0), clock.local_day(paid.int64(1)));
+  }
+  Statement rest = db.prepare(std::string(kStateColumns) + "FROM events WHERE rowid > ?1 AND event_type <> 'invoice_overdue'");
+  rest.bind(1, seen.events);
+  accumulate(rest, acc, clock, currency_digits);
+}
+
+void save_state_snapshot(Database& db, const StateAccumulator& acc, const EventLogEnd& end, const std::string& config) {
+  const std::string bytes = acc.save();
+  Statement s = db.prepare(
+      "INSERT OR REPLACE INTO state_snapshot(id, events_rowid, superseded_rowid, config, data) VALUES(1, ?, ?, ?, ?)");
+  s.bind(1, end.events).bind(2, end.superseded).bind(3, config).bind_blob_static(4, bytes).run();
+}
+
+std::optional<StateAccumulator> load_state_snapshot(Database& db, const EventLogEnd& seen, const std::string& config) {
+  Statement s = db.prepare("SELECT events_rowid, superseded_rowid, config, data FROM state_snapshot WHERE id = 1");
+  if (!s.step() || s.int64(0) != seen.events || s.int64(1) != seen.superseded || s.text_view(2) != config)
+    return std::nullopt;
+  return StateAccumulator::load(s.blob_view(3));
 }
 
 namespace {

@@ -456,11 +456,25 @@ std::string v7_sql() {
   return sql;
 }
 
+// v8: the state builder's running totals as of the last build (one row: the
+// bytes of state/state_accumulator.h's save(), and the event log's end they
+// cover), so an incremental build-state reads only the events added since.
+// A cache: dropping the row makes the next build read the whole log again.
+constexpr const char* kV8 = R"SQL(
+CREATE TABLE state_snapshot(
+  id INTEGER PRIMARY KEY CHECK(id = 1),
+  events_rowid INTEGER NOT NULL,      -- the last events rowid folded in
+  superseded_rowid INTEGER NOT NULL,  -- the last superseded_events rowid when it was taken
+  config TEXT NOT NULL,               -- what else the totals depend on: metric schema, time zone, currency digits
+  data BLOB NOT NULL
+);
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
   static const std::string v7 = v7_sql();
-  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6, v7.c_str()};
+  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6, v7.c_str(), kV8};
   return all;
 }
 

@@ -60,6 +60,10 @@ Statement& Statement::bind_static(int i, std::string_view v) {
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   return *this;
 }
+Statement& Statement::bind_blob_static(int i, std::string_view bytes) {
+  sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_STATIC);
+  return *this;
+}
 Statement& Statement::bind_null(int i) {
   sqlite3_bind_null(stmt_, i);
   return *this;
@@ -94,6 +98,12 @@ std::string_view Statement::text_view(int c) const {
   const unsigned char* p = sqlite3_column_text(stmt_, c);
   if (!p) return {};
   return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))};
+}
+
+std::string_view Statement::blob_view(int c) const {
+  const void* p = sqlite3_column_blob(stmt_, c);
+  if (!p) return {};
+  return {static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))};
 }
 
 Database::Database(const std::string& path, Mode mode) : path_(path) {

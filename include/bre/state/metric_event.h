@@ -1,6 +1,7 @@
-// What the state builder needs from a canonical event, and nothing more: a
-// million events must fit in memory and be scanned in one pass. Strings
-// (entity, customer, source ids) are interned to dense integers.
+// What the state builder needs from a canonical event, and nothing more,
+// as a list held in memory: tests and callers that build events by hand.
+// Strings (entity, customer, source ids) are interned to dense integers.
+// bre build-state itself streams the stored events (state_accumulator.h).
 #pragma once
 #include <cmath>
 #include <cstdint>

@@ -6,13 +6,25 @@
 #include <vector>
 
 #include "bre/state/daily_metrics.h"
+#include "bre/state/state_accumulator.h"
+#include "bre/store/event_store.h"
 #include "bre/store/sqlite.h"
 
 namespace bre {
 
-// Every live event, reduced to what the metrics read, on its local date in
-// `clock`'s zone.
-MetricEvents load_metric_events(Database& db, int currency_digits, const BusinessTime& clock);
+// Every live event, reduced to what the metrics read (on its local date in
+// `clock`'s zone), streamed into a StateAccumulator: never all held at once.
+StateAccumulator accumulate_live_events(Database& db, int currency_digits, const BusinessTime& clock);
+// Folds the events appended after `seen` into acc, which holds every live
+// event up to `seen`; nothing may have been superseded since.
+void accumulate_events_after(Database& db, StateAccumulator& acc, const EventLogEnd& seen, int currency_digits,
+                             const BusinessTime& clock);
+
+// The accumulator build-state keeps between builds (table state_snapshot):
+// saved with the event log's end it covers and the `config` it was counted
+// under, loaded only when both match.
+void save_state_snapshot(Database& db, const StateAccumulator& acc, const EventLogEnd& end, const std::string& config);
+std::optional<StateAccumulator> load_state_snapshot(Database& db, const EventLogEnd& seen, const std::string& config);
 
 // Replaces the daily rows from `from_day` on (all of them when nullopt) and
 // every weekly row, in the caller's transaction. Returns rows written.

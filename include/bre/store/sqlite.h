@@ -32,6 +32,8 @@ class Statement {
   // statement is stepped and reset (hot insert loops).
   Statement& bind_static(int index, std::string_view v);
   Statement& bind_null(int index);
+  // Bytes bound as a BLOB without a copy, alive until the statement is stepped.
+  Statement& bind_blob_static(int index, std::string_view bytes);
   Statement& bind(int index, std::optional<std::int64_t> v) { return v ? bind(index, *v) : bind_null(index); }
   Statement& bind(int index, std::optional<double> v) { return v ? bind(index, *v) : bind_null(index); }
 
@@ -46,6 +48,7 @@ class Statement {
   double real(int col) const;
   std::string text(int col) const;
   std::string_view text_view(int col) const;  // valid until the next step
+  std::string_view blob_view(int col) const;  // valid until the next step
 
  private:
   sqlite3_stmt* stmt_ = nullptr;

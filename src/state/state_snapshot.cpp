@@ -1,0 +1,203 @@
+// StateAccumulator as bytes: fixed-width little-endian numbers and
+// length-prefixed strings, in the order Data declares them. Written by every
+// build-state and read back by the next incremental one (build_state.cpp).
+#include <cstring>
+#include <type_traits>
+
+#include "bre/core/error.h"
+#include "state_data.h"
+
+namespace bre {
+
+namespace {
+
+template <class T>
+struct IsPair : std::false_type {};
+template <class A, class B>
+struct IsPair<std::pair<A, B>> : std::true_type {};
+
+class Bytes {
+ public:
+  template <class A, class B>
+  void put(const std::pair<A, B>& p) {
+    put(p.first), put(p.second);
+  }
+  template <class T>
+  void put(T v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    out_.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  void put(std::string_view s) {
+    put<std::uint64_t>(s.size());
+    out_.append(s);
+  }
+  template <class T>
+  void put_all(const std::vector<T>& v) {
+    put<std::uint64_t>(v.size());
+    for (const T& x : v) put(x);
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  template <class T>
+  T get() {
+    if constexpr (IsPair<T>::value) {
+      auto first = get<typename T::first_type>();
+      return T(first, get<typename T::second_type>());
+    } else {
+      return get_plain<T>();
+    }
+  }
+  template <class T>
+  T get_plain() {
+    T v;
+    need(sizeof v);
+    std::memcpy(&v, in_.data() + at_, sizeof v);
+    at_ += sizeof v;
+    return v;
+  }
+  std::string_view text() {
+    const auto n = get<std::uint64_t>();
+    need(n);
+    const std::string_view s = in_.substr(at_, n);
+    at_ += n;
+    return s;
+  }
+  template <class T>
+  void get_all(std::vector<T>& v) {
+    const auto n = get<std::uint64_t>();
+    need(n);  // at least a byte each: a corrupt count cannot ask for terabytes
+    v.resize(n);
+    for (T& x : v) x = get<T>();
+  }
+  bool done() const { return at_ == in_.size(); }
+
+ private:
+  void need(std::uint64_t n) const {
+    if (n > in_.size() - at_) throw Error(ErrorKind::internal, "STATE_SNAPSHOT_CORRUPT", "the stored state snapshot is truncated");
+  }
+  std::string_view in_;
+  std::size_t at_ = 0;
+};
+
+using Payment = std::pair<std::uint32_t, double>;
+using Overdue = std::pair<DayNumber, double>;
+
+void put_day(Bytes& b, const state::DayTotals& t) {
+  for (double v : {t.revenue, t.expenses, t.refunds, t.invoices_paid, t.placed, t.delivered, t.late, t.purchase_orders,
+                   t.delayed, t.tickets_opened, t.tickets_closed, t.tickets_timed, t.review_scores, t.reviews})
+    b.put(v);
+  for (const auto* v : {&t.days_to_pay, &t.days_late, &t.days_delayed, &t.resolution_hours}) b.put_all(*v);
+  b.put_all(t.customer_payments);
+}
+
+void get_day(Reader& r, state::DayTotals& t) {
+  for (double* v : {&t.revenue, &t.expenses, &t.refunds, &t.invoices_paid, &t.placed, &t.delivered, &t.late,
+                    &t.purchase_orders, &t.delayed, &t.tickets_opened, &t.tickets_closed, &t.tickets_timed,
+                    &t.review_scores, &t.reviews})
+    *v = r.get<double>();
+  for (auto* v : {&t.days_to_pay, &t.days_late, &t.days_delayed, &t.resolution_hours}) r.get_all(*v);
+  r.get_all(t.customer_payments);
+}
+
+void put_names(Bytes& b, const Interner& names) {
+  b.put<std::uint64_t>(names.size());
+  for (std::uint32_t i = 0; i < names.size(); ++i) b.put(std::string_view(names.name(i)));
+}
+
+void get_names(Reader& r, Interner& names) {
+  const auto n = r.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < n; ++i) names.id(r.text());  // ids come back in the same order
+}
+
+}  // namespace
+
+std::string StateAccumulator::save() const {
+  const Data& d = *d_;
+  Bytes b;
+  b.put<std::uint32_t>(kSnapshotFormat);
+  b.put(d.currency_digits);
+  b.put(d.events);
+  b.put(d.first), b.put(d.any_first), b.put(d.last);
+  b.put(d.days.base());
+  b.put<std::uint64_t>(d.days.size());
+  for (std::size_t i = 0; i < d.days.size(); ++i) put_day(b, *d.days.find(d.days.base() + static_cast<DayNumber>(i)));
+  for (const auto* items : {&d.orders, &d.tickets}) {
+    b.put<std::uint64_t>(items->size());
+    for (const auto& [id, life] : *items) b.put(std::string_view(id)), b.put(life.opened), b.put(life.closed);
+  }
+  b.put<std::uint64_t>(d.posted.size());
+  for (const auto& [bill, day] : d.posted) b.put(std::string_view(bill)), b.put(day);
+  b.put<std::uint64_t>(d.bill_payments.size());
+  for (const auto& [day, bill] : d.bill_payments) b.put(day), b.put(std::string_view(bill));
+  b.put<std::uint64_t>(d.overdue_invoices.size());
+  for (const auto& [invoice, moves] : d.overdue_invoices) {
+    b.put(std::string_view(invoice));
+    b.put_all(moves.overdue);
+    b.put_all(moves.paid);
+  }
+  put_names(b, d.customer_ids);
+  put_names(b, d.source_ids);
+  b.put<std::uint64_t>(d.customers.size());
+  for (const state::CustomerSummary& c : d.customers) {
+    b.put(c.created);
+    b.put_all(c.activity), b.put_all(c.purchases), b.put_all(c.churns), b.put_all(c.sources);
+  }
+  b.put<std::uint64_t>(d.churn_sources.size());
+  for (bool s : d.churn_sources) b.put<std::uint8_t>(s);
+  return b.take();
+}
+
+StateAccumulator StateAccumulator::load(std::string_view bytes) {
+  Reader r(bytes);
+  if (r.get<std::uint32_t>() != kSnapshotFormat)
+    throw Error(ErrorKind::internal, "STATE_SNAPSHOT_CORRUPT", "the stored state snapshot has another format");
+  StateAccumulator acc(r.get<int>());
+  Data& d = *acc.d_;
+  d.events = r.get<std::int64_t>();
+  d.first = r.get<DayNumber>(), d.any_first = r.get<DayNumber>(), d.last = r.get<DayNumber>();
+  const auto base = r.get<DayNumber>();
+  const auto days = r.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < days; ++i) get_day(r, d.days.at(base + static_cast<DayNumber>(i)));
+  for (auto* items : {&d.orders, &d.tickets}) {
+    const auto n = r.get<std::uint64_t>();
+    items->reserve(n);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      state::Lifecycle& life = (*items)[std::string(r.text())];
+      life.opened = r.get<DayNumber>(), life.closed = r.get<DayNumber>();
+    }
+  }
+  const auto posted = r.get<std::uint64_t>();
+  d.posted.reserve(posted);
+  for (std::uint64_t i = 0; i < posted; ++i) {
+    std::string bill(r.text());
+    d.posted[std::move(bill)] = r.get<DayNumber>();
+  }
+  d.bill_payments.resize(r.get<std::uint64_t>());
+  for (auto& [day, bill] : d.bill_payments) day = r.get<DayNumber>(), bill = r.text();
+  const auto invoices = r.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < invoices; ++i) {
+    state::InvoiceMoves& moves = d.overdue_invoices[std::string(r.text())];
+    r.get_all(moves.overdue);
+    r.get_all(moves.paid);
+  }
+  get_names(r, d.customer_ids);
+  get_names(r, d.source_ids);
+  d.customers.resize(r.get<std::uint64_t>());
+  for (state::CustomerSummary& c : d.customers) {
+    c.created = r.get<DayNumber>();
+    r.get_all(c.activity), r.get_all(c.purchases), r.get_all(c.churns), r.get_all(c.sources);
+  }
+  d.churn_sources.resize(r.get<std::uint64_t>());
+  for (std::size_t i = 0; i < d.churn_sources.size(); ++i) d.churn_sources[i] = r.get<std::uint8_t>() != 0;
+  if (!r.done()) throw Error(ErrorKind::internal, "STATE_SNAPSHOT_CORRUPT", "the stored state snapshot has trailing bytes");
+  return acc;
+}
+
+}  // namespace bre
