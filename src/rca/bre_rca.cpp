@@ -49,6 +49,37 @@ const CausalNode* CausalChain::node(const std::string& metric) const {
   return nullptr;
 }
 
+std::vector<SignalEpisode> signal_episodes(const std::vector<double>& bad, const RcaConfig& cfg) {
+  std::vector<SignalEpisode> out;
+  bool bridgeable = false;  // the last episode has shown a run that is not a blip
+  std::size_t i = 0;
+  while (i < bad.size()) {
+    if (bad[i] < cfg.onset_z) {
+      ++i;
+      continue;
+    }
+    SignalEpisode run{i, i, i, 0, 0, true};
+    for (; i < bad.size() && bad[i] >= cfg.onset_z; ++i) {
+      run.to = i;
+      ++run.days_on;
+      if (bad[i] > run.peak_z) run.peak_z = bad[i], run.peak = i;
+    }
+    const bool blip = run.days_on < cfg.min_episode_days && run.peak_z < cfg.implicate_z;
+    const bool near = !out.empty() && run.from - out.back().to <= static_cast<std::size_t>(cfg.max_gap_days) + 1;
+    if (near && (bridgeable || !cfg.blips_end_at_gaps)) {
+      SignalEpisode& e = out.back();
+      e.to = run.to;
+      e.days_on += run.days_on;
+      if (run.peak_z > e.peak_z) e.peak_z = run.peak_z, e.peak = run.peak;
+    } else {
+      out.push_back(run);
+      bridgeable = false;
+    }
+    if (!blip) bridgeable = true;
+  }
+  return out;
+}
+
 namespace {
 
 constexpr double kSignalCap = 12;  // one extreme day must not dominate the correlation
@@ -74,29 +105,7 @@ Signal read_signal(const DailyMetrics& m, const std::string& metric, int directi
   return s;
 }
 
-// A run of days at ≥ onset_z, bridging up to max_gap quiet days (a weekend
-// inside a week-long problem), with its peak.
-struct Episode {
-  std::size_t peak = 0, from = 0, to = 0;
-  double peak_z = 0;
-  int days_on = 0;  // days at ≥ onset_z
-  bool has_onset = false;  // false: no day reached onset_z; peak is the largest day
-};
-
-std::vector<Episode> episodes(const std::vector<double>& bad, double onset_z, int max_gap) {
-  std::vector<Episode> out;
-  for (std::size_t i = 0; i < bad.size(); ++i) {
-    if (bad[i] < onset_z) continue;
-    if (!out.empty() && i - out.back().to <= static_cast<std::size_t>(max_gap) + 1) {
-      out.back().to = i;
-    } else {
-      out.push_back({i, i, i, 0, 0, true});
-    }
-    ++out.back().days_on;
-    if (bad[i] > out.back().peak_z) out.back().peak_z = bad[i], out.back().peak = i;
-  }
-  return out;
-}
+using Episode = SignalEpisode;
 
 // The largest day when nothing reached onset_z.
 Episode quiet_peak(const std::vector<double>& bad, std::size_t lo) {
@@ -109,7 +118,7 @@ Episode quiet_peak(const std::vector<double>& bad, std::size_t lo) {
 // The incident metric's episode: the strongest one that starts in the incident window.
 Episode incident_episode(const std::vector<double>& bad, std::size_t incident_from, const RcaConfig& cfg) {
   std::optional<Episode> best;
-  for (const Episode& e : episodes(bad, cfg.onset_z, cfg.max_gap_days))
+  for (const Episode& e : signal_episodes(bad, cfg))
     if (e.to >= incident_from && (!best || e.peak_z > best->peak_z)) best = e;
   if (best && best->from < incident_from && best->peak < incident_from) best.reset();
   return best ? *best : quiet_peak(bad, incident_from);
@@ -125,7 +134,7 @@ bool substantial(const Episode& e, const RcaConfig& cfg) {
 // onset (give or take onset_tolerance_days; ties go to the later); else the
 // strongest that began by then; else the strongest of all (it moved after).
 Episode upstream_episode(const std::vector<double>& bad, std::size_t incident_onset, const RcaConfig& cfg) {
-  const std::vector<Episode> all = episodes(bad, cfg.onset_z, cfg.max_gap_days);
+  const std::vector<Episode> all = signal_episodes(bad, cfg);
   std::optional<Episode> strongest_substantial, strongest_before, strongest;
   for (const Episode& e : all) {
     const bool began_by = e.from <= incident_onset + static_cast<std::size_t>(cfg.onset_tolerance_days);
@@ -237,6 +246,7 @@ CausalChain analyse_incident(const DailyMetrics& m, const RcaIncident& inc, cons
     n.anomaly_from = chain.causal_from + static_cast<DayNumber>(e.has_onset ? e.from : e.peak);
     n.anomaly_to = chain.causal_from + static_cast<DayNumber>(e.has_onset ? e.to : e.peak);
     n.implicated = self || (substantial(e, cfg) && !n.moved_after && n.temporal_precedence > 0);
+    n.signal = s.bad;
     chain.nodes.push_back(std::move(n));
   }
 

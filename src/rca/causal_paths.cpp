@@ -12,15 +12,26 @@ namespace bre::detail {
 
 namespace {
 
-double support(const CausalNode& n) { return std::min(1.0, n.anomaly_magnitude); }
+using SkippedLinks = std::set<std::pair<std::string, std::string>>;  // (node passed without moving, its child)
 
 // overall_score: the root's contribution × each intermediate node's support
-// (its anomaly magnitude, capped at 1): a path is as credible as its root and
-// no stronger than its quietest link.
-double path_score(const std::vector<std::string>& path, const CausalChain& chain) {
+// (its anomaly magnitude, capped at 1; skip_penalty for a node the walk
+// passed without it moving): a path is as credible as its root and no
+// stronger than its quietest link.
+double path_score(const std::vector<std::string>& path, const CausalChain& chain, const SkippedLinks& skipped,
+                  const RcaConfig& cfg) {
   double score = chain.node(path.front())->contribution_score;
-  for (std::size_t i = 1; i + 1 < path.size(); ++i) score *= support(*chain.node(path[i]));
+  for (std::size_t i = 1; i + 1 < path.size(); ++i)
+    score *= skipped.count({path[i], path[i + 1]}) ? cfg.skip_penalty
+                                                   : std::min(1.0, chain.node(path[i])->anomaly_magnitude);
   return score;
+}
+
+std::vector<std::string> skipped_on(const std::vector<std::string>& path, const SkippedLinks& skipped) {
+  std::vector<std::string> out;
+  for (std::size_t i = 1; i + 1 < path.size(); ++i)
+    if (skipped.count({path[i], path[i + 1]})) out.push_back(path[i]);
+  return out;
 }
 
 }  // namespace
@@ -39,37 +50,56 @@ void localise_roots(CausalChain& chain, const std::string& incident_metric, cons
   };
   // The parent's episode began no later than the child's and was still on
   // within the edge's max_lag_days before the child's began.
+  auto fits_within = [&](const CausalNode& parent, const std::string& child, int max_lag) {
+    return parent.onset_day && onset(parent.metric_name) <= onset(child) + cfg.onset_tolerance_days &&
+           parent.anomaly_to + max_lag >= onset(child);
+  };
   auto fits = [&](const CausalNode& parent, const std::string& child) {
     const GraphEdge* e = graphs.metrics.edge(parent.metric_name, child);
-    return e && parent.onset_day && onset(parent.metric_name) <= onset(child) + cfg.onset_tolerance_days &&
-           parent.anomaly_to + e->max_lag_days >= onset(child);
+    return e && fits_within(parent, child, e->max_lag_days);
   };
   auto moved = [&](const CausalNode& n) { return n.onset_day && !n.moved_after && n.temporal_precedence > 0; };
   std::set<std::pair<std::string, std::string>> walked;  // (parent, child)
-  std::map<std::string, std::set<std::string>> roots_from;  // memo: the roots that explain a node
-  auto find_roots = [&](auto&& self, const std::string& child) -> const std::set<std::string>& {
-    if (auto it = roots_from.find(child); it != roots_from.end()) return it->second;
+  SkippedLinks skipped;
+  // memo: the roots that explain a node, with this many skips left on the way up
+  std::map<std::pair<std::string, int>, std::set<std::string>> roots_from;
+  auto find_roots = [&](auto&& self, const std::string& child, int skips_left) -> std::set<std::string> {
+    if (auto it = roots_from.find({child, skips_left}); it != roots_from.end()) return it->second;
     std::set<std::string> found;
     for (const auto& p : graphs.metrics.parents(child)) {
       const CausalNode* pn = chain.node(p);
-      if (!pn || !fits(*pn, child)) continue;
-      if (pn->implicated) {
+      if (!pn) continue;
+      if (fits(*pn, child) && pn->implicated) {
         walked.insert({p, child});
-        const auto& above = self(self, p);
+        const auto above = self(self, p, skips_left);
         found.insert(above.begin(), above.end());
-      } else if (moved(*pn)) {
-        std::set<std::string> above = self(self, p);
+      } else if (fits(*pn, child) && moved(*pn)) {
+        std::set<std::string> above = self(self, p, skips_left);
         above.erase(p);  // a weak link is not a root
         if (!above.empty()) {
           walked.insert({p, child});
           found.insert(above.begin(), above.end());
         }
+      } else if (skips_left > 0) {
+        // p did not move in time: an implicated grandparent whose episode
+        // fits the child across both edges' lags explains the child through p.
+        const int lag_to_child = graphs.metrics.edge(p, child)->max_lag_days;
+        for (const auto& g : graphs.metrics.parents(p)) {
+          const CausalNode* gn = chain.node(g);
+          if (!gn || !gn->implicated || !fits_within(*gn, child, graphs.metrics.edge(g, p)->max_lag_days + lag_to_child))
+            continue;
+          walked.insert({g, p});
+          walked.insert({p, child});
+          skipped.insert({p, child});
+          const auto above = self(self, g, skips_left - 1);
+          found.insert(above.begin(), above.end());
+        }
       }
     }
     if (found.empty()) found.insert(child);
-    return roots_from[child] = std::move(found);
+    return roots_from[{child, skips_left}] = std::move(found);
   };
-  const std::set<std::string> roots = find_roots(find_roots, incident_metric);
+  const std::set<std::string> roots = find_roots(find_roots, incident_metric, cfg.max_skipped_nodes);
   auto walked_only = [&](const std::vector<std::string>& path) {
     for (std::size_t i = 0; i + 1 < path.size(); ++i)
       if (!walked.count({path[i], path[i + 1]})) return false;
@@ -84,7 +114,8 @@ void localise_roots(CausalChain& chain, const std::string& incident_metric, cons
     // a tie keeps the shorter.
     for (auto& p : graphs.metrics.paths(root, incident_metric)) {
       if (along_walked && !walked_only(p)) continue;
-      const double sc = path_score(p, chain);
+      if (along_walked && skipped_on(p, skipped).size() > static_cast<std::size_t>(cfg.max_skipped_nodes)) continue;
+      const double sc = path_score(p, chain, skipped, cfg);
       const bool tie = best && std::abs(sc - best_score) <= 1e-12;
       if ((!tie && sc > best_score) || (tie && along_walked && p.size() > best->size())) {
         best_score = sc;
@@ -95,10 +126,12 @@ void localise_roots(CausalChain& chain, const std::string& incident_metric, cons
   };
   std::vector<CausalPath> root_paths, other_paths;
   for (const auto& r : roots)
-    if (auto p = best_path(r, true)) root_paths.push_back({0, path_score(*p, chain), true, *p});
+    if (auto p = best_path(r, true))
+      root_paths.push_back({0, path_score(*p, chain, skipped, cfg), true, *p, skipped_on(*p, skipped)});
   for (const auto& c : chain.top_candidates)
     if (!roots.count(c))
-      if (auto p = best_path(c, false)) other_paths.push_back({0, path_score(*p, chain), false, *p});
+      if (auto p = best_path(c, false))
+        other_paths.push_back({0, path_score(*p, chain, skipped, cfg), false, *p, skipped_on(*p, skipped)});
   auto by_score = [](const CausalPath& a, const CausalPath& b) {
     return a.overall_score != b.overall_score ? a.overall_score > b.overall_score : a.metrics < b.metrics;
   };

@@ -75,6 +75,7 @@ CausalNode node_from(const Json& j, int digits) {
   n.anomaly_from = day_field(w[0]);
   n.anomaly_to = day_field(w[1]);
   n.implicated = field(j, "implicated").get<bool>();
+  if (auto s = j.find("signal"); s != j.end()) n.signal = s->get<std::vector<double>>();  // absent in chains stored before
   for (const Json& c : field(j, "evidence_clusters")) n.evidence_clusters.push_back(cluster_from(c, digits));
   return n;
 }
@@ -95,9 +96,13 @@ CausalChain causal_chain_from_json(const std::string& text, int digits) {
     c.incident_type = field(j, "incident_type").get<std::string>();
     c.incident_metric = field(j, "incident_metric").get<std::string>();
     c.root_cause = field(j, "root_cause").get<std::string>();
-    for (const Json& p : field(j, "paths"))
+    for (const Json& p : field(j, "paths")) {
+      std::vector<std::string> skipped;  // absent in chains stored before
+      if (auto s = p.find("skipped_nodes"); s != p.end()) skipped = s->get<std::vector<std::string>>();
       c.paths.push_back({field(p, "rank").get<int>(), field(p, "overall_score").get<double>(),
-                         field(p, "root_unexplained").get<bool>(), field(p, "metrics").get<std::vector<std::string>>()});
+                         field(p, "root_unexplained").get<bool>(), field(p, "metrics").get<std::vector<std::string>>(),
+                         std::move(skipped)});
+    }
     c.top_candidates = field(j, "top_candidates").get<std::vector<std::string>>();
     for (const Json& n : field(j, "candidates")) c.nodes.push_back(node_from(n, digits));
     c.algorithm_version = field(j, "algorithm_version").get<std::string>();

@@ -48,6 +48,7 @@ std::string node_json(const CausalNode& n, int digits) {
   w.raw("anomaly_window", "[" + json_string(format_day(n.anomaly_from)) + "," + json_string(format_day(n.anomaly_to)) +
                               "]")
       .boolean("implicated", n.implicated)
+      .raw("signal", json_array_of(n.signal, [](double z) { return json_number(z); }))
       .raw("evidence_clusters", json_array_of(n.evidence_clusters, [&](const EvidenceCluster& c) {
              return cluster_json(c, digits);
            }));
@@ -77,6 +78,9 @@ std::string rca_config_json(const RcaConfig& c) {
       .integer("max_gap_days", c.max_gap_days)
       .integer("onset_tolerance_days", c.onset_tolerance_days)
       .integer("top_k", c.top_k)
+      .boolean("blips_end_at_gaps", c.blips_end_at_gaps)
+      .integer("max_skipped_nodes", c.max_skipped_nodes)
+      .number("skip_penalty", c.skip_penalty)
       .str();
 }
 
@@ -87,6 +91,7 @@ std::string causal_chain_json(const CausalChain& chain, int digits) {
         .number("overall_score", p.overall_score)
         .boolean("root_unexplained", p.root_unexplained)
         .raw("metrics", json_array_of(p.metrics, [](const std::string& s) { return json_string(s); }))
+        .raw("skipped_nodes", json_array_of(p.skipped, [](const std::string& s) { return json_string(s); }))
         .raw("nodes", json_array_of(p.metrics, [&](const std::string& metric) {
                return node_json(*chain.node(metric), digits);
              }))

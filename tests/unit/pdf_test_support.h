@@ -65,9 +65,9 @@ inline CausalChain pm_chain(const std::string& incident_id, const std::string& t
   c.nodes[2].evidence_clusters = {pm_cluster("customer Jo\xC3\xA3o Gon\xC3\xA7\x61lves", 12, 0.36, "orders placed")};
   c.nodes[4].evidence_clusters = {pm_cluster("vendor Florian\xC3\xB3polis M\xC3\xB3veis", 19, 0.86, "late deliveries")};
   CausalPath p1{1, 0.566, false, {"supplier_delay_severity", "supplier_delay_rate", "fulfillment_backlog",
-                                  "review_score_avg", metric}};
-  CausalPath p2{2, 0.41, false, {"supplier_delay_rate", "fulfillment_backlog", metric}};
-  CausalPath p3{3, 0.12, true, {metric}};
+                                  "review_score_avg", metric}, {}};
+  CausalPath p2{2, 0.41, false, {"supplier_delay_rate", "fulfillment_backlog", metric}, {}};
+  CausalPath p3{3, 0.12, true, {metric}, {}};
   c.paths = {p1, p2, p3};
   c.top_candidates = {"supplier_delay_severity", "supplier_delay_rate", "fulfillment_backlog"};
   return c;
@@ -108,7 +108,7 @@ inline Postmortem long_postmortem(int timeline_rows = 90) {
   }
   pm.causal_chains = {pm_chain("inc_supplier_0305", "supplier_dependency_failure", "supplier_delay_rate"),
                       pm_chain("inc_fulfil_0308", "fulfillment_sla_degradation", "delivery_delay_rate")};
-  pm.causal_chains[0].paths = {{1, 0.61, false, {"supplier_delay_severity", "supplier_delay_rate"}}};
+  pm.causal_chains[0].paths = {{1, 0.61, false, {"supplier_delay_severity", "supplier_delay_rate"}, {}}};
   pm.root_cause_summary =
       "The root cause is supplier_delay_severity: shipments from " + kVendorName +
       " arrived on average 5.0 days late from 4 March (z 11.2), 93% of the change. Two days later the supplier delay "

@@ -154,7 +154,7 @@ TEST_CASE("postmortem Markdown: entity names from data come out literally") {
     }
     c.nodes = {root};
     c.top_candidates = {"supplier_delay_rate"};
-    c.paths = {{1, 1.0, true, {"supplier_delay_rate"}}};
+    c.paths = {{1, 1.0, true, {"supplier_delay_rate"}, {}}};
     in.chains = {c};
     in.blast_radius.incident_id = "inc_x";
     in.blast_radius.narrative = "This incident involved " + names.front() + " and " + names.back() + ".";

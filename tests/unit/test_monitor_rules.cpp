@@ -17,7 +17,7 @@ CausalChain chain_of(const std::string& id, const std::string& type, std::vector
   c.incident_id = id;
   c.incident_type = type;
   c.incident_metric = top_path.empty() ? "refund_rate" : top_path.back();
-  if (!top_path.empty()) c.paths.push_back({1, 0.5, false, std::move(top_path)});
+  if (!top_path.empty()) c.paths.push_back({1, 0.5, false, std::move(top_path), {}});
   return c;
 }
 

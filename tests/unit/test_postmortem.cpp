@@ -101,8 +101,8 @@ CausalChain supplier_chain() {
   CausalNode volume = node("order_volume", 0.064, 3.4, 62, 50, kMar1 + 3, kMar1 + 2);
   c.nodes = {delivery, root, backlog, volume};
   c.top_candidates = {"supplier_delay_rate", "fulfillment_backlog", "order_volume"};
-  c.paths = {{1, 0.566, true, {"supplier_delay_rate", "fulfillment_backlog", "delivery_delay_rate"}},
-             {2, 0.064, false, {"order_volume", "fulfillment_backlog", "delivery_delay_rate"}}};
+  c.paths = {{1, 0.566, true, {"supplier_delay_rate", "fulfillment_backlog", "delivery_delay_rate"}, {}},
+             {2, 0.064, false, {"order_volume", "fulfillment_backlog", "delivery_delay_rate"}, {}}};
   return c;
 }
 
@@ -271,7 +271,7 @@ TEST_CASE("postmortem: the incident metric as its own root is said to be unexpla
   PostmortemInput in = supplier_input();
   CausalChain& c = in.chains[0];
   c.root_cause = "delivery_delay_rate";
-  c.paths = {{1, 3.0, true, {"delivery_delay_rate"}}};
+  c.paths = {{1, 3.0, true, {"delivery_delay_rate"}, {}}};
   c.nodes[0].evidence_clusters = {cluster("carrier", "FastShip", 12, 0.6, 2.5,
                                           "12 late deliveries (carrier FastShip) averaging 2.5 days late, 60% of the change",
                                           {"ev_c1"})};
@@ -307,7 +307,7 @@ TEST_CASE("postmortem recommendations: the table maps root metric and evidence d
         "Review what drove supplier_delay_rate (z 13.6 on 2026-03-05): no event-level evidence is linked to it.");
   // Refunds by amount name the product and the money.
   CausalChain refunds = supplier_chain();
-  refunds.paths = {{1, 1.0, true, {"refund_rate"}}};
+  refunds.paths = {{1, 1.0, true, {"refund_rate"}, {}}};
   CausalNode r = node("refund_rate", 3, 8, 0.2, 0.05, kMar1 + 3, kMar1);
   EvidenceCluster c = cluster("product", "Blue Kettle", 9, 0.8, std::nullopt, "9 refunds of Blue Kettle", {"ev_r"});
   c.total_amount_minor = 123456;
@@ -351,7 +351,7 @@ TEST_CASE("postmortem: a cascade covers every incident") {
   own.incident_id = "inc_supplier";
   own.incident_type = "supplier_dependency_failure";
   own.incident_metric = "supplier_delay_rate";
-  own.paths = {{1, 3.0, true, {"supplier_delay_rate"}}};
+  own.paths = {{1, 3.0, true, {"supplier_delay_rate"}, {}}};
   in.incidents.insert(in.incidents.begin(), first);
   in.chains.insert(in.chains.begin(), own);
   in.cascade_id = "cas_test";

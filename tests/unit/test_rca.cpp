@@ -46,6 +46,34 @@ TEST_CASE("lagged correlation: a spike one day later correlates 1 at lag 1 and -
   CHECK(lagged_correlation({1, 1, 1}, {1, 2, 3}, 0, 2) == 0);  // a constant side
 }
 
+TEST_CASE("episodes: a blip before a real rise is not bridged to it, runs after a real one are") {
+  // Runs at >= 2: day 0 (2.0, one day below 3: a blip), days 3-4 (3.5, 4.0),
+  // day 6 (2.2, a blip), day 10 (2.1, a blip), day 12 (2.5, a blip).
+  const std::vector<double> bad = {2.0, 0, 0, 3.5, 4.0, 0, 2.2, 0, 0, 0, 2.1, 0, 2.5};
+  RcaConfig cfg;  // onset_z 2, implicate_z 3, min_episode_days 2, max_gap_days 2
+  cfg.blips_end_at_gaps = true;
+  const auto e = signal_episodes(bad, cfg);
+  // Day 0 stays alone (days 1-2 are a gap of 2, but a blip is not bridged);
+  // days 3-4 are real, so day 6 joins them (gap 1); day 10 is 4 days on;
+  // day 12 follows a blip-only episode, so it starts its own.
+  REQUIRE(e.size() == 4);
+  CHECK((e[0].from == 0 && e[0].to == 0 && e[0].days_on == 1 && e[0].peak_z == 2.0));
+  CHECK((e[1].from == 3 && e[1].to == 6 && e[1].days_on == 3 && e[1].peak == 4 && e[1].peak_z == 4.0));
+  CHECK((e[2].from == 10 && e[2].to == 10));
+  CHECK((e[3].from == 12 && e[3].to == 12));
+  // The rule off (the default): every run within 2 quiet days of the last is bridged.
+  cfg.blips_end_at_gaps = false;
+  const auto all = signal_episodes(bad, cfg);
+  REQUIRE(all.size() == 2);
+  CHECK((all[0].from == 0 && all[0].to == 6 && all[0].days_on == 4 && all[0].peak == 4));
+  CHECK((all[1].from == 10 && all[1].to == 12 && all[1].days_on == 2 && all[1].peak_z == 2.5));
+  // A single day at implicate_z is not a blip: what follows is bridged to it.
+  cfg.blips_end_at_gaps = true;
+  const auto strong = signal_episodes({3.0, 0, 2.0}, cfg);
+  REQUIRE(strong.size() == 1);
+  CHECK(strong[0].days_on == 2);
+}
+
 TEST_CASE("dependency graphs: the defaults are acyclic, paths and distances follow the edges") {
   const DependencyGraphs& g = default_dependency_graphs();
   CHECK(g.metrics.distance("supplier_delay_rate", "delivery_delay_rate") == 1);
@@ -106,6 +134,12 @@ TEST_CASE("BRE-RCA: supplier delays that fill the backlog are the root of late d
   CHECK_FALSE(s->moved_after);
   CHECK(s->graph_proximity == doctest::Approx(0.5));
   CHECK(*s->onset_day == 20454 + 70);
+  // The printed signal (one bad-direction z a day of the causal window) gives the onset back.
+  REQUIRE(s->signal.size() == static_cast<std::size_t>(c.causal_to - c.causal_from + 1));
+  bool onset_recomputed = false;
+  for (const auto& ep : signal_episodes(s->signal, RcaConfig{}))
+    onset_recomputed |= c.causal_from + static_cast<DayNumber>(ep.from) == *s->onset_day;
+  CHECK(onset_recomputed);
   CHECK(s->optimal_lag >= 2);  // the onset lead is 4 days; the lag is searched within ±2 of it
   CHECK(s->optimal_lag <= 6);
   CHECK(s->lag_decay == doctest::Approx(std::exp(-s->optimal_lag / 7.0)));
@@ -132,6 +166,28 @@ TEST_CASE("BRE-RCA: two late-delivery incidents with different causes get differ
   CHECK(second.root_cause == "order_volume");
   CHECK(second.paths[0].metrics ==
         std::vector<std::string>{"order_volume", "fulfillment_backlog", "delivery_delay_rate"});
+}
+
+TEST_CASE("BRE-RCA: the walk passes one intermediate that did not move, at skip_penalty") {
+  // An order surge on days 70-72 and late deliveries from day 73, with the
+  // backlog between them (and the supplier rate) left flat: neither parent
+  // of delivery_delay_rate moved, so only a skip reaches the surge.
+  const DailyMetrics m = synthetic({{"order_volume", 70, 72, 60}, {"delivery_delay_rate", 73, 82, 0.2}});
+  RcaConfig skips;
+  skips.max_skipped_nodes = 1;
+  const CausalChain c = analyse_incident(m, delivery_incident(73, 82), default_dependency_graphs(), {}, {}, skips);
+  CHECK(c.root_cause == "order_volume");
+  REQUIRE_FALSE(c.paths.empty());
+  const CausalPath& p = c.paths[0];
+  REQUIRE(p.metrics.size() == 3);  // order_volume -> (fulfillment_backlog | supplier_delay_rate) -> delivery_delay_rate
+  CHECK(p.root_unexplained);
+  REQUIRE(p.skipped.size() == 1);
+  CHECK(p.skipped[0] == p.metrics[1]);
+  // overall_score = contribution(root) × skip_penalty for the skipped link.
+  CHECK(p.overall_score == doctest::Approx(c.node("order_volume")->contribution_score * 0.5));
+  const CausalChain strict = analyse_incident(m, delivery_incident(73, 82), default_dependency_graphs(), {});  // default: no skips
+  CHECK(strict.root_cause == "delivery_delay_rate");
+  CHECK(strict.paths[0].skipped.empty());
 }
 
 TEST_CASE("BRE-RCA: with nothing upstream moving first, the incident metric is its own root") {

@@ -26,21 +26,45 @@ struct RcaConfig {
   double magnitude_unit = 3.0;   // anomaly_magnitude = min(|z| / unit, cap)
   double magnitude_cap = 3.0;
   double lag_decay_days = 7.0;   // lag_decay = exp(−lag / this)
-  int min_overlap_days = 5;
-  int lead_window_days = 2;
-  int lookback_for(const std::string& incident_type) const;      // the lag is searched this close to the onset lead (when there is one)      // a lag is tried only with this many overlapping days
+  int min_overlap_days = 5;      // a lag is tried only with this many overlapping days
+  int lead_window_days = 2;      // the lag is searched this close to the onset lead (when there is one)
   double after_penalty = 0.1;    // precedence × this for a metric whose episode began after the incident metric's
   double implicate_z = 3.0;      // an upstream metric is implicated when its peak z reaches this ...
   double onset_z = 2.0;          // ... and its episode (a run of days at ≥ onset_z) began no later
   int min_episode_days = 2;      // ... on at least this many days (one odd day is noise: with a dozen
   double strong_z = 5;           //     metrics over a month, z 3 happens by chance), unless it reached strong_z
-  int max_gap_days = 2;
+  int max_gap_days = 2;          // an episode bridges this many quiet days (a weekend)
   // A cause and its effect can show on the same day, and the cause's metric
   // may cross onset_z a day later (an order surge fills the backlog at once
   // but is a noisy count): "no later" allows this many days.
-  int onset_tolerance_days = 1;          // an episode bridges this many quiet days (a weekend)
+  int onset_tolerance_days = 1;
   int top_k = 5;                 // candidate causes listed and given evidence
+  // A blip, a run of days at ≥ onset_z shorter than min_episode_days that
+  // stays below implicate_z (one z-2 day in a month happens by chance), is
+  // not bridged to the run after it: the episode starts at that run, so a
+  // chance day before a real rise does not move its onset days earlier.
+  bool blips_end_at_gaps = false;  // off by default: docs/evaluation.md (2026-11-28)
+  // The walk up from the incident metric may pass this many nodes per path
+  // that did not move in time (a noisy intermediate that barely showed the
+  // effect passing through it), to an implicated node above whose episode
+  // fits across both edges' max lags; such a link counts skip_penalty in the
+  // path score instead of the node's magnitude.
+  int max_skipped_nodes = 0;       // off by default: docs/evaluation.md (2026-11-28)
+  double skip_penalty = 0.5;
+  int lookback_for(const std::string& incident_type) const;
 };
+
+// A run of days at ≥ onset_z, bridging up to max_gap_days quiet days (a
+// weekend inside a week-long problem), with its peak.
+struct SignalEpisode {
+  std::size_t peak = 0, from = 0, to = 0;  // day indexes into the signal
+  double peak_z = 0;
+  int days_on = 0;         // days at ≥ onset_z
+  bool has_onset = false;  // false: no day reached onset_z; peak is the largest day
+};
+
+// The episodes of a bad-direction z signal (docs/bre-rca.md, step 4).
+std::vector<SignalEpisode> signal_episodes(const std::vector<double>& bad, const RcaConfig& config);
 
 // An incident as RCA needs it.
 struct RcaIncident {
@@ -69,6 +93,10 @@ struct CausalNode {
   std::optional<DayNumber> onset_day;      // first day of the episode around the peak
   DayNumber anomaly_from = 0, anomaly_to = 0;  // the episode (or the peak day alone)
   bool implicated = false;
+  // The metric's bad-direction z on each day of the causal window (0 when
+  // normal or the good way, capped at 12): its episodes, onset and lagged
+  // correlation are computed from this alone.
+  std::vector<double> signal;
   std::vector<EvidenceCluster> evidence_clusters;
 };
 
@@ -77,6 +105,7 @@ struct CausalPath {
   double overall_score = 0;
   bool root_unexplained = false;      // its root has no implicated parent that moved first
   std::vector<std::string> metrics;   // root cause → incident metric
+  std::vector<std::string> skipped;   // intermediates the walk passed without them moving in time
 };
 
 struct CausalChain {
