@@ -7,8 +7,6 @@
 
 namespace bre {
 
-namespace {
-
 // OpenSSL 3's one-shot SHA256() fetches the algorithm and allocates a context
 // on every call, which costs more than hashing a short key. Event ids hash
 // one short key per event, so the algorithm is fetched once and each thread
@@ -18,7 +16,32 @@ struct Sha256Context {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
 };
 
+namespace {
+[[noreturn]] void sha256_unavailable() { throw std::runtime_error("SHA-256 is unavailable in this OpenSSL"); }
 }  // namespace
+
+struct Sha256Stream::Context : Sha256Context {};
+
+Sha256Stream::Sha256Stream() : context_(std::make_unique<Context>()) {
+  if (!context_->md || !context_->ctx || EVP_DigestInit_ex(context_->ctx.get(), context_->md.get(), nullptr) != 1)
+    sha256_unavailable();
+}
+
+Sha256Stream::~Sha256Stream() = default;
+
+void Sha256Stream::update(std::string_view data) {
+  if (EVP_DigestUpdate(context_->ctx.get(), data.data(), data.size()) != 1) sha256_unavailable();
+}
+
+std::string Sha256Stream::hex() {
+  unsigned char digest[32];
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(context_->ctx.get(), digest, &length) != 1 || length != 32) sha256_unavailable();
+  std::string out;
+  out.reserve(64);
+  append_hex(out, digest, 32);
+  return out;
+}
 
 void sha256(std::string_view data, unsigned char (&digest)[32]) {
   thread_local Sha256Context c;
@@ -26,7 +49,7 @@ void sha256(std::string_view data, unsigned char (&digest)[32]) {
   if (!c.md || !c.ctx || EVP_DigestInit_ex(c.ctx.get(), c.md.get(), nullptr) != 1 ||
       EVP_DigestUpdate(c.ctx.get(), data.data(), data.size()) != 1 ||
       EVP_DigestFinal_ex(c.ctx.get(), digest, &length) != 1 || length != 32)
-    throw std::runtime_error("SHA-256 is unavailable in this OpenSSL");
+    sha256_unavailable();
 }
 
 void append_hex(std::string& out, const unsigned char* bytes, std::size_t count) {

@@ -50,14 +50,14 @@ LiveEventsDigest live_events_digest(Workspace& ws) {
       return {std::stoll(kept->substr(count_at, hash_at - count_at)), kept->substr(hash_at + 1)};
   }
   Statement s = db.prepare("SELECT event_id FROM live_events ORDER BY event_id");
-  std::string all;
+  Sha256Stream hash;  // of every id and a newline, in id order
   LiveEventsDigest d;
   while (s.step()) {
-    all.append(s.text_view(0));
-    all.push_back('\n');
+    hash.update(s.text_view(0));
+    hash.update("\n");
     ++d.count;
   }
-  d.content_hash = "sha256:" + sha256_hex(all);
+  d.content_hash = "sha256:" + hash.hex();
   ws.set_setting(kDigestSetting, end + " " + std::to_string(d.count) + " " + d.content_hash);
   return d;
 }
