@@ -66,7 +66,13 @@ std::vector<SignalEpisode> signal_episodes(const std::vector<double>& bad, const
     }
     const bool blip = run.days_on < cfg.min_episode_days && run.peak_z < cfg.implicate_z;
     const bool near = !out.empty() && run.from - out.back().to <= static_cast<std::size_t>(cfg.max_gap_days) + 1;
-    if (near && (bridgeable || !cfg.blips_end_at_gaps)) {
+    const auto blip_bridged = [&] {
+      if (run.from - out.back().to <= static_cast<std::size_t>(cfg.blip_max_gap_days) + 1) return true;
+      for (std::size_t d = out.back().to + 1; d < run.from; ++d)
+        if (bad[d] < cfg.blip_bridge_z) return false;
+      return true;
+    };
+    if (near && (bridgeable || !cfg.blips_end_at_gaps || blip_bridged())) {
       SignalEpisode& e = out.back();
       e.to = run.to;
       e.days_on += run.days_on;

@@ -80,9 +80,13 @@ void localise_roots(CausalChain& chain, const std::string& incident_metric, cons
           walked.insert({p, child});
           found.insert(above.begin(), above.end());
         }
-      } else if (skips_left > 0) {
+      } else if (skips_left > 0 && child == incident_metric) {
         // p did not move in time: an implicated grandparent whose episode
         // fits the child across both edges' lags explains the child through p.
+        // Only right below the incident metric: an implicated node higher up
+        // is a shown root, not to be traded for one reached through a silent
+        // link (golden support_failure: a supplier hiccup through a late-
+        // delivery rate that never moved, above a ticket surge that did).
         const int lag_to_child = graphs.metrics.edge(p, child)->max_lag_days;
         for (const auto& g : graphs.metrics.parents(p)) {
           const CausalNode* gn = chain.node(g);

@@ -79,6 +79,8 @@ std::string rca_config_json(const RcaConfig& c) {
       .integer("onset_tolerance_days", c.onset_tolerance_days)
       .integer("top_k", c.top_k)
       .boolean("blips_end_at_gaps", c.blips_end_at_gaps)
+      .integer("blip_max_gap_days", c.blip_max_gap_days)
+      .number("blip_bridge_z", c.blip_bridge_z)
       .integer("max_skipped_nodes", c.max_skipped_nodes)
       .number("skip_penalty", c.skip_penalty)
       .str();

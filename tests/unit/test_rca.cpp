@@ -46,30 +46,33 @@ TEST_CASE("lagged correlation: a spike one day later correlates 1 at lag 1 and -
   CHECK(lagged_correlation({1, 1, 1}, {1, 2, 3}, 0, 2) == 0);  // a constant side
 }
 
-TEST_CASE("episodes: a blip before a real rise is not bridged to it, runs after a real one are") {
+TEST_CASE("episodes: a blip is bridged over one quiet day or a warm gap, not over two quiet days") {
   // Runs at >= 2: day 0 (2.0, one day below 3: a blip), days 3-4 (3.5, 4.0),
-  // day 6 (2.2, a blip), day 10 (2.1, a blip), day 12 (2.5, a blip).
-  const std::vector<double> bad = {2.0, 0, 0, 3.5, 4.0, 0, 2.2, 0, 0, 0, 2.1, 0, 2.5};
-  RcaConfig cfg;  // onset_z 2, implicate_z 3, min_episode_days 2, max_gap_days 2
-  cfg.blips_end_at_gaps = true;
+  // day 6 (2.2), day 10 (2.1, a blip), day 12 (2.5, a blip), day 16 (2.3, a
+  // blip), day 19 (2.6).
+  const std::vector<double> bad = {2.0, 0, 0, 3.5, 4.0, 0, 2.2, 0, 0, 0, 2.1, 0, 2.5, 0, 0, 0, 2.3, 1.2, 1.5, 2.6};
+  RcaConfig cfg;  // onset_z 2, implicate_z 3, min_episode_days 2, max_gap_days 2, blip_max_gap_days 1, blip_bridge_z 1
   const auto e = signal_episodes(bad, cfg);
-  // Day 0 stays alone (days 1-2 are a gap of 2, but a blip is not bridged);
-  // days 3-4 are real, so day 6 joins them (gap 1); day 10 is 4 days on;
-  // day 12 follows a blip-only episode, so it starts its own.
+  // Day 0 stays alone (two quiet days after a blip); days 3-4 are real, so
+  // day 6 joins them; day 10 is 4 days on; day 12 joins it over one quiet
+  // day; day 16 is 4 days on; day 19 joins it over a warm gap (1.2, 1.5).
   REQUIRE(e.size() == 4);
   CHECK((e[0].from == 0 && e[0].to == 0 && e[0].days_on == 1 && e[0].peak_z == 2.0));
   CHECK((e[1].from == 3 && e[1].to == 6 && e[1].days_on == 3 && e[1].peak == 4 && e[1].peak_z == 4.0));
-  CHECK((e[2].from == 10 && e[2].to == 10));
-  CHECK((e[3].from == 12 && e[3].to == 12));
-  // The rule off (the default): every run within 2 quiet days of the last is bridged.
+  CHECK((e[2].from == 10 && e[2].to == 12 && e[2].days_on == 2 && e[2].peak == 12));
+  CHECK((e[3].from == 16 && e[3].to == 19 && e[3].days_on == 2 && e[3].peak_z == 2.6));
+  // A cooler gap (a day below blip_bridge_z) ends the blip's episode.
+  cfg.blip_bridge_z = 1.3;
+  REQUIRE(signal_episodes(bad, cfg).size() == 5);
+  // The rule off: every run within 2 quiet days of the last is bridged.
   cfg.blips_end_at_gaps = false;
   const auto all = signal_episodes(bad, cfg);
-  REQUIRE(all.size() == 2);
+  REQUIRE(all.size() == 3);
   CHECK((all[0].from == 0 && all[0].to == 6 && all[0].days_on == 4 && all[0].peak == 4));
   CHECK((all[1].from == 10 && all[1].to == 12 && all[1].days_on == 2 && all[1].peak_z == 2.5));
   // A single day at implicate_z is not a blip: what follows is bridged to it.
   cfg.blips_end_at_gaps = true;
-  const auto strong = signal_episodes({3.0, 0, 2.0}, cfg);
+  const auto strong = signal_episodes({3.0, 0, 0, 2.0}, cfg);
   REQUIRE(strong.size() == 1);
   CHECK(strong[0].days_on == 2);
 }
@@ -185,9 +188,44 @@ TEST_CASE("BRE-RCA: the walk passes one intermediate that did not move, at skip_
   CHECK(p.skipped[0] == p.metrics[1]);
   // overall_score = contribution(root) × skip_penalty for the skipped link.
   CHECK(p.overall_score == doctest::Approx(c.node("order_volume")->contribution_score * 0.5));
-  const CausalChain strict = analyse_incident(m, delivery_incident(73, 82), default_dependency_graphs(), {});  // default: no skips
+  RcaConfig no_skips;
+  no_skips.max_skipped_nodes = 0;
+  const CausalChain strict = analyse_incident(m, delivery_incident(73, 82), default_dependency_graphs(), {}, {}, no_skips);
   CHECK(strict.root_cause == "delivery_delay_rate");
   CHECK(strict.paths[0].skipped.empty());
+}
+
+TEST_CASE("BRE-RCA: the walk skips a silent node only right below the incident metric") {
+  // A supplier hiccup on days 66-69, late deliveries flat, then a ticket
+  // surge from day 70 that fills the backlog from day 71 (golden
+  // support_failure's shape).
+  const DailyMetrics m = test::noisy_metrics({{"supplier_delay_rate", 0.10, 0.02},
+                                              {"supplier_delay_severity", 2.0, 0.3},
+                                              {"order_volume", 50, 5},
+                                              {"fulfillment_backlog", 40, 4},
+                                              {"delivery_delay_rate", 0.05, 0.01},
+                                              {"ticket_volume", 20, 2},
+                                              {"ticket_backlog", 30, 3}},
+                                             {{"supplier_delay_rate", 66, 69, 0.3},
+                                              {"ticket_volume", 70, 79, 15},
+                                              {"ticket_backlog", 71, 80, 25}},
+                                             7);
+  auto incident = [](const char* metric, DayNumber from, DayNumber to) {
+    return RcaIncident{"inc_test", "support_load_surge", metric, 20454 + from, 20454 + to};
+  };
+  // Incident at the ticket volume: nothing that moved explains it, so the
+  // walk passes the flat late-delivery rate to the supplier hiccup.
+  const CausalChain at_volume = analyse_incident(m, incident("ticket_volume", 70, 79), default_dependency_graphs(), {});
+  CHECK(at_volume.root_cause == "supplier_delay_rate");
+  REQUIRE_FALSE(at_volume.paths.empty());
+  CHECK(at_volume.paths[0].skipped == std::vector<std::string>{"delivery_delay_rate"});
+  // Incident at the backlog: the ticket surge moved first and is implicated;
+  // it is the root, not traded for the hiccup through the silent link.
+  const CausalChain at_backlog = analyse_incident(m, incident("ticket_backlog", 71, 80), default_dependency_graphs(), {});
+  CHECK(at_backlog.root_cause == "ticket_volume");
+  REQUIRE_FALSE(at_backlog.paths.empty());
+  CHECK(at_backlog.paths[0].metrics == std::vector<std::string>{"ticket_volume", "ticket_backlog"});
+  CHECK(at_backlog.paths[0].skipped.empty());
 }
 
 TEST_CASE("BRE-RCA: with nothing upstream moving first, the incident metric is its own root") {

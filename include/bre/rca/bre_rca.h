@@ -43,13 +43,20 @@ struct RcaConfig {
   // stays below implicate_z (one z-2 day in a month happens by chance), is
   // not bridged to the run after it: the episode starts at that run, so a
   // chance day before a real rise does not move its onset days earlier.
-  bool blips_end_at_gaps = false;  // off by default: docs/evaluation.md (2026-11-28)
+  // Unless the gap is at most blip_max_gap_days (a small count is 0 on
+  // one day of a rise as easily as on a normal day: 2.1, 0, 3.1) or every
+  // day of it reads at least blip_bridge_z (a slow rise: 1.7, 2.1, 1.6, 1.1,
+  // 2.5, 3.0 has begun at its first z-2 day).
+  bool blips_end_at_gaps = true;
+  int blip_max_gap_days = 1;
+  double blip_bridge_z = 1.0;
   // The walk up from the incident metric may pass this many nodes per path
   // that did not move in time (a noisy intermediate that barely showed the
   // effect passing through it), to an implicated node above whose episode
   // fits across both edges' max lags; such a link counts skip_penalty in the
-  // path score instead of the node's magnitude.
-  int max_skipped_nodes = 0;       // off by default: docs/evaluation.md (2026-11-28)
+  // path score instead of the node's magnitude. Only right below the
+  // incident metric: higher up, the implicated child is itself a root.
+  int max_skipped_nodes = 1;
   double skip_penalty = 0.5;
   int lookback_for(const std::string& incident_type) const;
 };
