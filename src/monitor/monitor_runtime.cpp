@@ -8,6 +8,7 @@
 
 #include "bre/core/error.h"
 #include "bre/core/hash.h"
+#include "bre/core/metric_catalog.h"
 #include "bre/core/json_text.h"
 
 namespace bre {
@@ -25,6 +26,15 @@ std::optional<MonitorReading> monitor_condition(const MonitorRule& rule, const M
 bool path_agrees(const std::vector<DayNumber>& partner_days, DayNumber day, int within_days) {
   const auto first = std::lower_bound(partner_days.begin(), partner_days.end(), day - std::max(0, within_days));
   return first != partner_days.end() && *first <= day;
+}
+
+bool read_from_common_events(std::string_view metric_a, std::string_view metric_b) {
+  const MetricInfo* a = find_metric(metric_a);
+  const MetricInfo* b = find_metric(metric_b);
+  if (!a || !b) return false;
+  return std::any_of(a->inputs.begin(), a->inputs.end(), [&](EventType t) {
+    return std::find(b->inputs.begin(), b->inputs.end(), t) != b->inputs.end();
+  });
 }
 
 std::vector<DayNumber> monitor_condition_days(const MonitorRule& rule, const DailyMetrics& m, DayRange days,

@@ -37,7 +37,8 @@ struct WatchedMonitor {
 
 // Monitors from one causal path share a source incident. The partners of
 // each enabled monitor (unless it reads alone: MonitorRule::path_agreement)
-// are the monitors on other metrics sharing one of its source incidents; its
+// are the monitors on other metrics, read from other events, sharing one of
+// its source incidents; its
 // partner days, the days any of their conditions held (each read with its own
 // threshold and baseline) between the earliest born day and the last day run.
 void attach_partner_days(std::vector<WatchedMonitor>& all, const DailyMetrics& metrics) {
@@ -59,7 +60,8 @@ void attach_partner_days(std::vector<WatchedMonitor>& all, const DailyMetrics& m
     if (!w.rule.enabled || !w.rule.path_agreement) continue;
     std::vector<DayNumber> merged;
     for (const WatchedMonitor& p : all) {
-      if (p.rule.metric_name == w.rule.metric_name) continue;
+      if (p.rule.metric_name == w.rule.metric_name || read_from_common_events(p.rule.metric_name, w.rule.metric_name))
+        continue;
       const auto& theirs = p.rule.source_incident_ids;
       const bool same_path = std::any_of(w.rule.source_incident_ids.begin(), w.rule.source_incident_ids.end(),
                                          [&](const std::string& id) {

@@ -220,6 +220,17 @@ TEST_CASE("monitor runtime: a reading past instant_z alerts at once, whatever th
   CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, strong).raised.size() == 1);
 }
 
+TEST_CASE("monitor runtime: metrics read from a common event type are not each other's path partners") {
+  // ticket_volume counts support_ticket_opened; ticket_backlog reads opened and closed tickets.
+  CHECK(read_from_common_events("ticket_volume", "ticket_backlog"));
+  CHECK(read_from_common_events("ticket_backlog", "avg_resolution_time"));  // support_ticket_closed
+  CHECK(read_from_common_events("order_volume", "fulfillment_backlog"));    // order_placed
+  CHECK(read_from_common_events("fulfillment_backlog", "delivery_delay_rate"));  // order_delivered
+  CHECK_FALSE(read_from_common_events("supplier_delay_rate", "fulfillment_backlog"));
+  CHECK_FALSE(read_from_common_events("avg_resolution_time", "churn_proxy"));
+  CHECK_FALSE(read_from_common_events("ticket_volume", "no_such_metric"));
+}
+
 TEST_CASE("monitor runtime: path agreement counts a day only when a path partner held that day or the day before") {
   // Partner days are inclusive of the day itself and look back only.
   const std::vector<DayNumber> partner{100, 110};

@@ -110,6 +110,12 @@ std::optional<MonitorReading> monitor_condition(const MonitorRule& rule, const M
 // backfill agree.
 bool path_agrees(const std::vector<DayNumber>& partner_days, DayNumber day, int within_days);
 
+// Whether two metrics are computed from a common event type (metric_catalog
+// inputs). Such metrics move together by construction (a ticket backlog and
+// the tickets opened that fill it), so under path agreement one is not a
+// partner of the other: a partner must be a separate witness.
+bool read_from_common_events(std::string_view metric_a, std::string_view metric_b);
+
 // The days in `days` (inclusive) on which the rule's condition holds.
 std::vector<DayNumber> monitor_condition_days(const MonitorRule& rule, const DailyMetrics& metrics, DayRange days,
                                               const DetectConfig& detect);
