@@ -44,7 +44,11 @@ void append_string(std::string& out, std::string_view s) {
 }
 
 // Writes v canonically into out; returns false with *error set on bad JSON.
-bool write_canonical(od::value v, std::string& out, int depth, std::string* error) {
+// `keys` is a stack of the keys of the objects being written (each object's
+// above the size it found), one vector reused for every value: no allocation
+// per object.
+bool write_canonical(od::value v, std::string& out, int depth, std::string* error,
+                     std::vector<std::string_view>& keys) {
   if (depth > kMaxDepth) {
     *error = "nested deeper than 32 levels";
     return false;
@@ -62,7 +66,7 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
         return false;
       }
       // Unescaped keys stay valid in the parser's buffer for the whole document.
-      std::vector<std::string_view> keys;
+      const std::size_t first_key = keys.size();
       out.push_back('{');
       bool first = true;
       for (auto field : obj) {
@@ -71,7 +75,7 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
           *error = "malformed JSON";
           return false;
         }
-        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+        if (std::find(keys.begin() + static_cast<std::ptrdiff_t>(first_key), keys.end(), key) != keys.end()) {
           *error = fmt::format("duplicate key '{}'", key);
           return false;
         }
@@ -85,8 +89,9 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
           *error = "malformed JSON";
           return false;
         }
-        if (!write_canonical(child, out, depth + 1, error)) return false;
+        if (!write_canonical(child, out, depth + 1, error, keys)) return false;
       }
+      keys.resize(first_key);
       out.push_back('}');
       return true;
     }
@@ -106,7 +111,7 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
         }
         if (!first) out.push_back(',');
         first = false;
-        if (!write_canonical(child, out, depth + 1, error)) return false;
+        if (!write_canonical(child, out, depth + 1, error, keys)) return false;
       }
       out.push_back(']');
       return true;
@@ -155,6 +160,13 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
   return false;
 }
 
+// A value at depth 1, with this thread's key stack.
+bool write_canonical(od::value v, std::string& out, std::string* error) {
+  thread_local std::vector<std::string_view> keys;
+  keys.clear();
+  return write_canonical(v, out, 1, error, keys);
+}
+
 }  // namespace
 
 std::optional<std::string> canonical_json_object(std::string_view json, std::string* error) {
@@ -198,7 +210,7 @@ std::optional<std::string> canonical_json_object(std::string_view json, std::str
     append_json_string(out, key);
     out.push_back(':');
     od::value child;
-    if (field.value().get(child) || !write_canonical(child, out, 1, error)) return std::nullopt;
+    if (field.value().get(child) || !write_canonical(child, out, error)) return std::nullopt;
   }
   out.push_back('}');
   if (!at_document_end(doc)) {
@@ -349,6 +361,7 @@ std::vector<Problem> validate_event(const CanonicalEvent& e) {
 struct EventDecoder::Impl {
   od::parser parser;
   std::string scratch;
+  std::vector<std::string_view> seen_keys;  // of the record being decoded, reused
 };
 
 EventDecoder::EventDecoder() : impl_(std::make_unique<Impl>()) {}
@@ -382,7 +395,8 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
   bool have_id = false, have_ingested = false;
   std::string_view event_time_text;  // as written, for the derived id
   std::string amount_text;
-  std::vector<std::string_view> seen_keys;
+  std::vector<std::string_view>& seen_keys = impl_->seen_keys;
+  seen_keys.clear();
   bool malformed = false;
 
   auto get_string = [&](od::value& v, std::string_view field, std::string& out) {
@@ -421,7 +435,7 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
     }
     std::string error;
     out.clear();
-    if (!write_canonical(v, out, 1, &error)) {
+    if (!write_canonical(v, out, &error)) {
       fail(std::string(field), error);
       // Duplicate keys and depth are the record's fault; broken syntax ends the parse.
       malformed = error.rfind("malformed", 0) == 0;

@@ -279,6 +279,9 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
         if (chunk.size() >= (dedupe_decided ? kChunk : kProbe)) flush();
       }
     }
+    // While the id index is dropped, rows go in input order whatever the
+    // chunk size: a block's worth at a time keeps the chunk in the cache.
+    if (rebuild_indexes && dedupe == Dedupe::id_set && !chunk.empty()) flush();
     for (const auto& [file, lines] : block.files) log.debug("ingest", "file_read", {{"file", file}, {"lines", lines}});
   }
   auto reject_conflicts = [&](const std::vector<ContentConflict>& conflicts) {

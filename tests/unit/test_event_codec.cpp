@@ -149,3 +149,26 @@ TEST_CASE("codec: canonical JSON objects keep order and number text") {
   std::string deep(40, '[');
   CHECK_FALSE(canonical_json_object("{\"a\":" + deep + std::string(40, ']') + "}", &error));
 }
+
+TEST_CASE("codec: duplicate keys are per object, at every depth") {
+  // The keys of all open objects share one stack: an object's keys must be
+  // compared with its own only, and dropped when it closes.
+  std::string error;
+  CHECK(canonical_json_object(R"({"a":{"a":1,"b":{"a":2}},"b":[{"a":3},{"a":4}],"c":{"b":5}})", &error) ==
+        R"({"a":{"a":1,"b":{"a":2}},"b":[{"a":3},{"a":4}],"c":{"b":5}})");
+  CHECK_FALSE(canonical_json_object(R"({"a":{"x":1},"b":{"y":1,"z":{"q":1},"y":2}})", &error));
+  CHECK(error == "duplicate key 'y'");
+  CHECK_FALSE(canonical_json_object(R"({"a":{"x":1},"a":2})", &error));
+  CHECK(error == "duplicate key 'a'");
+  // A refused object leaves nothing behind for the next one.
+  CHECK_FALSE(canonical_json_object(R"({"p":{"k":1,"k":2}})", &error));
+  CHECK(canonical_json_object(R"({"k":{"p":1}})", &error) == R"({"k":{"p":1}})");
+
+  EventDecoder d;
+  std::string dup_attr = kValid;
+  dup_attr.replace(dup_attr.find("\"note\""), 6, "\"days_late\"");
+  CHECK(has_problem(d.decode(dup_attr, kDefaults), "attributes", "duplicate key"));
+  CHECK(d.decode(kValid, kDefaults).event);  // the same decoder, after a refused record
+  CHECK(has_problem(d.decode("{\"source\":\"a\",\"source\":\"b\"}", kDefaults), "source", "appears twice"));
+  CHECK(d.decode(kValid, kDefaults).event);
+}
