@@ -329,6 +329,37 @@ void check_attributes(const CanonicalEvent& e, std::vector<Problem>& problems) {
                           fmt::format("required for {} events", to_string(e.event_type))});
 }
 
+// The top-level fields of a canonical record. A record names each at most
+// once: a bit per field tells a repeat without comparing names.
+enum class RecordField : std::uint8_t {
+  event_id, event_type, event_time, ingested_at, source, source_entity_id, entity_type, entity_id,
+  related_entity_ids, attributes, amount, currency, data_quality_flags, schema_version, mapping_version,
+  unknown
+};
+constexpr std::uint32_t field_bit(RecordField f) { return 1u << static_cast<unsigned>(f); }
+
+// One comparison of the whole name at most: the length picks the candidates.
+RecordField record_field(std::string_view key) {
+  using F = RecordField;
+  auto is = [&key](std::string_view name, F f) { return key == name ? f : F::unknown; };
+  switch (key.size()) {
+    case 6: return key[0] == 's' ? is("source", F::source) : is("amount", F::amount);
+    case 8: return key[0] == 'e' ? is("event_id", F::event_id) : is("currency", F::currency);
+    case 9: return is("entity_id", F::entity_id);
+    case 10:
+      if (key[0] == 'a') return is("attributes", F::attributes);
+      return key[7] == 'y' ? is("event_type", F::event_type) : is("event_time", F::event_time);
+    case 11: return key[0] == 'i' ? is("ingested_at", F::ingested_at) : is("entity_type", F::entity_type);
+    case 14: return is("schema_version", F::schema_version);
+    case 15: return is("mapping_version", F::mapping_version);
+    case 16: return is("source_entity_id", F::source_entity_id);
+    case 18:
+      return key[0] == 'r' ? is("related_entity_ids", F::related_entity_ids)
+                           : is("data_quality_flags", F::data_quality_flags);
+    default: return F::unknown;
+  }
+}
+
 }  // namespace
 
 std::vector<Problem> validate_event(const CanonicalEvent& e) {
@@ -361,7 +392,7 @@ std::vector<Problem> validate_event(const CanonicalEvent& e) {
 struct EventDecoder::Impl {
   od::parser parser;
   std::string scratch;
-  std::vector<std::string_view> seen_keys;  // of the record being decoded, reused
+  std::vector<std::string_view> unknown_keys;  // of the record being decoded, reused
 };
 
 EventDecoder::EventDecoder() : impl_(std::make_unique<Impl>()) {}
@@ -395,8 +426,9 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
   bool have_id = false, have_ingested = false;
   std::string_view event_time_text;  // as written, for the derived id
   std::string amount_text;
-  std::vector<std::string_view>& seen_keys = impl_->seen_keys;
-  seen_keys.clear();
+  std::uint32_t seen_fields = 0;  // field_bit of each known field seen
+  std::vector<std::string_view>& unknown_keys = impl_->unknown_keys;
+  unknown_keys.clear();
   bool malformed = false;
 
   auto get_string = [&](od::value& v, std::string_view field, std::string& out) {
@@ -450,7 +482,10 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
       malformed = true;
       break;
     }
-    if (std::find(seen_keys.begin(), seen_keys.end(), key) != seen_keys.end()) {
+    const RecordField field_name = record_field(key);
+    if (field_name == RecordField::unknown
+            ? std::find(unknown_keys.begin(), unknown_keys.end(), key) != unknown_keys.end()
+            : (seen_fields & field_bit(field_name)) != 0) {
       fail(std::string(key), "appears twice");
       continue;
     }
@@ -473,9 +508,12 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
         break;
       }
     }
-    if (key == "event_id") {
+    switch (field_name) {
+    case RecordField::event_id: {
       have_id = !is_null && get_string(v, key, e.event_id);
-    } else if (key == "event_type") {
+      break;
+    }
+    case RecordField::event_type: {
       std::string_view s;
       if (get_string_view(v, key, s)) {
         if (auto t = parse_event_type(s)) {
@@ -484,15 +522,25 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
           fail("event_type", fmt::format("unknown event type '{}'", s));
         }
       }
-    } else if (key == "event_time") {
+      break;
+    }
+    case RecordField::event_time: {
       get_time(v, key, e.event_time, &event_time_text);
-    } else if (key == "ingested_at") {
+      break;
+    }
+    case RecordField::ingested_at: {
       if (!is_null) have_ingested = get_time(v, key, e.ingested_at);
-    } else if (key == "source") {
+      break;
+    }
+    case RecordField::source: {
       get_string(v, key, e.source);
-    } else if (key == "source_entity_id") {
+      break;
+    }
+    case RecordField::source_entity_id: {
       get_string(v, key, e.source_entity_id);
-    } else if (key == "entity_type") {
+      break;
+    }
+    case RecordField::entity_type: {
       std::string_view s;
       if (get_string_view(v, key, s)) {
         if (auto t = parse_entity_type(s)) {
@@ -501,13 +549,21 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
           fail("entity_type", fmt::format("unknown entity type '{}'", s));
         }
       }
-    } else if (key == "entity_id") {
+      break;
+    }
+    case RecordField::entity_id: {
       get_string(v, key, e.entity_id);
-    } else if (key == "related_entity_ids") {
+      break;
+    }
+    case RecordField::related_entity_ids: {
       if (!is_null) get_object_text(v, key, e.related_entity_ids);
-    } else if (key == "attributes") {
+      break;
+    }
+    case RecordField::attributes: {
       if (!is_null) get_object_text(v, key, e.attributes);
-    } else if (key == "amount") {
+      break;
+    }
+    case RecordField::amount: {
       if (!is_null) {
         od::json_type type;
         if (v.type().get(type) || type != od::json_type::number) {
@@ -518,9 +574,13 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
           if (v.get_number().get(n)) fail("amount", "malformed number");
         }
       }
-    } else if (key == "currency") {
+      break;
+    }
+    case RecordField::currency: {
       if (!is_null) get_string(v, key, e.currency);
-    } else if (key == "data_quality_flags") {
+      break;
+    }
+    case RecordField::data_quality_flags: {
       od::array arr;
       if (v.get_array().get(arr)) {
         fail("data_quality_flags", "must be an array of strings");
@@ -534,18 +594,26 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
           e.data_quality_flags.emplace_back(s);
         }
       }
-    } else if (key == "schema_version") {
+      break;
+    }
+    case RecordField::schema_version: {
       std::string_view s;
       if (get_string_view(v, key, s) && s != kCanonicalSchemaVersion)
         fail("schema_version", fmt::format("'{}' is not supported (expected {})", s, kCanonicalSchemaVersion));
-    } else if (key == "mapping_version") {
+      break;
+    }
+    case RecordField::mapping_version: {
       std::int64_t m;
       if (v.get_int64().get(m) || m < 1 || m > 1000000) fail("mapping_version", "must be a positive integer");
       else e.mapping_version = static_cast<int>(m);
-    } else {
-      fail(std::string(key), "unknown field");
+      break;
     }
-    seen_keys.push_back(key);
+    case RecordField::unknown:
+      fail(std::string(key), "unknown field");
+      break;
+    }
+    if (field_name == RecordField::unknown) unknown_keys.push_back(key);
+    else seen_fields |= field_bit(field_name);
   }
   if (malformed) {
     r.problems.clear();
@@ -558,7 +626,7 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
   }
   // A field that was present but bad is already reported; only report absence here.
   for (std::string_view required : {"event_type", "event_time", "source", "source_entity_id", "entity_type", "entity_id"})
-    if (std::find(seen_keys.begin(), seen_keys.end(), required) == seen_keys.end()) fail(std::string(required), "missing");
+    if ((seen_fields & field_bit(record_field(required))) == 0) fail(std::string(required), "missing");
   if (!r.problems.empty()) return r;
 
   if (!amount_text.empty()) {
