@@ -44,7 +44,11 @@ void append_string(std::string& out, std::string_view s) {
 }
 
 // Writes v canonically into out; returns false with *error set on bad JSON.
-bool write_canonical(od::value v, std::string& out, int depth, std::string* error) {
+// `keys` is a stack of the keys of the objects being written (each object's
+// above the size it found), one vector reused for every value: no allocation
+// per object.
+bool write_canonical(od::value v, std::string& out, int depth, std::string* error,
+                     std::vector<std::string_view>& keys) {
   if (depth > kMaxDepth) {
     *error = "nested deeper than 32 levels";
     return false;
@@ -62,7 +66,7 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
         return false;
       }
       // Unescaped keys stay valid in the parser's buffer for the whole document.
-      std::vector<std::string_view> keys;
+      const std::size_t first_key = keys.size();
       out.push_back('{');
       bool first = true;
       for (auto field : obj) {
@@ -71,7 +75,7 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
           *error = "malformed JSON";
           return false;
         }
-        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+        if (std::find(keys.begin() + static_cast<std::ptrdiff_t>(first_key), keys.end(), key) != keys.end()) {
           *error = fmt::format("duplicate key '{}'", key);
           return false;
         }
@@ -85,8 +89,9 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
           *error = "malformed JSON";
           return false;
         }
-        if (!write_canonical(child, out, depth + 1, error)) return false;
+        if (!write_canonical(child, out, depth + 1, error, keys)) return false;
       }
+      keys.resize(first_key);
       out.push_back('}');
       return true;
     }
@@ -106,7 +111,7 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
         }
         if (!first) out.push_back(',');
         first = false;
-        if (!write_canonical(child, out, depth + 1, error)) return false;
+        if (!write_canonical(child, out, depth + 1, error, keys)) return false;
       }
       out.push_back(']');
       return true;
@@ -155,6 +160,13 @@ bool write_canonical(od::value v, std::string& out, int depth, std::string* erro
   return false;
 }
 
+// A value at depth 1, with this thread's key stack.
+bool write_canonical(od::value v, std::string& out, std::string* error) {
+  thread_local std::vector<std::string_view> keys;
+  keys.clear();
+  return write_canonical(v, out, 1, error, keys);
+}
+
 }  // namespace
 
 std::optional<std::string> canonical_json_object(std::string_view json, std::string* error) {
@@ -198,7 +210,7 @@ std::optional<std::string> canonical_json_object(std::string_view json, std::str
     append_json_string(out, key);
     out.push_back(':');
     od::value child;
-    if (field.value().get(child) || !write_canonical(child, out, 1, error)) return std::nullopt;
+    if (field.value().get(child) || !write_canonical(child, out, error)) return std::nullopt;
   }
   out.push_back('}');
   if (!at_document_end(doc)) {
@@ -317,6 +329,37 @@ void check_attributes(const CanonicalEvent& e, std::vector<Problem>& problems) {
                           fmt::format("required for {} events", to_string(e.event_type))});
 }
 
+// The top-level fields of a canonical record. A record names each at most
+// once: a bit per field tells a repeat without comparing names.
+enum class RecordField : std::uint8_t {
+  event_id, event_type, event_time, ingested_at, source, source_entity_id, entity_type, entity_id,
+  related_entity_ids, attributes, amount, currency, data_quality_flags, schema_version, mapping_version,
+  unknown
+};
+constexpr std::uint32_t field_bit(RecordField f) { return 1u << static_cast<unsigned>(f); }
+
+// One comparison of the whole name at most: the length picks the candidates.
+RecordField record_field(std::string_view key) {
+  using F = RecordField;
+  auto is = [&key](std::string_view name, F f) { return key == name ? f : F::unknown; };
+  switch (key.size()) {
+    case 6: return key[0] == 's' ? is("source", F::source) : is("amount", F::amount);
+    case 8: return key[0] == 'e' ? is("event_id", F::event_id) : is("currency", F::currency);
+    case 9: return is("entity_id", F::entity_id);
+    case 10:
+      if (key[0] == 'a') return is("attributes", F::attributes);
+      return key[7] == 'y' ? is("event_type", F::event_type) : is("event_time", F::event_time);
+    case 11: return key[0] == 'i' ? is("ingested_at", F::ingested_at) : is("entity_type", F::entity_type);
+    case 14: return is("schema_version", F::schema_version);
+    case 15: return is("mapping_version", F::mapping_version);
+    case 16: return is("source_entity_id", F::source_entity_id);
+    case 18:
+      return key[0] == 'r' ? is("related_entity_ids", F::related_entity_ids)
+                           : is("data_quality_flags", F::data_quality_flags);
+    default: return F::unknown;
+  }
+}
+
 }  // namespace
 
 std::vector<Problem> validate_event(const CanonicalEvent& e) {
@@ -349,6 +392,7 @@ std::vector<Problem> validate_event(const CanonicalEvent& e) {
 struct EventDecoder::Impl {
   od::parser parser;
   std::string scratch;
+  std::vector<std::string_view> unknown_keys;  // of the record being decoded, reused
 };
 
 EventDecoder::EventDecoder() : impl_(std::make_unique<Impl>()) {}
@@ -382,7 +426,9 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
   bool have_id = false, have_ingested = false;
   std::string_view event_time_text;  // as written, for the derived id
   std::string amount_text;
-  std::vector<std::string_view> seen_keys;
+  std::uint32_t seen_fields = 0;  // field_bit of each known field seen
+  std::vector<std::string_view>& unknown_keys = impl_->unknown_keys;
+  unknown_keys.clear();
   bool malformed = false;
 
   auto get_string = [&](od::value& v, std::string_view field, std::string& out) {
@@ -421,7 +467,7 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
     }
     std::string error;
     out.clear();
-    if (!write_canonical(v, out, 1, &error)) {
+    if (!write_canonical(v, out, &error)) {
       fail(std::string(field), error);
       // Duplicate keys and depth are the record's fault; broken syntax ends the parse.
       malformed = error.rfind("malformed", 0) == 0;
@@ -436,7 +482,10 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
       malformed = true;
       break;
     }
-    if (std::find(seen_keys.begin(), seen_keys.end(), key) != seen_keys.end()) {
+    const RecordField field_name = record_field(key);
+    if (field_name == RecordField::unknown
+            ? std::find(unknown_keys.begin(), unknown_keys.end(), key) != unknown_keys.end()
+            : (seen_fields & field_bit(field_name)) != 0) {
       fail(std::string(key), "appears twice");
       continue;
     }
@@ -459,9 +508,12 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
         break;
       }
     }
-    if (key == "event_id") {
+    switch (field_name) {
+    case RecordField::event_id: {
       have_id = !is_null && get_string(v, key, e.event_id);
-    } else if (key == "event_type") {
+      break;
+    }
+    case RecordField::event_type: {
       std::string_view s;
       if (get_string_view(v, key, s)) {
         if (auto t = parse_event_type(s)) {
@@ -470,15 +522,25 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
           fail("event_type", fmt::format("unknown event type '{}'", s));
         }
       }
-    } else if (key == "event_time") {
+      break;
+    }
+    case RecordField::event_time: {
       get_time(v, key, e.event_time, &event_time_text);
-    } else if (key == "ingested_at") {
+      break;
+    }
+    case RecordField::ingested_at: {
       if (!is_null) have_ingested = get_time(v, key, e.ingested_at);
-    } else if (key == "source") {
+      break;
+    }
+    case RecordField::source: {
       get_string(v, key, e.source);
-    } else if (key == "source_entity_id") {
+      break;
+    }
+    case RecordField::source_entity_id: {
       get_string(v, key, e.source_entity_id);
-    } else if (key == "entity_type") {
+      break;
+    }
+    case RecordField::entity_type: {
       std::string_view s;
       if (get_string_view(v, key, s)) {
         if (auto t = parse_entity_type(s)) {
@@ -487,13 +549,21 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
           fail("entity_type", fmt::format("unknown entity type '{}'", s));
         }
       }
-    } else if (key == "entity_id") {
+      break;
+    }
+    case RecordField::entity_id: {
       get_string(v, key, e.entity_id);
-    } else if (key == "related_entity_ids") {
+      break;
+    }
+    case RecordField::related_entity_ids: {
       if (!is_null) get_object_text(v, key, e.related_entity_ids);
-    } else if (key == "attributes") {
+      break;
+    }
+    case RecordField::attributes: {
       if (!is_null) get_object_text(v, key, e.attributes);
-    } else if (key == "amount") {
+      break;
+    }
+    case RecordField::amount: {
       if (!is_null) {
         od::json_type type;
         if (v.type().get(type) || type != od::json_type::number) {
@@ -504,9 +574,13 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
           if (v.get_number().get(n)) fail("amount", "malformed number");
         }
       }
-    } else if (key == "currency") {
+      break;
+    }
+    case RecordField::currency: {
       if (!is_null) get_string(v, key, e.currency);
-    } else if (key == "data_quality_flags") {
+      break;
+    }
+    case RecordField::data_quality_flags: {
       od::array arr;
       if (v.get_array().get(arr)) {
         fail("data_quality_flags", "must be an array of strings");
@@ -520,18 +594,26 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
           e.data_quality_flags.emplace_back(s);
         }
       }
-    } else if (key == "schema_version") {
+      break;
+    }
+    case RecordField::schema_version: {
       std::string_view s;
       if (get_string_view(v, key, s) && s != kCanonicalSchemaVersion)
         fail("schema_version", fmt::format("'{}' is not supported (expected {})", s, kCanonicalSchemaVersion));
-    } else if (key == "mapping_version") {
+      break;
+    }
+    case RecordField::mapping_version: {
       std::int64_t m;
       if (v.get_int64().get(m) || m < 1 || m > 1000000) fail("mapping_version", "must be a positive integer");
       else e.mapping_version = static_cast<int>(m);
-    } else {
-      fail(std::string(key), "unknown field");
+      break;
     }
-    seen_keys.push_back(key);
+    case RecordField::unknown:
+      fail(std::string(key), "unknown field");
+      break;
+    }
+    if (field_name == RecordField::unknown) unknown_keys.push_back(key);
+    else seen_fields |= field_bit(field_name);
   }
   if (malformed) {
     r.problems.clear();
@@ -544,7 +626,7 @@ DecodeResult EventDecoder::decode(std::string_view json, const DecodeDefaults& d
   }
   // A field that was present but bad is already reported; only report absence here.
   for (std::string_view required : {"event_type", "event_time", "source", "source_entity_id", "entity_type", "entity_id"})
-    if (std::find(seen_keys.begin(), seen_keys.end(), required) == seen_keys.end()) fail(std::string(required), "missing");
+    if ((seen_fields & field_bit(record_field(required))) == 0) fail(std::string(required), "missing");
   if (!r.problems.empty()) return r;
 
   if (!amount_text.empty()) {

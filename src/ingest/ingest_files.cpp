@@ -124,6 +124,11 @@ class BulkLoadMode {
       // The next open of the workspace sets all three again.
     }
   }
+  // Foreign keys are off for the batch. SQLite then also prepares a
+  // multi-row INSERT into events while idx_events_id is dropped; with them
+  // on it refuses one ("foreign key mismatch": superseded_events references
+  // event_id, which then has no unique index), if not a single-row one.
+  bool foreign_keys_off() const { return active_; }
   BulkLoadMode(const BulkLoadMode&) = delete;
   BulkLoadMode& operator=(const BulkLoadMode&) = delete;
 
@@ -202,6 +207,7 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
   std::vector<CanonicalEvent> chunk;
   chunk.reserve(kChunk);
   std::vector<std::uint32_t> order;
+  std::vector<const CanonicalEvent*> rows;
   std::vector<SeenId> seen;
   std::uint64_t bytes_read = 0;
 
@@ -217,7 +223,14 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
       std::sort(order.begin(), order.end(),
                 [&](std::uint32_t a, std::uint32_t b) { return chunk[a].event_id < chunk[b].event_id; });
     std::int64_t inserted = 0;
-    for (std::uint32_t i : order) inserted += writer.insert(chunk[i]);
+    if (id_index_dropped && bulk_mode.foreign_keys_off()) {
+      // Nothing can conflict: rows go in input order, several per statement.
+      rows.clear();
+      for (std::uint32_t i : order) rows.push_back(&chunk[i]);
+      inserted = writer.append(rows);
+    } else {
+      for (std::uint32_t i : order) inserted += writer.insert(chunk[i]);
+    }
     result.events_inserted += inserted;
     result.events_duplicate += static_cast<std::int64_t>(chunk.size()) - inserted;
     if (!dedupe_decided && !chunk.empty()) {
@@ -279,6 +292,9 @@ IngestResult ingest_canonical(Workspace& ws, const IngestRequest& req, const Log
         if (chunk.size() >= (dedupe_decided ? kChunk : kProbe)) flush();
       }
     }
+    // While the id index is dropped, rows go in input order whatever the
+    // chunk size: a block's worth at a time keeps the chunk in the cache.
+    if (rebuild_indexes && dedupe == Dedupe::id_set && !chunk.empty()) flush();
     for (const auto& [file, lines] : block.files) log.debug("ingest", "file_read", {{"file", file}, {"lines", lines}});
   }
   auto reject_conflicts = [&](const std::vector<ContentConflict>& conflicts) {

@@ -44,43 +44,76 @@ void finish_batch(Database& db, const std::string& batch_id, const DataQualityRe
       .run();
 }
 
+namespace {
+
+constexpr const char* kInsertEvents =
+    "INSERT OR IGNORE INTO events(event_id, event_type, event_time, ingested_at, source, source_entity_id, "
+    "entity_type, entity_id, related_entity_ids, amount_minor, currency, attributes, data_quality_flags, "
+    "schema_version, mapping_version, batch_id) VALUES";
+constexpr const char* kEventRowParams = "(?,?,?,?,?,?,?,?,?,?,?,?,?,'canonical_v1',?,?)";
+constexpr int kParamsPerRow = 15;
+
+}  // namespace
+
 EventWriter::EventWriter(Database& db, std::string batch_id)
     : db_(db),
-      stmt_(db.prepare("INSERT OR IGNORE INTO events(event_id, event_type, event_time, ingested_at, source, "
-                       "source_entity_id, entity_type, entity_id, related_entity_ids, amount_minor, currency, "
-                       "attributes, data_quality_flags, schema_version, mapping_version, batch_id) "
-                       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,'canonical_v1',?,?)")),
+      stmt_(db.prepare(std::string(kInsertEvents) + kEventRowParams)),
       batch_id_(std::move(batch_id)) {}
 
-bool EventWriter::insert(const CanonicalEvent& e) {
-  flags_.clear();  // not assign("["): GCC 12 -O2 then warns falsely (-Wrestrict)
-  flags_.push_back('[');
+void EventWriter::bind_row(Statement& s, int first_param, const CanonicalEvent& e, std::string& flags) {
+  flags.clear();  // not assign("["): GCC 12 -O2 then warns falsely (-Wrestrict)
+  flags.push_back('[');
   for (std::size_t i = 0; i < e.data_quality_flags.size(); ++i) {
-    if (i) flags_.push_back(',');
-    append_json_string(flags_, e.data_quality_flags[i]);
+    if (i) flags.push_back(',');
+    append_json_string(flags, e.data_quality_flags[i]);
   }
-  flags_.push_back(']');
+  flags.push_back(']');
   // Every parameter is bound on every call, from strings that outlive the
   // step: no copies into SQLite, no clearing of the bindings.
-  stmt_.bind_static(1, e.event_id)
-      .bind_static(2, to_string(e.event_type))
-      .bind(3, e.event_time)
-      .bind(4, e.ingested_at)
-      .bind_static(5, e.source)
-      .bind_static(6, e.source_entity_id)
-      .bind_static(7, to_string(e.entity_type))
-      .bind_static(8, e.entity_id)
-      .bind_static(9, e.related_entity_ids)
-      .bind(10, e.amount_minor)
-      .bind_static(12, e.attributes)
-      .bind_static(13, flags_)
-      .bind(14, e.mapping_version)
-      .bind_static(15, batch_id_);
-  if (e.currency.empty()) stmt_.bind_null(11);
-  else stmt_.bind_static(11, e.currency);
+  const int p = first_param - 1;
+  s.bind_static(p + 1, e.event_id)
+      .bind_static(p + 2, to_string(e.event_type))
+      .bind(p + 3, e.event_time)
+      .bind(p + 4, e.ingested_at)
+      .bind_static(p + 5, e.source)
+      .bind_static(p + 6, e.source_entity_id)
+      .bind_static(p + 7, to_string(e.entity_type))
+      .bind_static(p + 8, e.entity_id)
+      .bind_static(p + 9, e.related_entity_ids)
+      .bind(p + 10, e.amount_minor)
+      .bind_static(p + 12, e.attributes)
+      .bind_static(p + 13, flags)
+      .bind(p + 14, e.mapping_version)
+      .bind_static(p + 15, batch_id_);
+  if (e.currency.empty()) s.bind_null(p + 11);
+  else s.bind_static(p + 11, e.currency);
+}
+
+bool EventWriter::insert(const CanonicalEvent& e) {
+  bind_row(stmt_, 1, e, flags_);
   stmt_.step();
   stmt_.rewind();
   return db_.changes() > 0;
+}
+
+std::int64_t EventWriter::append(const std::vector<const CanonicalEvent*>& events) {
+  if (!append_stmt_) {
+    std::string sql = kInsertEvents;
+    for (std::size_t i = 0; i < kRowsPerAppend; ++i) sql += (i ? "," : "") + std::string(kEventRowParams);
+    append_stmt_.emplace(db_.prepare(sql));
+    append_flags_.resize(kRowsPerAppend);
+  }
+  std::int64_t stored = 0;
+  std::size_t i = 0;
+  for (; i + kRowsPerAppend <= events.size(); i += kRowsPerAppend) {
+    for (std::size_t r = 0; r < kRowsPerAppend; ++r)
+      bind_row(*append_stmt_, static_cast<int>(r) * kParamsPerRow + 1, *events[i + r], append_flags_[r]);
+    append_stmt_->step();
+    append_stmt_->rewind();
+    stored += db_.changes();
+  }
+  for (; i < events.size(); ++i) stored += insert(*events[i]);
+  return stored;
 }
 
 BronzeSupplementalWriter::BronzeSupplementalWriter(Database& db, std::string batch_id, std::string source)

@@ -149,3 +149,55 @@ TEST_CASE("codec: canonical JSON objects keep order and number text") {
   std::string deep(40, '[');
   CHECK_FALSE(canonical_json_object("{\"a\":" + deep + std::string(40, ']') + "}", &error));
 }
+
+TEST_CASE("codec: every field is known by its whole name, and a repeat of any is refused") {
+  // The decoder tells fields apart by length and a letter first: each name
+  // must still match in full, and a near miss of the same length is unknown.
+  EventDecoder d;
+  const char* fields[] = {"event_id",     "event_type",     "event_time",      "ingested_at",
+                          "source",       "source_entity_id", "entity_type",   "entity_id",
+                          "related_entity_ids", "attributes", "amount",        "currency",
+                          "data_quality_flags", "schema_version", "mapping_version"};
+  for (const std::string f : fields) {
+    CAPTURE(f);
+    const std::string twice = "{\"" + f + "\":null,\"" + f + "\":null}";
+    CHECK(has_problem(d.decode(twice, kDefaults), f, "appears twice"));
+    CHECK_FALSE(has_problem(d.decode(twice, kDefaults), f, "unknown field"));
+    std::string near = f;
+    near.back() = near.back() == 'x' ? 'y' : 'x';
+    CHECK(has_problem(d.decode("{\"" + near + "\":1}", kDefaults), near, "unknown field"));
+    near = f;
+    near.front() = 'x';
+    CHECK(has_problem(d.decode("{\"" + near + "\":1}", kDefaults), near, "unknown field"));
+  }
+  // An unknown field is reported once as unknown, then as a repeat.
+  const DecodeResult r = d.decode(R"({"colour":1,"colour":2})", kDefaults);
+  CHECK(has_problem(r, "colour", "unknown field"));
+  CHECK(has_problem(r, "colour", "appears twice"));
+  // Missing fields are still found with the known ones tracked by bit.
+  CHECK(has_problem(d.decode(R"({"event_time":"2024-03-05T09:30:00Z"})", kDefaults), "event_type", "missing"));
+  CHECK_FALSE(has_problem(d.decode(R"({"event_time":"2024-03-05T09:30:00Z"})", kDefaults), "event_time", "missing"));
+}
+
+TEST_CASE("codec: duplicate keys are per object, at every depth") {
+  // The keys of all open objects share one stack: an object's keys must be
+  // compared with its own only, and dropped when it closes.
+  std::string error;
+  CHECK(canonical_json_object(R"({"a":{"a":1,"b":{"a":2}},"b":[{"a":3},{"a":4}],"c":{"b":5}})", &error) ==
+        R"({"a":{"a":1,"b":{"a":2}},"b":[{"a":3},{"a":4}],"c":{"b":5}})");
+  CHECK_FALSE(canonical_json_object(R"({"a":{"x":1},"b":{"y":1,"z":{"q":1},"y":2}})", &error));
+  CHECK(error == "duplicate key 'y'");
+  CHECK_FALSE(canonical_json_object(R"({"a":{"x":1},"a":2})", &error));
+  CHECK(error == "duplicate key 'a'");
+  // A refused object leaves nothing behind for the next one.
+  CHECK_FALSE(canonical_json_object(R"({"p":{"k":1,"k":2}})", &error));
+  CHECK(canonical_json_object(R"({"k":{"p":1}})", &error) == R"({"k":{"p":1}})");
+
+  EventDecoder d;
+  std::string dup_attr = kValid;
+  dup_attr.replace(dup_attr.find("\"note\""), 6, "\"days_late\"");
+  CHECK(has_problem(d.decode(dup_attr, kDefaults), "attributes", "duplicate key"));
+  CHECK(d.decode(kValid, kDefaults).event);  // the same decoder, after a refused record
+  CHECK(has_problem(d.decode("{\"source\":\"a\",\"source\":\"b\"}", kDefaults), "source", "appears twice"));
+  CHECK(d.decode(kValid, kDefaults).event);
+}

@@ -123,6 +123,61 @@ std::vector<std::string> event_rows(Database& db) {
 
 }  // namespace
 
+TEST_CASE("workspace: appending events several to a statement stores the rows and rowids of one by one") {
+  // 37 events: two full groups of EventWriter::kRowsPerAppend and a rest,
+  // with and without amounts, flags and related ids.
+  std::vector<CanonicalEvent> events(2 * EventWriter::kRowsPerAppend + 5);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    CanonicalEvent& e = events[i];
+    e.event_id = "ev_" + std::to_string(1000 - i);  // not in rowid order
+    e.event_type = i % 2 ? EventType::payment_received : EventType::order_placed;
+    e.event_time = 1700000000000 + static_cast<TimeMs>(i) * 60000;
+    e.ingested_at = 1700000009000;
+    e.source = i % 3 ? "shop" : "books";
+    e.source_entity_id = "x" + std::to_string(i);
+    e.entity_id = "o" + std::to_string(i % 5);
+    if (i % 4 == 0) e.related_entity_ids = R"({"customer":"c)" + std::to_string(i) + R"("})";
+    if (i % 2) {
+      e.amount_minor = static_cast<std::int64_t>(i) * 125;
+      e.currency = "USD";
+    }
+    e.attributes = R"({"n":)" + std::to_string(i) + "}";
+    if (i % 7 == 0) e.data_quality_flags = {"untimely:future_event_time", "incomplete:\"x\""};
+    e.mapping_version = 1 + static_cast<int>(i % 2);
+  }
+  auto dump = [](Database& db) {
+    std::string out;
+    Statement s = db.prepare("SELECT rowid, * FROM events ORDER BY rowid");
+    while (s.step()) {
+      for (int c = 0; c < 17; ++c) out += (s.is_null(c) ? std::string("NULL") : s.text(c)) + "|";
+      out += "\n";
+    }
+    return out;
+  };
+  TempDir dir;
+  auto one = Workspace::open(dir.file("one.sqlite"), true);
+  auto many = Workspace::open(dir.file("many.sqlite"), true);
+  std::vector<const CanonicalEvent*> rows;
+  for (Workspace* ws : {one.get(), many.get()}) insert_batch(ws->db(), {"b1", "events", {"x"}, 1, 0, "ingest"});
+  {
+    EventWriter writer(one->db(), "b1");
+    for (const CanonicalEvent& e : events) CHECK(writer.insert(e));
+  }
+  {
+    EventWriter writer(many->db(), "b1");
+    rows.push_back(&events[0]);
+    CHECK(writer.append(rows) == 1);  // a group smaller than a statement's rows
+    rows.clear();
+    for (std::size_t i = 1; i < events.size(); ++i) rows.push_back(&events[i]);
+    CHECK(writer.append(rows) == static_cast<std::int64_t>(events.size()) - 1);
+  }
+  CHECK(count_events(many->db()) == static_cast<std::int64_t>(events.size()));
+  CHECK(dump(many->db()) == dump(one->db()));
+  Statement eighth = many->db().prepare("SELECT " + std::string(kEventColumns) + " FROM events WHERE rowid = 8");
+  REQUIRE(eighth.step());
+  CHECK(read_event_row(eighth) == events[7]);
+}
+
 TEST_CASE("workspace: a version 2 workspace holding events migrates with every event intact") {
   TempDir dir;
   const std::string path = dir.file("v2.sqlite");
