@@ -38,9 +38,9 @@ struct WatchedMonitor {
 // Monitors from one causal path share a source incident. The partners of
 // each enabled monitor (unless it reads alone: MonitorRule::path_agreement)
 // are the monitors on other metrics, read from other events, sharing one of
-// its source incidents; its
-// partner days, the days any of their conditions held (each read with its own
-// threshold and baseline) between the earliest born day and the last day run.
+// its source incidents; its partner days, the days any of their conditions
+// held (each read with its own threshold and baseline) between the earliest
+// born day and the last day run.
 void attach_partner_days(std::vector<WatchedMonitor>& all, const DailyMetrics& metrics) {
   std::map<std::string, std::vector<DayNumber>> condition_days;  // by monitor id, read once
   const auto days_of = [&](const WatchedMonitor& p, DayRange span) -> const std::vector<DayNumber>& {

@@ -26,7 +26,7 @@ expect_eq "$RC" 0 "scan ($ERR)"
 MANIFEST=$OUT
 expect_eq "$(json 'd["produced"]["explained"]["causal_chains"] == d["produced"]["incidents"]' <<<"$MANIFEST")" True \
   "the scan explains every incident"
-expect_eq "$(json '(d["rca_algorithm"], d["dependency_graph_version"])' <<<"$MANIFEST")" "('BRE-RCA-v1', 'business_dag_v2')" \
+expect_eq "$(json '(d["rca_algorithm"], d["dependency_graph_version"])' <<<"$MANIFEST")" "('BRE-RCA-v2', 'business_dag_v2')" \
   "the manifest records the algorithm and graph versions"
 expect_eq "$(sql "SELECT count(*) FROM causal_chains")" "$(sql "SELECT count(*) FROM incidents")" "one stored chain per incident"
 expect_eq "$(sql "SELECT count(*) FROM blast_radius WHERE instr(incident_id, '+') = 0")" \

@@ -433,7 +433,7 @@ TEST_CASE("postmortem renderings: JSON fields, Markdown sections, safe HTML") {
   CHECK(j["monitors"][0]["metric_name"] == "supplier_delay_rate");
   CHECK(j["timeline"][0]["evidence_event_ids"] == nlohmann::json::array({"ev_a1", "ev_a2"}));
   CHECK(j["generated_at"] == format_iso8601(in.generated_at));
-  CHECK(j["algorithm_versions"]["rca"] == "BRE-RCA-v1");
+  CHECK(j["algorithm_versions"]["rca"] == "BRE-RCA-v2");
 
   const std::string md = postmortem_markdown(pm);
   CHECK(md.rfind("# Fulfillment SLA Degradation — Mar 6–15, 2026\n", 0) == 0);

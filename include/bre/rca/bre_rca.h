@@ -16,7 +16,7 @@
 
 namespace bre {
 
-inline constexpr const char* kRcaAlgorithmVersion = "BRE-RCA-v1";
+inline constexpr const char* kRcaAlgorithmVersion = "BRE-RCA-v2";
 
 struct RcaConfig {
   int lookback_days = 14;        // causal window: [window start − lookback, window end]
