@@ -61,26 +61,25 @@ void localise_roots(CausalChain& chain, const std::string& incident_metric, cons
   auto moved = [&](const CausalNode& n) { return n.onset_day && !n.moved_after && n.temporal_precedence > 0; };
   std::set<std::pair<std::string, std::string>> walked;  // (parent, child)
   SkippedLinks skipped;
-  // memo: the roots that explain a node, with this many skips left on the way up
-  std::map<std::pair<std::string, int>, std::set<std::string>> roots_from;
-  auto find_roots = [&](auto&& self, const std::string& child, int skips_left) -> std::set<std::string> {
-    if (auto it = roots_from.find({child, skips_left}); it != roots_from.end()) return it->second;
+  std::map<std::string, std::set<std::string>> roots_from;  // memo: the roots that explain a node
+  auto find_roots = [&](auto&& self, const std::string& child) -> const std::set<std::string>& {
+    if (auto it = roots_from.find(child); it != roots_from.end()) return it->second;
     std::set<std::string> found;
     for (const auto& p : graphs.metrics.parents(child)) {
       const CausalNode* pn = chain.node(p);
       if (!pn) continue;
       if (fits(*pn, child) && pn->implicated) {
         walked.insert({p, child});
-        const auto above = self(self, p, skips_left);
+        const auto& above = self(self, p);
         found.insert(above.begin(), above.end());
       } else if (fits(*pn, child) && moved(*pn)) {
-        std::set<std::string> above = self(self, p, skips_left);
+        std::set<std::string> above = self(self, p);
         above.erase(p);  // a weak link is not a root
         if (!above.empty()) {
           walked.insert({p, child});
           found.insert(above.begin(), above.end());
         }
-      } else if (skips_left > 0 && child == incident_metric) {
+      } else if (cfg.skip_silent_parent && child == incident_metric) {
         // p did not move in time: an implicated grandparent whose episode
         // fits the child across both edges' lags explains the child through p.
         // Only right below the incident metric: an implicated node higher up
@@ -95,15 +94,15 @@ void localise_roots(CausalChain& chain, const std::string& incident_metric, cons
           walked.insert({g, p});
           walked.insert({p, child});
           skipped.insert({p, child});
-          const auto above = self(self, g, skips_left - 1);
+          const auto& above = self(self, g);
           found.insert(above.begin(), above.end());
         }
       }
     }
     if (found.empty()) found.insert(child);
-    return roots_from[{child, skips_left}] = std::move(found);
+    return roots_from[child] = std::move(found);
   };
-  const std::set<std::string> roots = find_roots(find_roots, incident_metric, cfg.max_skipped_nodes);
+  const std::set<std::string> roots = find_roots(find_roots, incident_metric);
   auto walked_only = [&](const std::vector<std::string>& path) {
     for (std::size_t i = 0; i + 1 < path.size(); ++i)
       if (!walked.count({path[i], path[i + 1]})) return false;
@@ -118,7 +117,6 @@ void localise_roots(CausalChain& chain, const std::string& incident_metric, cons
     // a tie keeps the shorter.
     for (auto& p : graphs.metrics.paths(root, incident_metric)) {
       if (along_walked && !walked_only(p)) continue;
-      if (along_walked && skipped_on(p, skipped).size() > static_cast<std::size_t>(cfg.max_skipped_nodes)) continue;
       const double sc = path_score(p, chain, skipped, cfg);
       const bool tie = best && std::abs(sc - best_score) <= 1e-12;
       if ((!tie && sc > best_score) || (tie && along_walked && p.size() > best->size())) {

@@ -81,7 +81,7 @@ std::string rca_config_json(const RcaConfig& c) {
       .boolean("blips_end_at_gaps", c.blips_end_at_gaps)
       .integer("blip_max_gap_days", c.blip_max_gap_days)
       .number("blip_bridge_z", c.blip_bridge_z)
-      .integer("max_skipped_nodes", c.max_skipped_nodes)
+      .boolean("skip_silent_parent", c.skip_silent_parent)
       .number("skip_penalty", c.skip_penalty)
       .str();
 }

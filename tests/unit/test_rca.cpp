@@ -177,7 +177,7 @@ TEST_CASE("BRE-RCA: the walk passes one intermediate that did not move, at skip_
   // of delivery_delay_rate moved, so only a skip reaches the surge.
   const DailyMetrics m = synthetic({{"order_volume", 70, 72, 60}, {"delivery_delay_rate", 73, 82, 0.2}});
   RcaConfig skips;
-  skips.max_skipped_nodes = 1;
+  skips.skip_silent_parent = true;
   const CausalChain c = analyse_incident(m, delivery_incident(73, 82), default_dependency_graphs(), {}, {}, skips);
   CHECK(c.root_cause == "order_volume");
   REQUIRE_FALSE(c.paths.empty());
@@ -189,7 +189,7 @@ TEST_CASE("BRE-RCA: the walk passes one intermediate that did not move, at skip_
   // overall_score = contribution(root) × skip_penalty for the skipped link.
   CHECK(p.overall_score == doctest::Approx(c.node("order_volume")->contribution_score * 0.5));
   RcaConfig no_skips;
-  no_skips.max_skipped_nodes = 0;
+  no_skips.skip_silent_parent = false;
   const CausalChain strict = analyse_incident(m, delivery_incident(73, 82), default_dependency_graphs(), {}, {}, no_skips);
   CHECK(strict.root_cause == "delivery_delay_rate");
   CHECK(strict.paths[0].skipped.empty());

@@ -50,13 +50,13 @@ struct RcaConfig {
   bool blips_end_at_gaps = true;
   int blip_max_gap_days = 1;
   double blip_bridge_z = 1.0;
-  // The walk up from the incident metric may pass this many nodes per path
-  // that did not move in time (a noisy intermediate that barely showed the
-  // effect passing through it), to an implicated node above whose episode
-  // fits across both edges' max lags; such a link counts skip_penalty in the
-  // path score instead of the node's magnitude. Only right below the
-  // incident metric: higher up, the implicated child is itself a root.
-  int max_skipped_nodes = 1;
+  // The walk may pass a parent of the incident metric that did not move in
+  // time (a noisy intermediate that barely showed the effect passing through
+  // it), to an implicated grandparent whose episode fits across both edges'
+  // max lags; that link counts skip_penalty in the path score instead of the
+  // node's magnitude. Only right below the incident metric: higher up, the
+  // implicated child is itself a root, so a path skips at most one node.
+  bool skip_silent_parent = true;
   double skip_penalty = 0.5;
   int lookback_for(const std::string& incident_type) const;
 };
