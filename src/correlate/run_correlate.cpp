@@ -1,5 +1,7 @@
 #include "bre/correlate/run_correlate.h"
 
+#include <memory>
+
 #include "bre/core/json_text.h"
 #include "bre/detect/run_detect.h"
 #include "bre/store/cascade_store.h"
@@ -15,7 +17,9 @@ CorrelateRunResult run_correlate(Workspace& ws, const std::string& run_id, const
   ScopedTimer timer(log, "correlate", "correlate");
   Database& db = ws.db();
   Transaction tx(db);
-  const CascadeInputs in = load_cascade_inputs(db);
+  std::shared_ptr<const BlastFacts> loaded;
+  if (!blast_facts) blast_facts = (loaded = load_blast_facts(ws)).get();
+  const CascadeInputs in = load_cascade_inputs(db, *blast_facts);
   const CorrelationResult found = correlate_incidents(in.incidents, graphs, cfg);
   store_cascades(db, found.cascades, run_id);
   // The design's total_blast_radius: one blast radius over the union of the

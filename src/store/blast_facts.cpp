@@ -118,6 +118,14 @@ void for_each_document(std::vector<Issue<Fact>>& issues, Keep keep) {
 const BlastFacts::Order* BlastFacts::order(std::string_view id) const { return find_sorted(orders, id); }
 const BlastFacts::Invoice* BlastFacts::invoice(std::string_view id) const { return find_sorted(invoices, id); }
 
+std::int64_t BlastFacts::DayTotals::between(DayNumber from, DayNumber to) const {
+  const auto sum_before = [&](DayNumber day) -> std::int64_t {  // over the days < day
+    const auto it = std::lower_bound(days.begin(), days.end(), day);
+    return it == days.begin() ? 0 : through[static_cast<std::size_t>(it - days.begin()) - 1];
+  };
+  return from > to ? 0 : sum_before(to + 1) - sum_before(from);
+}
+
 std::string BlastFacts::name(std::uint32_t index) const { return index == kNone ? std::string() : names[index]; }
 
 std::vector<std::string> BlastFacts::products(const Invoice& i) const {
@@ -135,6 +143,7 @@ std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws) {
   NamePool pool(d.names);
   std::vector<Issue<BlastFacts::Order>> order_issues;
   std::vector<Issue<BlastFacts::Invoice>> invoice_issues;
+  std::map<DayNumber, std::int64_t> paid_by_day, refunded_by_day;
   // One pass over the event table in storage order: the ~60 % of a large log
   // these types make up would cost one random row lookup each through the
   // type index. What an order by (event_time, event_id) would decide is
@@ -172,11 +181,18 @@ std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws) {
       if (!s.is_null(4)) o.amount = amount;
       order_issues.push_back({s.text(3), time, rowid, o});
     }
+    if (type == "payment_received") paid_by_day[clock.local_day(time)] += amount;
+    else if (type == "refund_issued" || type == "credit_memo_issued") refunded_by_day[clock.local_day(time)] += amount;
     const int customer = s.is_null(7) ? 9 : 7;
     if (s.is_null(customer)) continue;  // a ledger entry needs its customer
     const char kind = type == "payment_received" ? 'p' : type == "order_placed" ? 'o' : type == "customer_churned" ? 'c' : 'r';
     d.ledgers[s.text(customer)].push_back({clock.local_day(time), kind, amount});
   }
+  for (auto [totals, by_day] : {std::pair{&d.paid, &paid_by_day}, std::pair{&d.refunded, &refunded_by_day}})
+    for (const auto& [day, amount] : *by_day) {
+      totals->through.push_back((totals->through.empty() ? 0 : totals->through.back()) + amount);
+      totals->days.push_back(day);
+    }
   EventIdByRow event_id(ws.db());
   const auto any = [](const auto&) { return true; };
   for_each_document(order_issues, [&](std::string& id, const auto* from, const auto* to) {

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bre/core/time.h"
+#include "bre/impact/blast_radius.h"
 
 namespace bre {
 
@@ -43,6 +44,14 @@ struct BlastFacts {
     std::int64_t amount;
   };
 
+  // Every payment's or refund's amount by day, customer or not, summed from
+  // the first day on: trailing revenue over any span in two lookups.
+  struct DayTotals {
+    std::vector<DayNumber> days;             // ascending
+    std::vector<std::int64_t> through;       // the sum over days[0..i]
+    std::int64_t between(DayNumber from, DayNumber to) const;  // days from..to, both included
+  };
+
   const Order* order(std::string_view id) const;
   const Invoice* invoice(std::string_view id) const;
   std::string name(std::uint32_t index) const;  // "" for kNone
@@ -53,8 +62,14 @@ struct BlastFacts {
   std::vector<std::uint32_t> invoice_products;
   std::vector<std::string> names;                                // customer, vendor and product ids
   std::map<std::string, std::vector<LedgerEntry>> ledgers;  // by customer id, each sorted by day
+  DayTotals paid, refunded;  // payment_received; refund_issued and credit_memo_issued
   std::string currency;
   int digits = 2;
+  // The blast radii computed from these facts, by their joined incident ids.
+  // Facts live for one command, and incidents and cascades are stored before
+  // the first radius is asked for, so a radius asked for again (an incident's
+  // in rca, then in its postmortem) is the same one.
+  mutable std::map<std::string, BlastRadius> radii;
 };
 
 // Reading the JSON columns of an event row, shared with impact_store.cpp.

@@ -1,7 +1,9 @@
 #include "bre/store/cascade_store.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +12,7 @@
 #include "bre/store/impact_store.h"
 #include "bre/store/incident_store.h"
 #include "bre/store/workspace.h"
+#include "blast_facts.h"
 
 namespace bre {
 
@@ -27,6 +30,13 @@ std::string text_of(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
   return {};
+}
+
+// The body of a single-quoted SQL string literal holding `text`.
+std::string sql_quoted_body(const std::string& text) {
+  std::string out;
+  for (char ch : text) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return out;
 }
 
 DayNumber day_column(const Statement& s, int col, const std::string& id) {
@@ -65,7 +75,7 @@ std::vector<std::string> party_keys(const std::vector<std::string>& raw_keys,
   return {out.begin(), out.end()};
 }
 
-CascadeInputs load_cascade_inputs(Database& db) {
+CascadeInputs load_cascade_inputs(Database& db, const BlastFacts& facts) {
   std::set<std::string> false_alarms;
   CascadeInputs in;
   const BusinessTime clock = business_time(db);
@@ -107,14 +117,39 @@ CascadeInputs load_cascade_inputs(Database& db) {
     raw.push_back(std::move(keys));
     in.incidents.push_back(std::move(inc));
   }
+  // An order or invoice with an issue event (order_placed, invoice_issued)
+  // belongs to the customer its latest issue names, as the blast radius reads
+  // it (none if that issue names none). Any other key (a payment, an order
+  // the data never shows placed) belongs to the customer named by its first
+  // event that names one: that lookup reads the whole table, so only those
+  // keys go to it, as SQL literals.
   std::map<std::string, std::string> customer_of;
-  Statement c = db.prepare(
-      "SELECT entity_type || ':' || entity_id, json_extract(related_entity_ids, '$.customer_id') FROM live_events "
-      "WHERE entity_type IN ('order', 'invoice', 'payment') AND json_extract(related_entity_ids, '$.customer_id') "
-      "IS NOT NULL ORDER BY event_time, event_id");
-  while (c.step()) {
-    std::string key = c.text(0);
-    if (to_map.count(key)) customer_of.emplace(std::move(key), "customer:" + c.text(1));  // the first event's customer
+  std::string unresolved;
+  for (const std::string& key : to_map) {
+    const std::size_t colon = key.find(':');
+    const std::string_view kind(key.data(), colon), id(key.data() + colon + 1, key.size() - colon - 1);
+    std::optional<std::uint32_t> customer;
+    if (kind == "order") {
+      if (const BlastFacts::Order* o = facts.order(id)) customer = o->customer;
+    } else if (kind == "invoice") {
+      if (const BlastFacts::Invoice* i = facts.invoice(id)) customer = i->customer;
+    }
+    if (!customer) unresolved += (unresolved.empty() ? "'" : ",'") + sql_quoted_body(key) + "'";
+    else if (*customer != BlastFacts::kNone) customer_of.emplace(key, "customer:" + facts.name(*customer));
+  }
+  if (!unresolved.empty()) {
+    Statement c = db.prepare(
+        "SELECT entity_type || ':' || entity_id, event_time, event_id, json_extract(related_entity_ids, '$.customer_id') "
+        "FROM live_events WHERE entity_type IN ('order', 'invoice', 'payment') AND entity_type || ':' || entity_id IN (" +
+        unresolved + ") AND json_extract(related_entity_ids, '$.customer_id') IS NOT NULL");
+    std::map<std::string, std::pair<std::int64_t, std::string>> first;  // the key's first such event: (time, id)
+    while (c.step()) {
+      std::pair<std::int64_t, std::string> at{c.int64(1), c.text(2)};
+      auto [it, fresh] = first.try_emplace(c.text(0), at);
+      if (!fresh && at >= it->second) continue;
+      it->second = std::move(at);
+      customer_of[it->first] = "customer:" + c.text(3);
+    }
   }
   for (std::size_t i = 0; i < raw.size(); ++i) in.incidents[i].entities = party_keys(raw[i], customer_of);
   return in;

@@ -6,7 +6,6 @@
 #include <set>
 #include <tuple>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "bre/core/error.h"
@@ -102,16 +101,6 @@ std::vector<AffectedEvent> affected_events(Database& db, const IncidentRow& inc,
   return out;
 }
 
-std::int64_t sum_amounts(Database& db, const char* types, DayNumber from, DayNumber to) {
-  Statement s = db.prepare(fmt::format("SELECT coalesce(sum(amount_minor), 0) FROM live_events WHERE event_type IN ({}) "
-                                       "AND event_time >= ? AND event_time < ?",
-                                       types));
-  const auto range = business_time(db).days(from, to);
-  s.bind(1, range.from).bind(2, range.until);
-  return s.step() ? s.int64(0) : 0;
-}
-
-constexpr const char* kRefundTypes = "'refund_issued','credit_memo_issued'";
 // Histories of every customer up to the window (payments and refunds before
 // its start; purchases and churn up to its end), and the business-wide
 // median gap between purchase days, from the ledgers (sorted by day).
@@ -166,14 +155,17 @@ BlastRadius compute(Workspace& ws, const std::vector<std::string>& incident_ids,
   });
   rows.erase(std::unique(rows.begin(), rows.end(), [](const IncidentRow& a, const IncidentRow& b) { return a.id == b.id; }),
              rows.end());
+  std::string joined_ids;
+  for (const IncidentRow& r : rows) joined_ids += (joined_ids.empty() ? "" : "+") + r.id;
+  if (const auto known = docs.radii.find(joined_ids); known != docs.radii.end()) return known->second;
   BlastInput in;
+  in.incident_id = joined_ids;
   in.currency = docs.currency;
   in.minor_digits = docs.digits;
   in.window_start = rows.front().from;
   in.window_end = rows.front().to;
   for (const IncidentRow& r : rows) {
     in.incident_ids.push_back(r.id);
-    in.incident_id += (in.incident_id.empty() ? "" : "+") + r.id;
     in.window_start = std::min(in.window_start, r.from);
     in.window_end = std::max(in.window_end, r.to);
     for (AffectedEvent& e : affected_events(db, r, docs)) in.events.push_back(std::move(e));
@@ -192,11 +184,10 @@ BlastRadius compute(Workspace& ws, const std::vector<std::string>& incident_ids,
       if (const BlastFacts::Order* o = docs.order(e.order_id); o && o->amount) in.order_amounts[e.order_id] = *o->amount;
   }
   load_histories(docs, in.window_start, in.window_end, in);
-  in.trailing_revenue_minor =
-      sum_amounts(db, "'payment_received'", in.window_start - kTrailingRevenueDays, in.window_start - 1);
-  in.trailing_refunds_minor = sum_amounts(db, kRefundTypes, in.window_start - kTrailingRefundDays, in.window_start - 1);
-  in.trailing_paid_minor = sum_amounts(db, "'payment_received'", in.window_start - kTrailingRefundDays, in.window_start - 1);
-  return compute_blast_radius(in);
+  in.trailing_revenue_minor = docs.paid.between(in.window_start - kTrailingRevenueDays, in.window_start - 1);
+  in.trailing_refunds_minor = docs.refunded.between(in.window_start - kTrailingRefundDays, in.window_start - 1);
+  in.trailing_paid_minor = docs.paid.between(in.window_start - kTrailingRefundDays, in.window_start - 1);
+  return docs.radii[in.incident_id] = compute_blast_radius(in);
 }
 
 }  // namespace

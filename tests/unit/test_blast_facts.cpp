@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "bre/ingest/ingest.h"
+#include "bre/store/cascade_store.h"
 #include "bre/store/impact_store.h"
 #include "test_support.h"
 
@@ -108,4 +109,65 @@ TEST_CASE("blast radius facts: two issues at the same moment resolve by event id
     winners.push_back(b.customers[0].customer_id);
   }
   CHECK(winners[0] == winners[1]);
+}
+
+namespace {
+
+void ingest_lines(Workspace& ws, TempDir& dir, const std::string& name, const std::string& lines) {
+  Logger log;
+  const std::string path = dir.file(name);
+  std::ofstream(path) << lines;
+  IngestRequest req;
+  req.source = "events";
+  req.paths = {path};
+  ingest_files(ws, req, log);
+}
+
+}  // namespace
+
+TEST_CASE("blast radius facts: trailing revenue and refunds sum every payment and refund before the window") {
+  TempDir dir;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  ws->set_setting("currency", "USD");
+  // The window starts 2026-06-01: revenue is paid 2026-05-02..05-31 (30 days),
+  // the refund rate's payments and refunds 2026-03-03..05-31 (90 days).
+  ingest_lines(*ws, dir, "money.jsonl",
+               issue("payment_received", "2026-05-31", "p1", "payment", "p1", "c1", "100.00", "{}") +
+                   issue("payment_received", "2026-05-02", "p2", "payment", "p2", "", "50.00", "{}") +  // no customer
+                   issue("payment_received", "2026-05-01", "p3", "payment", "p3", "c2", "400.00", "{}") +  // 31 days
+                   issue("payment_received", "2026-03-02", "p4", "payment", "p4", "c2", "999.00", "{}") +  // 91 days
+                   issue("payment_received", "2026-06-01", "p5", "payment", "p5", "c1", "777.00", "{}") +  // in window
+                   issue("refund_issued", "2026-04-10", "r1", "order", "r1", "c1", "22.00", "{}") +
+                   issue("credit_memo_issued", "2026-03-03", "m1", "invoice", "m1", "", "33.00", "{}") +
+                   issue("refund_issued", "2026-03-02", "r2", "order", "r2", "c1", "44.00", "{}") +  // 91 days
+                   issue("refund_issued", "2026-06-01", "r3", "order", "r3", "c1", "8.00", "{}"));
+  add_incident(*ws, "inc-refunds", "refund_spike", "2026-06-01");
+  const BlastRadius b = compute_incident_blast_radius(*ws, {"inc-refunds"});
+  CHECK(b.trailing_revenue_minor == 15000);  // 100 + 50
+  // refunds 22 + 33 over payments 100 + 50 + 400
+  CHECK(b.business_refund_rate == doctest::Approx(5500.0 / 55000.0));
+}
+
+TEST_CASE("cascade parties: a document belongs to its latest issue's customer, any other key to its first naming one") {
+  TempDir dir;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  ws->set_setting("currency", "USD");
+  const std::string late = R"({"days_late":2})";
+  ingest_lines(*ws, dir, "docs.jsonl",
+               issue("order_placed", "2026-03-01", "o1a", "order", "ord-1", "c1", "80.00", "{}") +
+                   issue("order_placed", "2026-03-02", "o1b", "order", "ord-1", "c2", "80.00", "{}") +
+                   // a later event of the order naming someone else does not move it
+                   issue("order_delivered", "2026-03-04", "o1d", "order", "ord-1", "c9", "", "{}") +
+                   issue("order_placed", "2026-03-02", "o2a", "order", "ord-2", "", "30.00", "{}") +  // names nobody
+                   issue("order_delivered", "2026-03-05", "o2d", "order", "ord-2", "c8", "", "{}") +
+                   // never placed: its first event naming a customer decides
+                   issue("order_delivered", "2026-03-06", "o3d", "order", "ord-3", "c5", "", "{}") +
+                   issue("order_delivered", "2026-03-03", "o3c", "order", "ord-3", "c4", "", "{}") +
+                   issue("order_late", "2026-03-10", "o1l", "order", "ord-1", "", "", late) +
+                   issue("order_late", "2026-03-10", "o2l", "order", "ord-2", "", "", late) +
+                   issue("order_late", "2026-03-10", "o3l", "order", "ord-3", "", "", late));
+  add_incident(*ws, "inc-late", "fulfillment_sla_degradation", "2026-03-10");
+  const CascadeInputs in = load_cascade_inputs(ws->db(), *load_blast_facts(*ws));
+  REQUIRE(in.incidents.size() == 1);
+  CHECK(in.incidents[0].entities == std::vector<std::string>{"customer:c2", "customer:c4"});
 }

@@ -22,7 +22,8 @@ std::vector<std::string> event_entity_keys(const std::string& entity_type, const
 
 // The parties behind entity keys: customer and vendor keys as they are; an
 // order, invoice or payment becomes its customer as `customer_of` maps it
-// (built from the related customer_id of its events in live_events);
+// (an order or invoice with an issue event: the customer its latest issue
+// names; any other: the related customer_id of its first event that has one);
 // anything else (tickets, products, expenses, shipments) is dropped. Sorted,
 // without duplicates. Pure.
 std::vector<std::string> party_keys(const std::vector<std::string>& raw_keys,
@@ -32,8 +33,9 @@ struct CascadeInputs {
   std::vector<CascadeIncident> incidents;  // entities: party keys of the affected events
   std::vector<std::string> left_out;       // incidents labelled not_anomaly (false alarms)
 };
+struct BlastFacts;  // store/impact_store.h: the documents' customers
 // Every stored incident except those whose latest label is not_anomaly.
-CascadeInputs load_cascade_inputs(Database& db);
+CascadeInputs load_cascade_inputs(Database& db, const BlastFacts& facts);
 
 // Replaces the stored cascades in the caller's transaction and sets each
 // incident's payload cascade_id (null for incidents in none).
