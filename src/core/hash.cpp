@@ -69,4 +69,36 @@ std::string sha256_hex(std::string_view data) {
   return out;
 }
 
+void SetHash::add(std::string_view item) {
+  unsigned char digest[32];
+  sha256(item, digest);
+  for (int w = 0; w < 4; ++w) {
+    std::uint64_t word = 0;
+    for (int b = 7; b >= 0; --b) word = (word << 8) | digest[w * 8 + b];
+    words_[w] += word;
+  }
+}
+
+std::string SetHash::hex() const {
+  unsigned char bytes[32];
+  for (int w = 0; w < 4; ++w)
+    for (int b = 0; b < 8; ++b) bytes[w * 8 + b] = static_cast<unsigned char>(words_[w] >> (8 * b));
+  std::string out;
+  append_hex(out, bytes, 32);
+  return out;
+}
+
+std::optional<SetHash> SetHash::from_hex(std::string_view hex) {
+  if (hex.size() != 64) return std::nullopt;
+  SetHash h;
+  for (std::size_t i = 0; i < 64; ++i) {
+    const char c = hex[i];
+    const int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (v < 0) return std::nullopt;
+    const std::size_t byte = i / 2, word = byte / 8, shift = 8 * (byte % 8) + (i % 2 == 0 ? 4 : 0);
+    h.words_[word] |= static_cast<std::uint64_t>(v) << shift;
+  }
+  return h;
+}
+
 }  // namespace bre

@@ -1,6 +1,7 @@
 #include "bre/scan/scan.h"
 
 #include <algorithm>
+#include <sstream>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -26,39 +27,51 @@ namespace bre {
 
 namespace {
 
-// What the scan read: the count and a hash of the sorted live event ids, so
+// What the scan read: the count and a hash of the set of live event ids, so
 // two scans over the same events can be recognised as such.
 struct LiveEventsDigest {
   std::int64_t count = 0;
   std::string content_hash;
 };
 
-// Sorting and hashing every live event id costs about a second at 10^6
-// events, so the digest is kept in the settings under the log's end: events
-// and superseded_events are append-only (their triggers refuse UPDATE and
-// DELETE), so the same last rowids of both mean the same live events.
+// The digest is kept in the settings with the log's end it covers: events and
+// superseded_events are append-only (their triggers refuse UPDATE and
+// DELETE), so while no event was superseded since, the live events are the
+// kept ones plus the live ones stored after, and the set hash (core/hash.h)
+// goes on from the kept value instead of rehashing 10^6 ids.
 constexpr const char* kDigestSetting = "scan_live_events_digest";
+constexpr std::string_view kSetHashPrefix = "sha256-set:";
 
 LiveEventsDigest live_events_digest(Workspace& ws) {
   Database& db = ws.db();
-  const EventLogEnd log_end = event_log_end(db);
-  const std::string end = std::to_string(log_end.events) + " " + std::to_string(log_end.superseded);
-  if (const auto kept = ws.setting(kDigestSetting)) {
-    // "<events rowid> <superseded rowid> <count> <hash>"
-    const std::size_t count_at = end.size() + 1, hash_at = kept->find(' ', count_at);
-    if (kept->starts_with(end + " ") && hash_at != std::string::npos)
-      return {std::stoll(kept->substr(count_at, hash_at - count_at)), kept->substr(hash_at + 1)};
-  }
-  Statement s = db.prepare("SELECT event_id FROM live_events ORDER BY event_id");
-  Sha256Stream hash;  // of every id and a newline, in id order
+  const EventLogEnd end = event_log_end(db);
+  std::int64_t after_rowid = 0;
   LiveEventsDigest d;
+  SetHash ids;
+  if (const auto kept = ws.setting(kDigestSetting)) {
+    // "<events rowid> <superseded rowid> <count> sha256-set:<hex>"
+    std::istringstream in(*kept);
+    std::int64_t events = -1, superseded = -1, count = -1;
+    std::string hash;
+    in >> events >> superseded >> count >> hash;
+    const auto resumed = hash.starts_with(kSetHashPrefix) ? SetHash::from_hex(hash.substr(kSetHashPrefix.size()))
+                                                          : std::nullopt;
+    if (resumed && superseded == end.superseded && events >= 0 && events <= end.events && count >= 0) {
+      after_rowid = events, d.count = count, ids = *resumed;
+      if (events == end.events) return {count, hash};
+    }
+  }
+  Statement s = db.prepare(
+      "SELECT event_id FROM events e WHERE e.rowid > ? "
+      "AND NOT EXISTS (SELECT 1 FROM superseded_events x WHERE x.event_id = e.event_id)");
+  s.bind(1, after_rowid);
   while (s.step()) {
-    hash.update(s.text_view(0));
-    hash.update("\n");
+    ids.add(s.text_view(0));
     ++d.count;
   }
-  d.content_hash = "sha256:" + hash.hex();
-  ws.set_setting(kDigestSetting, end + " " + std::to_string(d.count) + " " + d.content_hash);
+  d.content_hash = std::string(kSetHashPrefix) + ids.hex();
+  ws.set_setting(kDigestSetting, std::to_string(end.events) + " " + std::to_string(end.superseded) + " " +
+                                     std::to_string(d.count) + " " + d.content_hash);
   return d;
 }
 
@@ -195,7 +208,8 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   // (cascade totals, each incident's, each postmortem's): read once here,
   // and not at all when there is no incident to explain.
   std::shared_ptr<const BlastFacts> blast_facts;
-  if (db.query_int("SELECT count(*) FROM incidents") > 0) blast_facts = load_blast_facts(ws);
+  if (db.query_int("SELECT count(*) FROM incidents") > 0)
+    blast_facts = load_blast_facts(ws, options.reuse ? BlastFactsSnapshot::use_and_save : BlastFactsSnapshot::ignore);
   const TimeMs facts_done = now_ms();
   const CorrelateRunResult linked = run_correlate(ws, run_id, log, graphs, cascade_cfg, blast_facts.get());
   const TimeMs correlate_done = now_ms();

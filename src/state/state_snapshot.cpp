@@ -1,9 +1,7 @@
 // StateAccumulator as bytes: fixed-width little-endian numbers and
 // length-prefixed strings, in the order Data declares them. Written by every
 // build-state and read back by the next incremental one (build_state.cpp).
-#include <cstring>
-#include <type_traits>
-
+#include "bre/core/byte_codec.h"
 #include "bre/core/error.h"
 #include "state_data.h"
 
@@ -11,85 +9,10 @@ namespace bre {
 
 namespace {
 
-template <class T>
-struct IsPair : std::false_type {};
-template <class A, class B>
-struct IsPair<std::pair<A, B>> : std::true_type {};
-
-class Bytes {
- public:
-  template <class A, class B>
-  void put(const std::pair<A, B>& p) {
-    put(p.first), put(p.second);
-  }
-  template <class T>
-  void put(T v) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    out_.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
-  void put(std::string_view s) {
-    put<std::uint64_t>(s.size());
-    out_.append(s);
-  }
-  template <class T>
-  void put_all(const std::vector<T>& v) {
-    put<std::uint64_t>(v.size());
-    for (const T& x : v) put(x);
-  }
-  std::string take() { return std::move(out_); }
-
- private:
-  std::string out_;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  template <class T>
-  T get() {
-    if constexpr (IsPair<T>::value) {
-      auto first = get<typename T::first_type>();
-      return T(first, get<typename T::second_type>());
-    } else {
-      return get_plain<T>();
-    }
-  }
-  template <class T>
-  T get_plain() {
-    T v;
-    need(sizeof v);
-    std::memcpy(&v, in_.data() + at_, sizeof v);
-    at_ += sizeof v;
-    return v;
-  }
-  std::string_view text() {
-    const auto n = get<std::uint64_t>();
-    need(n);
-    const std::string_view s = in_.substr(at_, n);
-    at_ += n;
-    return s;
-  }
-  template <class T>
-  void get_all(std::vector<T>& v) {
-    const auto n = get<std::uint64_t>();
-    need(n);  // at least a byte each: a corrupt count cannot ask for terabytes
-    v.resize(n);
-    for (T& x : v) x = get<T>();
-  }
-  bool done() const { return at_ == in_.size(); }
-
- private:
-  void need(std::uint64_t n) const {
-    if (n > in_.size() - at_) throw Error(ErrorKind::internal, "STATE_SNAPSHOT_CORRUPT", "the stored state snapshot is truncated");
-  }
-  std::string_view in_;
-  std::size_t at_ = 0;
-};
-
 using Payment = std::pair<std::uint32_t, double>;
 using Overdue = std::pair<DayNumber, double>;
 
-void put_day(Bytes& b, const state::DayTotals& t) {
+void put_day(ByteWriter& b, const state::DayTotals& t) {
   for (double v : {t.revenue, t.expenses, t.refunds, t.invoices_paid, t.placed, t.delivered, t.late, t.purchase_orders,
                    t.delayed, t.tickets_opened, t.tickets_closed, t.tickets_timed, t.review_scores, t.reviews})
     b.put(v);
@@ -97,7 +20,7 @@ void put_day(Bytes& b, const state::DayTotals& t) {
   b.put_all(t.customer_payments);
 }
 
-void get_day(Reader& r, state::DayTotals& t) {
+void get_day(ByteReader& r, state::DayTotals& t) {
   for (double* v : {&t.revenue, &t.expenses, &t.refunds, &t.invoices_paid, &t.placed, &t.delivered, &t.late,
                     &t.purchase_orders, &t.delayed, &t.tickets_opened, &t.tickets_closed, &t.tickets_timed,
                     &t.review_scores, &t.reviews})
@@ -106,12 +29,12 @@ void get_day(Reader& r, state::DayTotals& t) {
   r.get_all(t.customer_payments);
 }
 
-void put_names(Bytes& b, const Interner& names) {
+void put_names(ByteWriter& b, const Interner& names) {
   b.put<std::uint64_t>(names.size());
   for (std::uint32_t i = 0; i < names.size(); ++i) b.put(std::string_view(names.name(i)));
 }
 
-void get_names(Reader& r, Interner& names) {
+void get_names(ByteReader& r, Interner& names) {
   const auto n = r.get<std::uint64_t>();
   for (std::uint64_t i = 0; i < n; ++i) names.id(r.text());  // ids come back in the same order
 }
@@ -120,7 +43,7 @@ void get_names(Reader& r, Interner& names) {
 
 std::string StateAccumulator::save() const {
   const Data& d = *d_;
-  Bytes b;
+  ByteWriter b;
   b.put<std::uint32_t>(kSnapshotFormat);
   b.put(d.currency_digits);
   b.put(d.events);
@@ -155,9 +78,8 @@ std::string StateAccumulator::save() const {
 }
 
 StateAccumulator StateAccumulator::load(std::string_view bytes) {
-  Reader r(bytes);
-  if (r.get<std::uint32_t>() != kSnapshotFormat)
-    throw Error(ErrorKind::internal, "STATE_SNAPSHOT_CORRUPT", "the stored state snapshot has another format");
+  ByteReader r(bytes, "STATE_SNAPSHOT_CORRUPT", "the stored state snapshot");
+  if (r.get<std::uint32_t>() != kSnapshotFormat) r.fail("has another format");
   StateAccumulator acc(r.get<int>());
   Data& d = *acc.d_;
   d.events = r.get<std::int64_t>();
@@ -196,7 +118,7 @@ StateAccumulator StateAccumulator::load(std::string_view bytes) {
   }
   d.churn_sources.resize(r.get<std::uint64_t>());
   for (std::size_t i = 0; i < d.churn_sources.size(); ++i) d.churn_sources[i] = r.get<std::uint8_t>() != 0;
-  if (!r.done()) throw Error(ErrorKind::internal, "STATE_SNAPSHOT_CORRUPT", "the stored state snapshot has trailing bytes");
+  r.expect_done();
   return acc;
 }
 

@@ -470,11 +470,23 @@ CREATE TABLE state_snapshot(
 );
 )SQL";
 
+// v9: the blast-radius facts as of the last scan (store/blast_facts.cpp), so
+// the next scan reads only the events added since. Part 0 is a header (format,
+// time zone and currency, the event log end covered); parts 1.. hold the
+// records, a few MB each. A cache: deleting the rows makes the next load read
+// the whole log.
+constexpr const char* kV9 = R"SQL(
+CREATE TABLE blast_facts_snapshot(
+  part INTEGER PRIMARY KEY,
+  data BLOB NOT NULL
+);
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
   static const std::string v7 = v7_sql();
-  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6, v7.c_str(), kV8};
+  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6, v7.c_str(), kV8, kV9};
   return all;
 }
 

@@ -21,10 +21,35 @@ TEST_CASE("sha256: the FIPS 180-2 vectors, one-shot and in pieces") {
     s.update(std::string_view(two_blocks).substr(cut));
     CHECK(s.hex() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   }
-  Sha256Stream ids;  // as the scan digests its event ids
+  Sha256Stream ids;  // a digest of ids in pieces
   for (const char* id : {"ev_1", "ev_2", "ev_3"}) {
     ids.update(id);
     ids.update("\n");
   }
   CHECK(ids.hex() == sha256_hex("ev_1\nev_2\nev_3\n"));
+}
+
+TEST_CASE("set hash: one item is its SHA-256, two are the word-wise sum, in any order, resumable from hex") {
+  SetHash one;
+  one.add("abc");
+  CHECK(one.hex() == sha256_hex("abc"));
+  // sha256("a") + sha256("b") as four little-endian 64-bit words, each modulo
+  // 2^64 (computed with Python's hashlib and struct).
+  const std::string a_and_b = "08bb6929ca5416152d4c8118ff048e8232446af99c507bbc84f46534858b4958";
+  SetHash ab, ba;
+  ab.add("a"), ab.add("b");
+  ba.add("b"), ba.add("a");
+  CHECK(ab.hex() == a_and_b);
+  CHECK(ba.hex() == a_and_b);
+  SetHash empty;
+  CHECK(empty.hex() == std::string(64, '0'));
+  // Resuming from the hex of a part gives the hex of the whole.
+  const auto resumed = SetHash::from_hex(sha256_hex("a"));
+  REQUIRE(resumed);
+  SetHash rest = *resumed;
+  rest.add("b");
+  CHECK(rest.hex() == a_and_b);
+  CHECK_FALSE(SetHash::from_hex("abc"));
+  CHECK_FALSE(SetHash::from_hex(std::string(63, '0') + "G"));
+  CHECK_FALSE(SetHash::from_hex(std::string(64, 'A')));  // upper case is not what hex() writes
 }

@@ -1,6 +1,8 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,5 +28,21 @@ class Sha256Stream {
  private:
   struct Context;
   std::unique_ptr<Context> context_;
+};
+
+// A hash of a set of distinct strings that does not depend on their order and
+// grows with them: the sum, word by word modulo 2^64, of each string's SHA-256
+// read as four little-endian 64-bit words. Adding the strings of a set in any
+// order, or resuming from the hex of a part of it, gives the same hex.
+class SetHash {
+ public:
+  SetHash() = default;
+  // nullopt unless `hex` is 64 lower-case hex digits (what hex() writes).
+  static std::optional<SetHash> from_hex(std::string_view hex);
+  void add(std::string_view item);
+  std::string hex() const;
+
+ private:
+  std::uint64_t words_[4] = {0, 0, 0, 0};
 };
 }  // namespace bre

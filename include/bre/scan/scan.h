@@ -32,8 +32,10 @@ struct ScanResult {
 
 struct ScanOptions {
   // Keep the last scan's results when nothing its stages read changed
-  // (scan_reuse.h); false recomputes every stage (bre scan --no-reuse). A
-  // reused scan's ScanResult::postmortems is empty: they stay stored as they were.
+  // (scan_reuse.h); false recomputes every stage (bre scan --no-reuse), and
+  // reads the blast-radius facts from the whole log instead of resuming from
+  // the last scan's (impact_store.h). A reused scan's ScanResult::postmortems
+  // is empty: they stay stored as they were.
   bool reuse = true;
 };
 

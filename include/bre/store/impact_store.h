@@ -23,8 +23,16 @@ std::vector<std::string> affected_event_types(const std::string& incident_type);
 // orders, invoices, payments, refunds and churn events); a caller computing
 // several blast radii over the same events (bre scan) loads them once and
 // passes them on. Where a function below takes no facts, it loads its own.
+//
+// The facts as of the last scan are kept in the workspace (a cache, table
+// blast_facts_snapshot): a load resumes from them when they cover the same
+// superseded events, time zone and currency, and reads only the events added
+// since. `use_and_save` (bre scan) also stores what it loaded when that is
+// new, in its own transaction (so not inside the caller's); `ignore`
+// (bre scan --no-reuse) reads the whole log.
 struct BlastFacts;
-std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws);
+enum class BlastFactsSnapshot { use, use_and_save, ignore };
+std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws, BlastFactsSnapshot snapshot = BlastFactsSnapshot::use);
 
 // The blast radius of one incident, or of a set of incidents (a cascade):
 // the union of their affected events over the span of their windows, each
