@@ -3,7 +3,12 @@
 #include <algorithm>
 #include <set>
 
+#include <fmt/format.h>
+
+#include "bre/core/hash.h"
 #include "bre/core/money.h"
+#include "bre/detect/detect_config.h"
+#include "bre/store/event_store.h"
 #include "bre/detect/run_detect.h"
 #include "bre/store/chain_store.h"
 #include "bre/store/incident_store.h"
@@ -14,8 +19,55 @@
 namespace bre {
 
 namespace {
+
 constexpr DayNumber kClusterBaselineDays = 28;  // the weeks an anomaly window's events are compared with
+
+// A hash of everything a chain is computed from besides the events and the
+// incident itself: versions (bre, schemas, metric formulas, the algorithm),
+// parameters, the dependency graph, the labelled windows left out of the
+// baselines, data-quality weights, entity names, currency and time zone.
+std::string shared_chain_inputs(Workspace& ws, const DetectConfig& with_feedback, const RcaConfig& cfg,
+                                const DependencyGraphs& graphs, const std::map<std::string, double>& quality,
+                                const std::map<std::string, std::string>& names, int digits) {
+  std::string in = std::string(kRcaAlgorithmVersion) + "\n" + run_versions_json(ws.db()) + "\n" +
+                   detect_config_json(with_feedback) + "\n" + rca_config_json(cfg) + "\n" + metric_graph_json(graphs) +
+                   "\n" + ws.business_time().zone() + " " + std::to_string(digits) + "\n";
+  for (const auto& [metric, ranges] : with_feedback.baseline.excluded_days)
+    for (const DayRange& r : ranges) in += fmt::format("excluded {} {} {}\n", metric, r.from, r.to);
+  for (const auto& [metric, weight] : quality) in += fmt::format("quality {} {:.17g}\n", metric, weight);
+  Sha256Stream hash;
+  hash.update(in);
+  for (const auto& [key, name] : names) hash.update(key + "\t" + name + "\n");
+  return hash.hex();
 }
+
+std::string chain_inputs(const std::string& shared, const RcaIncident& inc) {
+  return sha256_hex(fmt::format("{}|{}|{}|{}|{}|{}", shared, inc.incident_id, inc.incident_type, inc.metric,
+                                inc.window_start, inc.window_end));
+}
+
+// Whether the events a chain read are still the live events of the days it
+// read: no event superseded since, and every event stored since is of a
+// later day. Memoised by the log end the chain read (usually one for all).
+class ChainBasisCheck {
+ public:
+  explicit ChainBasisCheck(Workspace& ws) : ws_(ws), end_(event_log_end(ws.db())) {}
+  bool still_holds(const ChainBasis& b) {
+    if (b.log_end.superseded != end_.superseded || b.log_end.events > end_.events) return false;
+    auto [it, fresh] = first_new_day_.try_emplace(b.log_end.events);
+    if (fresh)
+      if (const auto t = earliest_event_after(ws_.db(), b.log_end.events)) it->second = ws_.business_time().local_day(*t);
+    return !it->second || *it->second > b.read_through;
+  }
+  const EventLogEnd& end() const { return end_; }
+
+ private:
+  Workspace& ws_;
+  EventLogEnd end_;
+  std::map<std::int64_t, std::optional<DayNumber>> first_new_day_;
+};
+
+}  // namespace
 
 void attach_evidence(Database& db, CausalChain& chain, const std::map<std::string, std::string>& names, int digits) {
   std::set<std::string> on_paths;
@@ -43,15 +95,29 @@ RcaRunResult run_rca(Workspace& ws, const RcaRunOptions& options, const std::str
   const auto quality = metric_quality_weights(db);
   const auto names = entity_names(db);
   const int digits = currency_minor_digits(ws.setting("currency").value_or("")).value_or(2);
+  const bool stored = options.delay_days == 0;
+  const std::string shared = stored ? shared_chain_inputs(ws, with_feedback, cfg, graphs, quality, names, digits) : "";
+  ChainBasisCheck check(ws);
   RcaRunResult r;
   for (RcaIncident inc : incidents) {
+    const std::string inputs = stored ? chain_inputs(shared, inc) : "";
+    if (stored && options.reuse)
+      if (auto kept = find_chain_with_basis(db, inc.incident_id);
+          kept && kept->basis && kept->basis->inputs == inputs && check.still_holds(*kept->basis)) {
+        r.chains.push_back(causal_chain_from_json(kept->payload, digits));
+        r.json.push_back(std::move(kept->payload));
+        ++r.chains_kept;
+        continue;
+      }
     inc.window_start += options.delay_days;
     inc.window_end = std::max(inc.window_end, inc.window_start);
     CausalChain chain = analyse_incident(m, inc, graphs, quality, with_feedback, cfg);
     chain.run_id = run_id;
     attach_evidence(db, chain, names, digits);
     std::string json = causal_chain_json(chain, digits);
-    if (options.delay_days == 0) store_chain(db, inc.incident_id, json, run_id);
+    if (stored)
+      store_chain(db, inc.incident_id, json, run_id,
+                  chain.causal_to > 0 ? std::optional(ChainBasis{inputs, check.end(), chain.causal_to}) : std::nullopt);
     r.chains.push_back(std::move(chain));
     r.json.push_back(std::move(json));
   }
@@ -66,7 +132,7 @@ RcaRunResult run_rca(Workspace& ws, const RcaRunOptions& options, const std::str
     }
     for (const CausalChain& c : r.chains) r.blast_radius.push_back(find_blast_radius(db, c.incident_id).value_or("null"));
   }
-  log.info("rca", "chains_built", {{"chains", static_cast<std::int64_t>(r.chains.size())}});
+  log.info("rca", "chains_built", {{"chains", static_cast<std::int64_t>(r.chains.size())}, {"kept", r.chains_kept}});
   return r;
 }
 

@@ -113,6 +113,7 @@ std::string explained_json(const CorrelateRunResult& linked, const RcaRunResult&
       .integer("cascades", linked.cascades)
       .integer("incidents_in_cascades", linked.incidents_in_cascades)
       .integer("causal_chains", static_cast<std::int64_t>(explained.chains.size()))
+      .integer("causal_chains_kept", explained.chains_kept)
       .integer("blast_radii", static_cast<std::int64_t>(explained.blast_radius.size()))
       .raw("root_causes", roots + "}")
       .str();
@@ -215,6 +216,7 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   const TimeMs correlate_done = now_ms();
   RcaRunOptions rca_options;
   rca_options.blast_facts = blast_facts.get();
+  rca_options.reuse = options.reuse;
   const RcaRunResult explained = run_rca(ws, rca_options, run_id, log, graphs, cfg, rca_cfg);
   const TimeMs rca_done = now_ms();
   // Prevention monitors from each chain's top path, merged into the stored ones.

@@ -1,6 +1,7 @@
 #include "bre/store/chain_store.h"
 
 #include <algorithm>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -101,19 +102,34 @@ std::vector<EvidenceEvent> load_evidence_events(Database& db, const EvidenceSpec
   return out;
 }
 
-void store_chain(Database& db, const std::string& incident_id, const std::string& chain_json,
-                 const std::string& run_id) {
-  db.prepare(
-        "INSERT INTO causal_chains(incident_id, payload, run_id) VALUES(?,?,?) "
-        "ON CONFLICT(incident_id) DO UPDATE SET payload = excluded.payload, run_id = excluded.run_id")
-      .bind(1, incident_id)
-      .bind(2, chain_json)
-      .bind(3, run_id)
-      .run();
+void store_chain(Database& db, const std::string& incident_id, const std::string& chain_json, const std::string& run_id,
+                 const std::optional<ChainBasis>& basis) {
+  Statement s = db.prepare(
+      "INSERT INTO causal_chains(incident_id, payload, run_id, basis) VALUES(?,?,?,?) "
+      "ON CONFLICT(incident_id) DO UPDATE SET payload = excluded.payload, run_id = excluded.run_id, "
+      "basis = excluded.basis");
+  s.bind(1, incident_id).bind(2, chain_json).bind(3, run_id);
+  if (basis)  // "<inputs> <events rowid> <superseded rowid> <read-through day>"
+    s.bind(4, fmt::format("{} {} {} {}", basis->inputs, basis->log_end.events, basis->log_end.superseded,
+                          basis->read_through));
+  s.run();
 }
 
 void prune_chains(Database& db) {
   db.exec("DELETE FROM causal_chains WHERE incident_id NOT IN (SELECT incident_id FROM incidents)");
+}
+
+std::optional<StoredChain> find_chain_with_basis(Database& db, const std::string& incident_id) {
+  Statement s = db.prepare("SELECT payload, basis FROM causal_chains WHERE incident_id = ?");
+  s.bind(1, incident_id);
+  if (!s.step()) return std::nullopt;
+  StoredChain out{s.text(0), std::nullopt};
+  if (!s.is_null(1)) {
+    std::istringstream in(s.text(1));
+    ChainBasis b;
+    if (in >> b.inputs >> b.log_end.events >> b.log_end.superseded >> b.read_through) out.basis = std::move(b);
+  }
+  return out;
 }
 
 std::optional<std::string> find_chain(Database& db, const std::string& incident_id) {

@@ -207,4 +207,11 @@ EventLogEnd event_log_end(Database& db) {
           db.query_int("SELECT coalesce(max(rowid), 0) FROM superseded_events")};
 }
 
+std::optional<TimeMs> earliest_event_after(Database& db, std::int64_t after) {
+  Statement s = db.prepare("SELECT min(event_time) FROM events WHERE rowid > ?");
+  s.bind(1, after);
+  if (!s.step() || s.is_null(0)) return std::nullopt;
+  return s.int64(0);
+}
+
 }  // namespace bre

@@ -482,11 +482,18 @@ CREATE TABLE blast_facts_snapshot(
 );
 )SQL";
 
+// v10: what each stored causal chain was computed from (store/chain_store.h
+// ChainBasis), so a scan keeps the chains whose inputs did not change. Null
+// for chains stored before: they are recomputed once.
+constexpr const char* kV10 = R"SQL(
+ALTER TABLE causal_chains ADD COLUMN basis TEXT;
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
   static const std::string v7 = v7_sql();
-  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6, v7.c_str(), kV8, kV9};
+  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6, v7.c_str(), kV8, kV9, kV10};
   return all;
 }
 

@@ -18,6 +18,7 @@ struct RcaRunResult {
   std::vector<CausalChain> chains;   // in incident order
   std::vector<std::string> json;     // causal_chain_json of each, as stored
   std::vector<std::string> blast_radius;  // blast_radius_json of each incident (empty with delay_days)
+  std::int64_t chains_kept = 0;           // stored chains kept as they were (RcaRunOptions::reuse)
 };
 
 struct RcaRunOptions {
@@ -27,6 +28,10 @@ struct RcaRunOptions {
   int delay_days = 0;
   // The blast radius facts already loaded (bre scan shares one load); null: load them.
   const BlastFacts* blast_facts = nullptr;
+  // Keep a stored chain whose inputs did not change since it was computed
+  // (chain_store.h ChainBasis) instead of recomputing it; false recomputes
+  // (bre scan --no-reuse). The kept chain is the one a recomputation gives.
+  bool reuse = true;
 };
 
 // In one transaction: each incident's chain and its blast radius

@@ -85,5 +85,8 @@ struct EventLogEnd {
   bool operator==(const EventLogEnd&) const = default;
 };
 EventLogEnd event_log_end(Database& db);
+// The earliest event_time among the events stored after rowid `after`
+// (nullopt: none were): how far back the batches since an earlier end reach.
+std::optional<TimeMs> earliest_event_after(Database& db, std::int64_t after);
 
 }  // namespace bre
