@@ -19,11 +19,14 @@ double log_sum_exp(std::span<const double> logs) {
   return top + std::log(sum);
 }
 
-// log of the Student-t density with nu degrees of freedom, location mu and scale² scale_sq.
-double log_student_t(double x, double nu, double mu, double scale_sq) {
+// The nu-dependent constant of the Student-t log density.
+double student_t_gamma_term(double nu) { return std::lgamma((nu + 1) / 2) - std::lgamma(nu / 2); }
+
+// log of the Student-t density with nu degrees of freedom, location mu and
+// scale² scale_sq, given student_t_gamma_term(nu).
+double log_student_t(double x, double nu, double gamma_term, double mu, double scale_sq) {
   const double z = (x - mu) * (x - mu) / (nu * scale_sq);
-  return std::lgamma((nu + 1) / 2) - std::lgamma(nu / 2) - 0.5 * std::log(nu * std::numbers::pi * scale_sq) -
-         (nu + 1) / 2 * std::log1p(z);
+  return gamma_term - 0.5 * std::log(nu * std::numbers::pi * scale_sq) - (nu + 1) / 2 * std::log1p(z);
 }
 
 void check_params(const BocpdParams& p) {
@@ -70,9 +73,12 @@ BocpdStep Bocpd::observe(double x) {
   next_log_prob_.assign(next_support, 0);
   // log P(r, x_1..t) · pred_r(x_t) for every current run length r.
   std::vector<double> joint(support);
+  if (gamma_nu_.size() < support) gamma_nu_.resize(support, -1), gamma_term_.resize(support);
   for (std::size_t r = 0; r < support; ++r) {
     const double scale_sq = beta_[r] * (kappa_[r] + 1) / (alpha_[r] * kappa_[r]);
-    joint[r] = log_prob_[r] + log_student_t(x, 2 * alpha_[r], mean_[r], scale_sq);
+    const double nu = 2 * alpha_[r];
+    if (gamma_nu_[r] != nu) gamma_nu_[r] = nu, gamma_term_[r] = student_t_gamma_term(nu);
+    joint[r] = log_prob_[r] + log_student_t(x, nu, gamma_term_[r], mean_[r], scale_sq);
   }
   next_log_prob_[0] = log_sum_exp(joint) + log_hazard_;
   for (std::size_t r = 0; r + 1 < next_support; ++r) next_log_prob_[r + 1] = joint[r] + log_growth_;

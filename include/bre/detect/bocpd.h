@@ -65,6 +65,10 @@ class Bocpd {
   // Indexed by run length; sufficient statistics of each run's posterior.
   std::vector<double> log_prob_, mean_, kappa_, alpha_, beta_;
   std::vector<double> next_log_prob_, next_mean_, next_kappa_, next_alpha_, next_beta_;
+  // lgamma((nu + 1) / 2) − lgamma(nu / 2) of the Student-t of run r, for the
+  // nu it was computed at: run r's alpha is almost always the same from one
+  // step to the next, and the two lgammas were a third of a step's time.
+  std::vector<double> gamma_nu_, gamma_term_;
 };
 
 // Runs the detector over a whole series (validated: finite, parameters sane).
