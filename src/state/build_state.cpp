@@ -21,6 +21,8 @@ constexpr const char* kBuiltThroughSuperseded = "state_built_through_superseded_
 // The business time zone the stored days were counted in: under another
 // zone every event may fall on another day, so nothing stored can be kept.
 constexpr const char* kBuiltInZone = "state_built_timezone";
+// Events past the stored totals after which a build stores them again.
+constexpr std::int64_t kResaveAfterEvents = 20000;
 
 using LogEnd = EventLogEnd;
 
@@ -104,11 +106,11 @@ StateBuildResult build_state(Workspace& ws, const std::string& run_id, bool forc
                                          kMetricSchemaVersion, clock.zone(), digits);
   // Go on from the last build's totals when only new events arrived (an
   // event superseded since would have to be taken out again: read them all).
-  std::optional<StateAccumulator> resumed;
+  std::optional<StateSnapshot> resumed;
   if (!r.full && seen && seen->superseded == end.superseded) resumed = load_state_snapshot(db, *seen, config);
-  StateAccumulator events = resumed ? std::move(*resumed) : accumulate_live_events(db, digits, clock);
+  StateAccumulator events = resumed ? std::move(resumed->totals) : accumulate_live_events(db, digits, clock);
   const std::int64_t before = resumed ? events.events() : 0;
-  if (resumed) accumulate_events_after(db, events, *seen, digits, clock);
+  if (resumed) accumulate_events_after(db, events, resumed->end, digits, clock);
   r.events = events.events();
   r.events_read = r.events - before;
   const DailyMetrics m = events.finish(windows);
@@ -116,12 +118,14 @@ StateBuildResult build_state(Workspace& ws, const std::string& run_id, bool forc
   if (from && r.first_day && *from < *r.first_day) from = r.first_day;
   r.rewritten_from = r.full ? r.first_day : from;
   r.daily_rows = write_daily_metrics(db, m, r.full ? std::nullopt : from, windows, run_id);
-  r.weekly_rows = write_weekly_metrics(db, m, run_id);
+  r.weekly_rows = write_weekly_metrics(db, m, r.full ? std::nullopt : from, run_id);
   ws.set_setting(kBuiltThroughBatch, std::to_string(latest_batch));
   ws.set_setting(kBuiltThroughEvent, std::to_string(end.events));
   ws.set_setting(kBuiltThroughSuperseded, std::to_string(end.superseded));
   ws.set_setting(kBuiltInZone, clock.zone());
-  save_state_snapshot(db, events, end, config);
+  // Storing the totals costs more than folding in a few thousand events
+  // again, so they are stored again only once that many piled up.
+  if (!resumed || end.events - resumed->end.events >= kResaveAfterEvents) save_state_snapshot(db, events, end, config);
   tx.commit();
   log.info("state", "state_built",
            {{"events", r.events}, {"events_read", r.events_read}, {"mode", r.full ? "full" : "incremental"},

@@ -72,11 +72,13 @@ MetricEvidence metric_evidence(std::string_view metric, DayNumber day, DayNumber
   return ev;
 }
 
+// 1970-01-01 was a Thursday: Monday-based weeks start at day - (day + 3) mod 7.
+DayNumber monday_of(DayNumber d) { return d - (((d + 3) % 7) + 7) % 7; }
+
 std::vector<WeeklyValue> weekly_rollup(const DailyMetrics& daily) {
   std::vector<WeeklyValue> out;
   if (daily.days == 0) return out;
-  // 1970-01-01 was a Thursday: Monday-based weeks start at day - (day + 3) mod 7.
-  auto week_of = [](DayNumber d) { return d - (((d + 3) % 7) + 7) % 7; };
+  const auto week_of = monday_of;
   for (std::size_t m = 0; m < daily.names.size(); ++m) {
     const MetricValues& v = daily.values[m];
     const bool flow = is_flow(daily.names[m]);

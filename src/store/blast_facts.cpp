@@ -99,13 +99,18 @@ const Issue<Fact>* latest_issue(const Issue<Fact>* from, const Issue<Fact>* to, 
   return best;
 }
 
-// Sorts the issues by document, calls `keep(document_id, first, end)` once
-// per document, in document order, and releases them.
+// Sorts the issues by document (the first `sorted` of them, resumed from a
+// snapshot, are in order already: only the rest are sorted, then merged in),
+// calls `keep(document_id, first, end)` once per document, in document
+// order, and releases them.
 template <typename Fact, typename Keep>
-void for_each_document(std::vector<Issue<Fact>>& issues, Keep keep) {
-  std::sort(issues.begin(), issues.end(), [](const Issue<Fact>& a, const Issue<Fact>& b) {
+void for_each_document(std::vector<Issue<Fact>>& issues, std::size_t sorted, Keep keep) {
+  const auto before = [](const Issue<Fact>& a, const Issue<Fact>& b) {
     return std::tie(a.document_id, a.time, a.rowid) < std::tie(b.document_id, b.time, b.rowid);
-  });
+  };
+  const auto middle = issues.begin() + static_cast<std::ptrdiff_t>(sorted);
+  std::sort(middle, issues.end(), before);
+  std::inplace_merge(issues.begin(), middle, issues.end(), before);
   for (std::size_t i = 0; i < issues.size();) {
     std::size_t j = i + 1;
     while (j < issues.size() && issues[j].document_id == issues[i].document_id) ++j;
@@ -151,6 +156,7 @@ namespace {
 //   'p' / 'r' one day's payments / refunds total
 constexpr std::uint32_t kSnapshotFormat = 1;
 constexpr std::size_t kPartBytes = 4 << 20;
+constexpr std::int64_t kResaveAfterRows = 20000;
 
 std::string snapshot_config(Workspace& ws) {
   return "blast_facts_v" + std::to_string(kSnapshotFormat) + " zone=" + ws.business_time().zone() +
@@ -202,6 +208,7 @@ class FactsLoader {
       ByteReader r(parts.blob_view(0), "BLAST_FACTS_SNAPSHOT_CORRUPT", "the stored blast-radius facts");
       while (!r.at_end()) read_record(r);
     }
+    resumed_orders_ = order_issues_.size(), resumed_invoices_ = invoice_issues_.size();
     return events;
   }
 
@@ -223,8 +230,9 @@ class FactsLoader {
         "'payment_received','refund_issued','credit_memo_issued','customer_churned') "
         "AND NOT EXISTS (SELECT 1 FROM superseded_events x WHERE x.event_id = e.event_id)");
     s.bind(1, after_rowid);
-    while (s.step()) add_row(s);
+    while (s.step()) add_row(s), ++rows_read_;
   }
+  std::int64_t rows_read() const { return rows_read_; }
 
   // Resolves every document to its latest issue and sorts the ledgers; with
   // `parts`, stores the snapshot of the result as well.
@@ -237,7 +245,7 @@ class FactsLoader {
         w.put(std::string_view(name));
         parts->end_record(name.size() + 9);
       }
-    for_each_document(order_issues_, [&](std::string& id, const auto* from, const auto* to) {
+    for_each_document(order_issues_, resumed_orders_, [&](std::string& id, const auto* from, const auto* to) {
       const auto* latest = latest_issue(from, to, event_id, any);
       const auto* priced = latest_issue(from, to, event_id, [](const auto& i) { return i.fact.amount.has_value(); });
       if (parts) save_order(*parts, id, *latest, priced);
@@ -245,7 +253,7 @@ class FactsLoader {
       o.amount = priced ? priced->fact.amount : std::nullopt;
       d_.orders.emplace_back(std::move(id), o);
     });
-    for_each_document(invoice_issues_, [&](std::string& id, const auto* from, const auto* to) {
+    for_each_document(invoice_issues_, resumed_invoices_, [&](std::string& id, const auto* from, const auto* to) {
       const auto* latest = latest_issue(from, to, event_id, any);
       if (parts) save_invoice(*parts, id, *latest);
       d_.invoices.emplace_back(std::move(id), latest->fact);
@@ -338,7 +346,12 @@ class FactsLoader {
         if (r.get<std::uint8_t>() != 0) {
           Issue<BlastFacts::Order> priced{latest.document_id, r.get<std::int64_t>(), r.get<std::int64_t>(), {}};
           priced.fact.amount = r.get<std::int64_t>();
-          order_issues_.push_back(std::move(priced));
+          // In the order finish() sorts by, so that the resumed issues need no sort.
+          const bool priced_first = std::tie(priced.time, priced.rowid) < std::tie(latest.time, latest.rowid);
+          if (priced_first) order_issues_.push_back(std::move(priced));
+          order_issues_.push_back(std::move(latest));
+          if (!priced_first) order_issues_.push_back(std::move(priced));
+          return;
         }
         order_issues_.push_back(std::move(latest));
         return;
@@ -380,6 +393,8 @@ class FactsLoader {
   BusinessTime clock_;
   std::vector<Issue<BlastFacts::Order>> order_issues_;
   std::vector<Issue<BlastFacts::Invoice>> invoice_issues_;
+  std::size_t resumed_orders_ = 0, resumed_invoices_ = 0;  // issues from the snapshot, in sorted order
+  std::int64_t rows_read_ = 0;                             // events read past the snapshot
   std::map<DayNumber, std::int64_t> paid_by_day_, refunded_by_day_;
 };
 
@@ -396,7 +411,9 @@ std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws, BlastFactsSnap
   FactsLoader loader(ws, d);
   const std::int64_t resumed = snapshot == BlastFactsSnapshot::ignore ? 0 : loader.resume(end, config);
   loader.read_events(resumed);
-  if (snapshot != BlastFactsSnapshot::use_and_save || (resumed > 0 && resumed == end.events)) {
+  // Storing the snapshot costs more than reading a few thousand rows past it,
+  // so a scan stores it again only once that many have piled up.
+  if (snapshot != BlastFactsSnapshot::use_and_save || (resumed > 0 && loader.rows_read() < kResaveAfterRows)) {
     loader.finish(nullptr);
     return facts;
   }

@@ -74,11 +74,11 @@ void save_state_snapshot(Database& db, const StateAccumulator& acc, const EventL
   s.bind(1, end.events).bind(2, end.superseded).bind(3, config).bind_blob_static(4, bytes).run();
 }
 
-std::optional<StateAccumulator> load_state_snapshot(Database& db, const EventLogEnd& seen, const std::string& config) {
+std::optional<StateSnapshot> load_state_snapshot(Database& db, const EventLogEnd& upto, const std::string& config) {
   Statement s = db.prepare("SELECT events_rowid, superseded_rowid, config, data FROM state_snapshot WHERE id = 1");
-  if (!s.step() || s.int64(0) != seen.events || s.int64(1) != seen.superseded || s.text_view(2) != config)
+  if (!s.step() || s.int64(0) > upto.events || s.int64(1) != upto.superseded || s.text_view(2) != config)
     return std::nullopt;
-  return StateAccumulator::load(s.blob_view(3));
+  return StateSnapshot{StateAccumulator::load(s.blob_view(3)), {s.int64(0), s.int64(1)}};
 }
 
 namespace {
@@ -129,12 +129,20 @@ std::int64_t write_daily_metrics(Database& db, const DailyMetrics& m, std::optio
   return rows;
 }
 
-std::int64_t write_weekly_metrics(Database& db, const DailyMetrics& m, const std::string& run_id) {
-  db.exec("DELETE FROM metrics_weekly");
+std::int64_t write_weekly_metrics(Database& db, const DailyMetrics& m, std::optional<DayNumber> from_day,
+                                  const std::string& run_id) {
+  const std::optional<DayNumber> from_week = from_day ? std::optional(monday_of(*from_day)) : std::nullopt;
+  if (from_week) {
+    Statement del = db.prepare("DELETE FROM metrics_weekly WHERE week_start >= ?");
+    del.bind(1, format_day(*from_week)).run();
+  } else {
+    db.exec("DELETE FROM metrics_weekly");
+  }
   Statement ins = db.prepare(
       "INSERT INTO metrics_weekly(metric, week_start, value, metric_schema_version, run_id) VALUES(?,?,?,?,?)");
   std::int64_t rows = 0;
   for (const WeeklyValue& v : weekly_rollup(m)) {
+    if (from_week && v.week_start < *from_week) continue;
     ins.bind(1, v.metric).bind(2, format_day(v.week_start));
     ins.bind(3, v.value);
     ins.bind(4, kMetricSchemaVersion).bind(5, run_id).run();

@@ -60,5 +60,7 @@ struct WeeklyValue {
   std::optional<double> value;
 };
 std::vector<WeeklyValue> weekly_rollup(const DailyMetrics& daily);
+// The Monday that starts d's week.
+DayNumber monday_of(DayNumber d);
 
 }  // namespace bre

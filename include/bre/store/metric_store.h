@@ -22,15 +22,24 @@ void accumulate_events_after(Database& db, StateAccumulator& acc, const EventLog
 
 // The accumulator build-state keeps between builds (table state_snapshot):
 // saved with the event log's end it covers and the `config` it was counted
-// under, loaded only when both match.
+// under. Loaded when the config matches and it covers the same superseded
+// events and no more events than `upto`; the caller then folds in the
+// events after the returned snapshot's end (it may lag behind the last
+// build: build-state stores it again only once enough events piled up).
+struct StateSnapshot {
+  StateAccumulator totals;
+  EventLogEnd end;
+};
 void save_state_snapshot(Database& db, const StateAccumulator& acc, const EventLogEnd& end, const std::string& config);
-std::optional<StateAccumulator> load_state_snapshot(Database& db, const EventLogEnd& seen, const std::string& config);
+std::optional<StateSnapshot> load_state_snapshot(Database& db, const EventLogEnd& upto, const std::string& config);
 
-// Replaces the daily rows from `from_day` on (all of them when nullopt) and
-// every weekly row, in the caller's transaction. Returns rows written.
+// Replace the daily rows from `from_day` on, and the weekly rows from its
+// week on (a week's rollup reads only its own days); all of them when
+// nullopt. In the caller's transaction. Return the rows written.
 std::int64_t write_daily_metrics(Database& db, const DailyMetrics& m, std::optional<DayNumber> from_day,
                                  const StateWindows& w, const std::string& run_id);
-std::int64_t write_weekly_metrics(Database& db, const DailyMetrics& m, const std::string& run_id);
+std::int64_t write_weekly_metrics(Database& db, const DailyMetrics& m, std::optional<DayNumber> from_day,
+                                  const std::string& run_id);
 
 struct MetricRow {
   std::string metric;
