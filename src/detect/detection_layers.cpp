@@ -79,26 +79,8 @@ bool DomainForest::compute(Domain domain, std::size_t day) const {
 
 namespace {
 
-// The defined values of the series up to day `upto`, with their day
-// indices; nullopt when BOCPD cannot run (its prior needs 30 days and the
-// window some more) or a value is not finite.
-struct Present {
-  std::vector<double> values;
-  std::vector<std::size_t> at;
-};
-std::optional<Present> bocpd_input(const MetricValues& series, std::size_t upto) {
-  Present p;
-  for (std::size_t j = 0; j <= upto && j < series.size(); ++j)
-    if (series[j]) {
-      if (!std::isfinite(*series[j])) return std::nullopt;
-      p.values.push_back(*series[j]), p.at.push_back(j);
-    }
-  if (p.values.size() < 45) return std::nullopt;
-  return p;
-}
-
 // The means of up to `days` defined values before and from position cp.
-MeanShift shift_at(const Present& p, std::size_t cp, std::size_t days) {
+MeanShift shift_at(const ChangepointRuns::Run& p, std::size_t cp, std::size_t days) {
   const std::vector<double>& v = p.values;
   const std::size_t lo = cp > days ? cp - days : 0, hi = std::min(v.size(), cp + days);
   double before = 0, after = 0;
@@ -107,25 +89,48 @@ MeanShift shift_at(const Present& p, std::size_t cp, std::size_t days) {
   return {p.at[cp], before / static_cast<double>(cp - lo), after / static_cast<double>(hi - cp)};
 }
 
+constexpr std::size_t kMinBocpdValues = 45;  // its prior needs 30 days and the window some more
+
 }  // namespace
 
-std::optional<MeanShift> changepoint_near(const MetricValues& series, std::size_t from, std::size_t to) {
-  // Found online, on the values up to the window end; the means it reports
-  // use the days after it that are known by now.
-  const auto p = bocpd_input(series, to);
-  if (!p) return std::nullopt;
-  for (std::size_t cp : bocpd_change_points(bocpd(p->values)))
-    if (cp > 0 && cp < p->at.size() && p->at[cp] + 3 >= from && p->at[cp] <= to)
-      return shift_at(*bocpd_input(series, series.size()), cp, 14);
+const ChangepointRuns::Run* ChangepointRuns::of(const MetricValues& series) {
+  auto [it, fresh] = runs_.try_emplace(&series);
+  if (fresh) {
+    Run run;
+    bool finite = true;
+    for (std::size_t j = 0; j < series.size() && finite; ++j)
+      if (series[j]) {
+        finite = std::isfinite(*series[j]);
+        run.values.push_back(*series[j]), run.at.push_back(j);
+      }
+    if (finite && run.values.size() >= kMinBocpdValues) {
+      run.steps = bocpd(run.values);
+      it->second = std::move(run);
+    }
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+std::optional<MeanShift> changepoint_near(ChangepointRuns& runs, const MetricValues& series, std::size_t from,
+                                          std::size_t to) {
+  // Found online, on the values up to the window end (the run's first steps);
+  // the means it reports use the days after it that are known by now.
+  const ChangepointRuns::Run* run = runs.of(series);
+  if (!run) return std::nullopt;
+  const auto known = static_cast<std::size_t>(std::upper_bound(run->at.begin(), run->at.end(), to) - run->at.begin());
+  if (known < kMinBocpdValues) return std::nullopt;
+  const std::vector<BocpdStep> steps(run->steps.begin(), run->steps.begin() + static_cast<std::ptrdiff_t>(known));
+  for (std::size_t cp : bocpd_change_points(steps))
+    if (cp > 0 && cp < known && run->at[cp] + 3 >= from && run->at[cp] <= to) return shift_at(*run, cp, 14);
   return std::nullopt;
 }
 
-std::vector<MeanShift> mean_shifts(const MetricValues& series, std::size_t days) {
+std::vector<MeanShift> mean_shifts(ChangepointRuns& runs, const MetricValues& series, std::size_t days) {
   std::vector<MeanShift> out;
-  const auto p = bocpd_input(series, series.size());
-  if (!p) return out;
-  for (std::size_t cp : bocpd_change_points(bocpd(p->values)))
-    if (cp >= 3 && cp + 3 <= p->values.size()) out.push_back(shift_at(*p, cp, days));
+  const ChangepointRuns::Run* run = runs.of(series);
+  if (!run) return out;
+  for (std::size_t cp : bocpd_change_points(run->steps))
+    if (cp >= 3 && cp + 3 <= run->values.size()) out.push_back(shift_at(*run, cp, days));
   return out;
 }
 

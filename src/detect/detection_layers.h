@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bre/core/metric_catalog.h"
+#include "bre/detect/bocpd.h"
 #include "bre/detect/forest_verdicts.h"
 #include "bre/detect/incidents.h"
 
@@ -51,12 +52,32 @@ struct MeanShift {
   double before, after;
 };
 
+// Layer 3's BOCPD runs over each series' defined values, one per series and
+// detection run. BOCPD is online and its prior comes from the first 30
+// values, so a run over the values up to some day (≥ 45 of them) is the
+// first steps of the run over them all: every question about a prefix is
+// answered from the one run.
+class ChangepointRuns {
+ public:
+  struct Run {
+    std::vector<double> values;
+    std::vector<std::size_t> at;  // each value's day index
+    std::vector<BocpdStep> steps;
+  };
+  // nullptr with fewer than 45 defined values or a non-finite one.
+  const Run* of(const MetricValues& series);
+
+ private:
+  std::map<const MetricValues*, std::optional<Run>> runs_;
+};
+
 // Layer 3: a BOCPD change point in the series (run on the days up to `to`)
 // within [from − 3, to].
-std::optional<MeanShift> changepoint_near(const MetricValues& series, std::size_t from, std::size_t to);
+std::optional<MeanShift> changepoint_near(ChangepointRuns& runs, const MetricValues& series, std::size_t from,
+                                          std::size_t to);
 
 // Every change point of the whole series, with at least 3 values each side.
-std::vector<MeanShift> mean_shifts(const MetricValues& series, std::size_t days = 14);
+std::vector<MeanShift> mean_shifts(ChangepointRuns& runs, const MetricValues& series, std::size_t days = 14);
 
 // "mean of X shifted from a to b starting D"
 std::string describe_shift(const std::string& metric, const MeanShift& shift, const DailyMetrics& m);
@@ -64,7 +85,7 @@ std::string describe_shift(const std::string& metric, const MeanShift& shift, co
 // Incidents that only layer 2 or 3 saw (cli.md §4a: confidence low), on days
 // that no layer-1 incident of the same type already covers.
 std::vector<DetectedIncident> weak_incidents(const DailyMetrics& m, const DetectConfig& cfg, DomainForest& forest,
-                                             const std::vector<DetectedIncident>& layer1);
+                                             ChangepointRuns& changepoints, const std::vector<DetectedIncident>& layer1);
 
 std::string incident_id(const std::string& type, DayNumber window_start);
 

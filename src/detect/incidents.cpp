@@ -57,6 +57,7 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
   if (m.days == 0) return out;
   const std::size_t last = m.days - 1;
   DomainForest forest(m, cfg, forest_verdicts);
+  ChangepointRuns changepoints;
   for (const IncidentRule& rule : incident_rules()) {
     std::vector<FiringDay> firing;
     for (std::size_t i = static_cast<std::size_t>(cfg.cold_start_days); i < m.days; ++i) {
@@ -134,7 +135,7 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
           }
       }
       if (cfg.changepoints)
-        if (auto shift = changepoint_near(*m.find(inc.primary.metric), firing[a].index, firing[b].index)) {
+        if (auto shift = changepoint_near(changepoints, *m.find(inc.primary.metric), firing[a].index, firing[b].index)) {
           inc.detection_methods.push_back("changepoint");
           inc.notes.push_back(describe_shift(inc.primary.metric, *shift, m));
         }
@@ -149,7 +150,7 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
       out.push_back(std::move(inc));
     }
   }
-  for (DetectedIncident& w : weak_incidents(m, cfg, forest, out)) out.push_back(std::move(w));
+  for (DetectedIncident& w : weak_incidents(m, cfg, forest, changepoints, out)) out.push_back(std::move(w));
   std::sort(out.begin(), out.end(), [](const DetectedIncident& x, const DetectedIncident& y) {
     return std::tie(x.window_start, x.incident_type) < std::tie(y.window_start, y.incident_type);
   });

@@ -50,6 +50,7 @@ bool covered(const std::vector<DetectedIncident>& incidents, const std::string& 
 }  // namespace
 
 std::vector<DetectedIncident> weak_incidents(const DailyMetrics& m, const DetectConfig& cfg, DomainForest& forest,
+                                             ChangepointRuns& changepoints,
                                              const std::vector<DetectedIncident>& layer1) {
   std::vector<DetectedIncident> out;
   if (m.days == 0 || (!cfg.isolation_forest && !cfg.changepoints)) return out;
@@ -71,7 +72,7 @@ std::vector<DetectedIncident> weak_incidents(const DailyMetrics& m, const Detect
       for (const TriggerRule& t : rule.triggers) {
         const MetricValues* series = m.find(t.metric);
         if (!series) continue;
-        for (const MeanShift& shift : mean_shifts(*series)) {
+        for (const MeanShift& shift : mean_shifts(changepoints, *series)) {
           if (shift.index < first || t.direction * (shift.after - shift.before) <= 0) continue;
           // The week from the change on: its days that moved the bad way.
           for (std::size_t i = shift.index; i < std::min(m.days, shift.index + 7); ++i)
