@@ -5,8 +5,12 @@
 #   re-scan           — nothing changed: the stages keep the first scan's
 #                       results (scan_reuse.h), only the state check and the
 #                       monitor run run;
+#   re-scan after a status change — a triage input changed: every stage
+#                       runs, over the caches (state totals, blast-radius
+#                       facts, causal chains, forest verdicts);
 #   full re-scan      — --no-reuse: every stage recomputed over the stored
-#                       state; layer-2 forest verdicts remembered;
+#                       state, the facts read from the whole log, every chain
+#                       recomputed; layer-2 forest verdicts remembered;
 #   full recompute    — the same with the forest verdicts forgotten;
 #   incremental scan  — after one more day of events (bench/next_day.py) is ingested.
 # Prints a Markdown table: wall and CPU seconds and max RSS from /usr/bin/time,
@@ -40,6 +44,11 @@ measure() {  # label [scan options]
 }
 measure "first scan"
 measure "re-scan, nothing changed (reused)"
+# A person's triage changes a stage input: every stage runs again, over the
+# caches (state totals, blast-radius facts, causal chains, forest verdicts).
+incident=$(sqlite3 "$ws" "SELECT incident_id FROM incidents ORDER BY incident_id LIMIT 1")
+"$bre" --workspace "$ws" incidents status "$incident" acknowledged >/dev/null
+measure "re-scan after a status change (every stage runs, caches kept)"
 measure "full re-scan (--no-reuse)" --no-reuse
 sqlite3 "$ws" "DELETE FROM forest_verdicts"
 measure "full recompute (--no-reuse, no remembered verdicts)" --no-reuse
