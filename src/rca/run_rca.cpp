@@ -67,6 +67,16 @@ class ChainBasisCheck {
   std::map<std::int64_t, std::optional<DayNumber>> first_new_day_;
 };
 
+// A stored chain as a CausalChain; nullopt when it cannot be read (then it
+// is recomputed, as if it had not been kept).
+std::optional<CausalChain> readable_chain(const std::string& payload, int digits) {
+  try {
+    return causal_chain_from_json(payload, digits);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 }  // namespace
 
 void attach_evidence(Database& db, CausalChain& chain, const std::map<std::string, std::string>& names, int digits) {
@@ -103,12 +113,13 @@ RcaRunResult run_rca(Workspace& ws, const RcaRunOptions& options, const std::str
     const std::string inputs = stored ? chain_inputs(shared, inc) : "";
     if (stored && options.reuse)
       if (auto kept = find_chain_with_basis(db, inc.incident_id);
-          kept && kept->basis && kept->basis->inputs == inputs && check.still_holds(*kept->basis)) {
-        r.chains.push_back(causal_chain_from_json(kept->payload, digits));
-        r.json.push_back(std::move(kept->payload));
-        ++r.chains_kept;
-        continue;
-      }
+          kept && kept->basis && kept->basis->inputs == inputs && check.still_holds(*kept->basis))
+        if (auto chain = readable_chain(kept->payload, digits)) {
+          r.chains.push_back(std::move(*chain));
+          r.json.push_back(std::move(kept->payload));
+          ++r.chains_kept;
+          continue;
+        }
     inc.window_start += options.delay_days;
     inc.window_end = std::max(inc.window_end, inc.window_start);
     CausalChain chain = analyse_incident(m, inc, graphs, quality, with_feedback, cfg);

@@ -197,6 +197,19 @@ class FactsLoader {
   // rowid it covers, 0 when there is none to use.
   std::int64_t resume(const EventLogEnd& end, const std::string& config) {
     Database& db = ws_.db();
+    // The header and the parts from one read of the database, even while a
+    // scan elsewhere stores a new snapshot (a savepoint works inside or
+    // outside the caller's transaction).
+    db.exec("SAVEPOINT blast_facts_resume");
+    struct Release {
+      Database& db;
+      ~Release() {
+        try {
+          db.exec("RELEASE blast_facts_resume");
+        } catch (...) {  // releasing a read-only savepoint does not fail; nothing to undo if it does
+        }
+      }
+    } release{db};
     Statement head = db.prepare("SELECT data FROM blast_facts_snapshot WHERE part = 0");
     if (!head.step()) return 0;
     ByteReader h(head.blob_view(0), "BLAST_FACTS_SNAPSHOT_CORRUPT", "the stored blast-radius facts");
@@ -212,8 +225,10 @@ class FactsLoader {
     return events;
   }
 
-  // Adds the live events of the fact types stored after `after_rowid`.
-  void read_events(std::int64_t after_rowid) {
+  // Adds the live events of the fact types stored after `after_rowid`, up
+  // to `upto_rowid` (the log end the snapshot will be stored under: a batch
+  // ingested meanwhile is read by the next load, not counted twice).
+  void read_events(std::int64_t after_rowid, std::int64_t upto_rowid) {
     // One pass over the event table in storage order: the ~60 % of a large
     // log these types make up would cost one random row lookup each through
     // the type index. What an order by (event_time, event_id) would decide is
@@ -226,10 +241,10 @@ class FactsLoader {
         "json_extract(related_entity_ids, '$.customer_id'), "
         "CASE WHEN event_type = 'order_placed' THEN json_extract(related_entity_ids, '$.vendor_id') END, "
         "CASE WHEN entity_type = 'customer' THEN entity_id END "
-        "FROM events e NOT INDEXED WHERE e.rowid > ? AND event_type IN ('invoice_issued','order_placed',"
+        "FROM events e NOT INDEXED WHERE e.rowid > ? AND e.rowid <= ? AND event_type IN ('invoice_issued','order_placed',"
         "'payment_received','refund_issued','credit_memo_issued','customer_churned') "
         "AND NOT EXISTS (SELECT 1 FROM superseded_events x WHERE x.event_id = e.event_id)");
-    s.bind(1, after_rowid);
+    s.bind(1, after_rowid).bind(2, upto_rowid);
     while (s.step()) add_row(s), ++rows_read_;
   }
   std::int64_t rows_read() const { return rows_read_; }
@@ -400,7 +415,9 @@ class FactsLoader {
 
 }  // namespace
 
-std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws, BlastFactsSnapshot snapshot) {
+namespace {
+
+std::shared_ptr<const BlastFacts> load_blast_facts_resuming(Workspace& ws, BlastFactsSnapshot snapshot, bool resume) {
   auto facts = std::make_shared<BlastFacts>();
   BlastFacts& d = *facts;
   d.currency = ws.setting("currency").value_or("USD");
@@ -409,8 +426,8 @@ std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws, BlastFactsSnap
   const EventLogEnd end = event_log_end(db);
   const std::string config = snapshot_config(ws);
   FactsLoader loader(ws, d);
-  const std::int64_t resumed = snapshot == BlastFactsSnapshot::ignore ? 0 : loader.resume(end, config);
-  loader.read_events(resumed);
+  const std::int64_t resumed = resume ? loader.resume(end, config) : 0;
+  loader.read_events(resumed, end.events);
   // Storing the snapshot costs more than reading a few thousand rows past it,
   // so a scan stores it again only once that many have piled up.
   if (snapshot != BlastFactsSnapshot::use_and_save || (resumed > 0 && loader.rows_read() < kResaveAfterRows)) {
@@ -427,6 +444,20 @@ std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws, BlastFactsSnap
   loader.finish(&parts);
   tx.commit();
   return facts;
+}
+
+}  // namespace
+
+std::shared_ptr<const BlastFacts> load_blast_facts(Workspace& ws, BlastFactsSnapshot snapshot) {
+  if (snapshot == BlastFactsSnapshot::ignore) return load_blast_facts_resuming(ws, snapshot, false);
+  try {
+    return load_blast_facts_resuming(ws, snapshot, true);
+  } catch (const Error& e) {
+    // A snapshot this bre cannot read is a cache that is not there: read the
+    // whole log (and, in a scan, store a good one).
+    if (e.code() != "BLAST_FACTS_SNAPSHOT_CORRUPT") throw;
+    return load_blast_facts_resuming(ws, snapshot, false);
+  }
 }
 
 }  // namespace bre

@@ -235,6 +235,13 @@ TEST_CASE("blast radius facts: a load resuming from the stored snapshot equals a
   // And from the snapshot the second load stored.
   CHECK(describe(*load_blast_facts(*ws)) == whole);
 
+  // A snapshot that cannot be read is not resumed from: the whole log is,
+  // and a scan's load stores a good snapshot again.
+  ws->db().exec("UPDATE blast_facts_snapshot SET data = x'6f' WHERE part = 1");
+  CHECK(describe(*load_blast_facts(*ws)) == whole);
+  CHECK(describe(*load_blast_facts(*ws, BlastFactsSnapshot::use_and_save)) == whole);
+  CHECK(ws->db().query_int("SELECT count(*) FROM blast_facts_snapshot WHERE part = 1 AND length(data) > 1") == 1);
+
   // Another time zone moves the days: the snapshot is not resumed from.
   ws->set_setting("timezone", "Pacific/Kiritimati");
   CHECK(describe(*load_blast_facts(*ws)) == describe(*load_blast_facts(*ws, BlastFactsSnapshot::ignore)));
