@@ -19,14 +19,15 @@ MetricTraits metric_traits(std::string_view m) {
   t.count = m == "order_volume" || m == "delivery_count" || m == "late_delivery_count" || m == "ticket_volume" ||
             m == "ticket_close_volume";
   t.trending_stock = m == "ar_aging_amount" || m == "ar_overdue_count";
+  t.queue = m == "ticket_backlog" || m == "fulfillment_backlog";
   t.fill_days = m == "churn_proxy" ? 30 : t.trending_stock ? 14 : 0;
-  t.sustained = flow || m == "ticket_backlog" || m == "fulfillment_backlog" || m == "supplier_delay_severity" ||
+  t.sustained = flow || t.queue || m == "supplier_delay_severity" ||
                 m == "avg_resolution_time" || m == "avg_delivery_delay_days";
   if (m.find("rate") != std::string_view::npos || m == "expense_ratio" || m == "margin_proxy" || m == "churn_proxy" ||
       m == "customer_concentration")
     t.min_abs_effect = 0.01;
   else if (t.count || m == "ar_overdue_count") t.min_abs_effect = 3;
-  else if (m == "ticket_backlog" || m == "fulfillment_backlog") t.min_abs_effect = 2;
+  else if (t.queue) t.min_abs_effect = 2;
   else if (m == "review_score_avg") t.min_abs_effect = 0.2, t.relative_effect = false;
   else if (m == "review_score_trend") t.min_abs_effect = 0.02, t.relative_effect = false;
   else if (m == "avg_resolution_time") t.min_abs_effect = 2;

@@ -60,6 +60,9 @@ struct MetricTraits {
   // window: a moderate shift that lasts is found by also scoring its
   // sustained_days mean, which a single noisy day cannot reach.
   bool sustained = false;
+  // A queue of open items (tickets, orders not yet delivered): a burst of
+  // arrivals lifts it for a day and it drains; a problem keeps it up.
+  bool queue = false;
 };
 MetricTraits metric_traits(std::string_view metric);
 
