@@ -63,7 +63,7 @@ TEST_CASE("spend drift: the one-sided CUSUM, computed by hand") {
   CHECK(d[11].statistic == doctest::Approx(2.5));
 }
 
-TEST_CASE("spend drift: a stream that is new or flat is not scored; a long excursion restarts on a new normal") {
+TEST_CASE("spend drift: a stream that is new or flat is not scored, and a long excursion restarts on a new normal") {
   CusumRules r = tiny_rules();
   r.min_baseline_active_days = 2;
   // One day of spend in the four before: too new to have a baseline.
