@@ -1,10 +1,11 @@
-// Slow, sustained cost drifts (docs/detection.md "Spend drift"): a one-sided
-// CUSUM (Page 1954) on each vendor's daily spend, standardised against the
-// vendor's own baseline from before the excursion began. A company's total
-// expenses are the sum of many lumpy, independent streams, so a cost that
-// creeps up in one of them is lost in the noise of the sum (a 20 % drift of
-// the total moves the 7-day expense ratio by z ≈ 1.5), while against its own
-// stream it is large. Pure: vectors in, days out.
+// Slow, sustained cost drifts (docs/detection.md "Slow cost drifts"): a
+// one-sided CUSUM (Page 1954) on each vendor's daily spend, standardised
+// against the vendor's own baseline from before the excursion began. A
+// company's total expenses are the sum of many lumpy, independent streams,
+// so a cost that creeps up in one of them is lost in the noise of the sum
+// (on the seeded company, expenses drifting to +40 % over three weeks move
+// the 7-day expense ratio by z ≈ 1.5), while against its own stream it is
+// large. Pure: vectors in, days out.
 #pragma once
 #include <cstddef>
 #include <optional>
