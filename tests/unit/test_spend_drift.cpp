@@ -204,3 +204,21 @@ TEST_CASE("spend drift: a vendor drifting inside lumpy expenses opens a margin_c
   off.spend_drift.enabled = false;
   CHECK(detect_incidents(b.metrics, off, nullptr, &b.vendors).empty());
 }
+
+TEST_CASE("spend drift: no look-ahead, a day's drift verdict is the same with the later days cut off") {
+  const LumpyBusiness b = lumpy_business(true);
+  const MetricValues& revenue = *b.metrics.find("daily_revenue");
+  const auto full = spend_drifts(b.vendors, revenue, SpendDriftRules{});
+  REQUIRE_FALSE(full.empty());
+  for (std::size_t cut : {full.front().day + 1, full.back().day + 1}) {
+    std::vector<PartySpend> vendors = b.vendors;
+    for (PartySpend& p : vendors) p.daily.resize(cut);
+    const MetricValues head(revenue.begin(), revenue.begin() + static_cast<std::ptrdiff_t>(cut));
+    const auto part = spend_drifts(vendors, head, SpendDriftRules{});
+    std::vector<std::pair<std::size_t, std::string>> want, got;
+    for (const SpendDrift& d : full)
+      if (d.day < cut) want.emplace_back(d.day, d.party->id);
+    for (const SpendDrift& d : part) got.emplace_back(d.day, d.party->id);
+    CHECK(got == want);
+  }
+}
