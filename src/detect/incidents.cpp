@@ -8,6 +8,8 @@
 #include <cmath>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "detection_layers.h"
 
 namespace bre {
@@ -47,17 +49,74 @@ using namespace detail;
 struct FiringDay {
   std::size_t index;
   std::vector<MetricReading> fired;
+  bool threshold = false;                // a trigger crossed its z threshold
+  const SpendDrift* drift = nullptr;     // a vendor's spend drifted (CUSUM)
 };
+
+// The days a vendor's spend drifted, for margin_compression: the day fires
+// when the expense ratio is above its baseline too (a vendor's rise that
+// other costs or more revenue absorbed does not compress the margin). Its
+// reading is the expense ratio's day score, so the incident speaks of the
+// margin.
+void add_drift_days(std::vector<FiringDay>& firing, const std::vector<SpendDrift>& drifts, const IncidentRule& rule,
+                    const DailyMetrics& m, const DetectConfig& cfg) {
+  const TriggerRule* ratio = nullptr;
+  for (const TriggerRule& t : rule.triggers)
+    if (t.metric == "expense_ratio") ratio = &t;
+  const MetricValues* series = ratio ? m.find(ratio->metric) : nullptr;
+  if (!series) return;
+  for (const SpendDrift& d : drifts) {
+    if (d.day < static_cast<std::size_t>(cfg.cold_start_days)) continue;
+    // Not held to the practical effect: the drift's own size test (a share
+    // of revenue) is the practical effect here.
+    const auto s = score_day(ratio->metric, *series, d.day, m.first_day, cfg.baseline);
+    if (!s || ratio->direction * s->z <= 0) continue;
+    auto it = std::lower_bound(firing.begin(), firing.end(), d.day,
+                               [](const FiringDay& f, std::size_t day) { return f.index < day; });
+    if (it == firing.end() || it->index != d.day) it = firing.insert(it, FiringDay{d.day, {}});
+    const bool has_ratio = std::any_of(it->fired.begin(), it->fired.end(),
+                                       [&](const MetricReading& r) { return r.metric == ratio->metric; });
+    if (!has_ratio) it->fired.push_back(reading(ratio->metric, *s));
+    it->drift = &d;
+  }
+}
+
+// "drift (CUSUM) in spend with vendor X: ..." for the window's drift day
+// with the largest statistic of each vendor.
+void explain_drifts(DetectedIncident& inc, const std::vector<FiringDay>& firing, std::size_t a, std::size_t b,
+                    const DailyMetrics& m, const DetectConfig& cfg) {
+  std::map<std::string, const SpendDrift*> peak;
+  for (std::size_t k = a; k <= b; ++k)
+    if (const SpendDrift* d = firing[k].drift) {
+      const SpendDrift*& p = peak[d->party->id];
+      if (!p || d->cusum.statistic > p->cusum.statistic) p = d;
+    }
+  const CusumRules& r = cfg.spend_drift.cusum;
+  for (const auto& [id, d] : peak) {
+    const CusumDay& c = d->cusum;
+    inc.notes.push_back(fmt::format(
+        "drift (CUSUM) in spend with vendor {}{}: S = {:.1f} >= h = {:g} (k = {:g} baseline sigmas a day) since {}; "
+        "{:.2f} spent above its baseline of {:.2f} a day (sigma {:.2f}) by {}, {:.1f}% of the revenue of those days",
+        d->party->name, d->party->name == id ? "" : " (" + id + ")", c.statistic, r.threshold_h, r.reference_k,
+        format_day(m.day(c.run_start)), c.excess, c.baseline_mean, c.baseline_sigma, format_day(m.day(d->day)),
+        100 * d->revenue_share()));
+  }
+}
 
 }  // namespace
 
 std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const DetectConfig& cfg,
-                                               ForestVerdicts* forest_verdicts) {
+                                               ForestVerdicts* forest_verdicts,
+                                               const std::vector<PartySpend>* vendor_spend) {
   std::vector<DetectedIncident> out;
   if (m.days == 0) return out;
   const std::size_t last = m.days - 1;
   DomainForest forest(m, cfg, forest_verdicts);
   ChangepointRuns changepoints;
+  std::vector<SpendDrift> drifts;
+  if (vendor_spend && cfg.spend_drift.enabled)
+    if (const MetricValues* revenue = m.find("daily_revenue"))
+      drifts = spend_drifts(*vendor_spend, *revenue, cfg.spend_drift);
   for (const IncidentRule& rule : incident_rules()) {
     std::vector<FiringDay> firing;
     for (std::size_t i = static_cast<std::size_t>(cfg.cold_start_days); i < m.days; ++i) {
@@ -66,8 +125,10 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
         if (const MetricValues* series = m.find(t.metric))
           if (auto s = strongest_reading(t, *series, i, m.first_day, cfg); s && layer1_fires(t, *s, cfg))
             day.fired.push_back(reading(t.metric, *s));
-      if (!day.fired.empty()) firing.push_back(std::move(day));
+      day.threshold = !day.fired.empty();
+      if (day.threshold) firing.push_back(std::move(day));
     }
+    if (rule.type == "margin_compression") add_drift_days(firing, drifts, rule, m, cfg);
     std::vector<std::size_t> days;
     for (const FiringDay& d : firing) days.push_back(d.index);
     for (const auto& [a, b] : group_windows(days, cfg)) {
@@ -96,14 +157,19 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
       // A weak signal that does not last is the commonest false alarm on
       // small businesses' data: below strong_z an incident must fire on
       // min_days_weak days.
-      if (std::abs(inc.primary.z) < cfg.strong_z && static_cast<int>(b - a + 1) < cfg.min_days_weak) continue;
+      // A drift day has lasted by construction: the CUSUM only reaches h
+      // after many days off the baseline.
+      bool drifted = false, by_threshold = false;
+      for (std::size_t k = a; k <= b; ++k) drifted |= firing[k].drift != nullptr, by_threshold |= firing[k].threshold;
+      if (!drifted && std::abs(inc.primary.z) < cfg.strong_z && static_cast<int>(b - a + 1) < cfg.min_days_weak)
+        continue;
       // detected_at (cli.md §4a): the first day a detector seeing data only
-      // up to then fires — the first reading at strong_z, or the
-      // min_days_weak-th firing day, whichever comes first.
+      // up to then fires — the first reading at strong_z, the first drift
+      // day, or the min_days_weak-th firing day, whichever comes first.
       double peak_so_far = 0;
       for (std::size_t k = a; k <= b; ++k) {
         for (const MetricReading& r : firing[k].fired) peak_so_far = std::max(peak_so_far, std::abs(r.z));
-        if (peak_so_far >= cfg.strong_z || static_cast<int>(k - a + 1) >= cfg.min_days_weak) {
+        if (peak_so_far >= cfg.strong_z || firing[k].drift || static_cast<int>(k - a + 1) >= cfg.min_days_weak) {
           inc.detected_day = m.day(firing[k].index);
           break;
         }
@@ -125,7 +191,13 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
       }
       inc.severity = severity_name(level);
 
-      inc.detection_methods = {"mad_zscore"};
+      // Both rules are layer 1 (cli.md §4a fusion counts layers, not rules).
+      if (by_threshold) inc.detection_methods.push_back("mad_zscore");
+      if (drifted) {
+        inc.detection_methods.push_back("cusum_drift");
+        explain_drifts(inc, firing, a, b, m, cfg);
+      }
+      const std::size_t layer1_methods = inc.detection_methods.size();
       if (cfg.isolation_forest) {
         const Domain domain = find_metric(inc.primary.metric)->domain;
         for (std::size_t k = a; k <= b; ++k)
@@ -140,7 +212,7 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
           inc.notes.push_back(describe_shift(inc.primary.metric, *shift, m));
         }
       // Fusion (cli.md §4a): layer 1 alone medium, with layer 2 or 3 high, all three very high.
-      const std::size_t layers = inc.detection_methods.size();
+      const std::size_t layers = inc.detection_methods.size() - layer1_methods + 1;
       inc.confidence = layers == 3 ? "very_high" : layers == 2 ? "high" : "medium";
       if (firing[a].index < static_cast<std::size_t>(cfg.full_confidence_days)) {
         inc.confidence = "low";

@@ -1,6 +1,7 @@
 #include "bre/detect/run_detect.h"
 
 #include "bre/core/event.h"
+#include "bre/core/money.h"
 #include "bre/detect/detect_config.h"
 #include "bre/detect/entity_upgrades.h"
 #include "bre/detect/forest_verdicts.h"
@@ -73,7 +74,12 @@ DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logge
   const DailyMetrics m = read_daily_metrics(db);
   ForestVerdicts verdicts;
   if (cfg.isolation_forest) verdicts = load_forest_verdicts(db);
-  std::vector<DetectedIncident> found = detect_incidents(m, with_feedback, cfg.isolation_forest ? &verdicts : nullptr);
+  std::vector<PartySpend> vendor_spend;
+  if (cfg.spend_drift.enabled)
+    vendor_spend = vendor_daily_spend(db, m.first_day, m.days,
+                                      currency_minor_digits(ws.setting("currency").value_or("")).value_or(2));
+  std::vector<DetectedIncident> found =
+      detect_incidents(m, with_feedback, cfg.isolation_forest ? &verdicts : nullptr, &vendor_spend);
   if (cfg.isolation_forest) store_forest_verdicts(db, verdicts);
   for (DetectedIncident& inc : found) {
     if (inc.incident_type == "supplier_dependency_failure")

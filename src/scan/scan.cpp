@@ -235,6 +235,7 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   const MonitorRunResult watched = run_monitors(ws, monitor_options, cfg, log);
   const TimeMs finished = now_ms();
   std::string methods = R"(["mad_zscore")";
+  if (cfg.spend_drift.enabled) methods += R"(,"cusum_drift")";
   if (cfg.isolation_forest) methods += R"(,"isolation_forest")";
   if (cfg.changepoints) methods += R"(,"changepoint")";
   methods += "]";

@@ -75,4 +75,26 @@ ChurnFacts churn_facts(Database& db, DayNumber from, DayNumber to, double top_sh
   return f;
 }
 
+std::vector<PartySpend> vendor_daily_spend(Database& db, DayNumber first_day, std::size_t days, int currency_digits) {
+  std::vector<PartySpend> out;
+  if (days == 0) return out;
+  const BusinessTime clock = business_time(db);
+  const auto range = clock.days(first_day, first_day + static_cast<DayNumber>(days) - 1);
+  Statement s = db.prepare(
+      "SELECT json_extract(related_entity_ids, '$.vendor_id') AS vendor, event_time, amount_minor FROM live_events "
+      "WHERE event_type = 'expense_posted' AND event_time >= ? AND event_time < ? AND vendor IS NOT NULL "
+      "AND amount_minor IS NOT NULL ORDER BY vendor, event_time");
+  s.bind(1, range.from).bind(2, range.until);
+  const double scale = std::pow(10.0, currency_digits);
+  while (s.step()) {
+    const std::string vendor = s.text(0);
+    if (out.empty() || out.back().id != vendor) out.push_back({vendor, "", std::vector<double>(days, 0.0)});
+    const DayNumber day = clock.local_day(s.int64(1));
+    if (day >= first_day && day < first_day + static_cast<DayNumber>(days))
+      out.back().daily[static_cast<std::size_t>(day - first_day)] += static_cast<double>(s.int64(2)) / scale;
+  }
+  for (PartySpend& p : out) p.name = display_name(db, "vendor", p.id);
+  return out;
+}
+
 }  // namespace bre

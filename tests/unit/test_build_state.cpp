@@ -138,7 +138,7 @@ TEST_CASE("scan: metrics and incidents in one run, with a manifest that records 
   CHECK(m["events"]["count"] == ws->db().query_int("SELECT count(*) FROM live_events"));
   CHECK(m["versions"]["metric_schema"] == kMetricSchemaVersion);
   CHECK(m["config"]["version"] == kDetectConfigVersion);
-  CHECK(m["methods_run"].size() == 3);
+  CHECK(m["methods_run"].size() == 4);  // mad_zscore, cusum_drift, isolation_forest, changepoint
   CHECK(m["produced"]["state_mode"] == "full");
   CHECK(m["produced"]["incidents"] == ws->db().query_int("SELECT count(*) FROM incidents"));
   CHECK(m["produced"]["incidents_by_type"].contains("liquidity_crunch_risk"));  // the injected overdue invoices

@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "bre/detect/baseline_score.h"
+#include "bre/detect/spend_drift.h"
 #include "bre/state/daily_metrics.h"
 
 namespace bre {
 
-inline constexpr const char* kDetectConfigVersion = "detect_v2";
+inline constexpr const char* kDetectConfigVersion = "detect_v3";
 
 struct TriggerRule {
   std::string metric;
@@ -55,6 +56,9 @@ struct DetectConfig {
   double weak_z = 2.5;
   int forest_days = 90;                 // Layer 2 trains on the trailing days of its domain
   std::uint64_t forest_seed = 0;
+  // Slow cost drifts: a CUSUM on each vendor's spend opens or extends a
+  // margin_compression incident (spend_drift.h, docs/detection.md).
+  SpendDriftRules spend_drift;
 };
 
 struct MetricReading {
@@ -88,9 +92,12 @@ std::optional<BaselineScore> strongest_reading(const TriggerRule& t, const Metri
 
 // Pure: the same metrics and config give the same incidents, ids included.
 // forest_verdicts (forest_verdicts.h): layer-2 verdicts to reuse and record;
-// the incidents are the same with or without it.
+// the incidents are the same with or without it. vendor_spend: each
+// vendor's daily spend over the metrics' days, for the spend-drift rule
+// (null or empty: that rule has nothing to watch).
 struct ForestVerdicts;
 std::vector<DetectedIncident> detect_incidents(const DailyMetrics& metrics, const DetectConfig& config = {},
-                                               ForestVerdicts* forest_verdicts = nullptr);
+                                               ForestVerdicts* forest_verdicts = nullptr,
+                                               const std::vector<PartySpend>* vendor_spend = nullptr);
 
 }  // namespace bre

@@ -4,6 +4,7 @@
 #pragma once
 #include "bre/core/time.h"
 #include "bre/detect/entity_upgrades.h"
+#include "bre/detect/spend_drift.h"
 #include "bre/store/sqlite.h"
 
 namespace bre {
@@ -15,5 +16,10 @@ SupplierFacts supplier_facts(Database& db, DayNumber from, DayNumber to);
 // Customers churned in days from..to who were in the top `top_share` of
 // paying customers by payments in the 90 days before `from`.
 ChurnFacts churn_facts(Database& db, DayNumber from, DayNumber to, double top_share);
+
+// Each vendor's daily expenses (live expense_posted events, in currency
+// units), `days` days from first_day, ordered by vendor id; expenses that
+// name no vendor are left out. The streams the spend-drift rule watches.
+std::vector<PartySpend> vendor_daily_spend(Database& db, DayNumber first_day, std::size_t days, int currency_digits);
 
 }  // namespace bre
