@@ -79,7 +79,7 @@ void register_monitor(Declarer& root) {
   static std::string monitor_id, alert_id, threshold, from, to, status_filter, monitor_filter;
   static int window_days = 0, quiet_days = MonitorRuntimeConfig{}.episode_quiet_days;
   static bool keep_source_windows = false;
-  static std::string instant_z, agreement, monitor_agreement;
+  static std::string instant_z, agreement, monitor_agreement, queue_lead_in;
   root.command("monitor", "prevention monitors born from incidents: list, tune, run, and their alerts", [](Declarer& g) {
     g.command(
         "list", "every monitor with its condition, health and active alerts",
@@ -166,6 +166,9 @@ void register_monitor(Declarer& root) {
           d.option("--agreement", &agreement,
                    "path agreement: a monitor's condition counts only if a monitor of the same causal path held "
                    "it that day or up to this many days before (0-7), or off (default 1)");
+          d.option("--queue-lead-in", &queue_lead_in,
+                   "a queue (ticket_backlog, fulfillment_backlog) past its threshold counts only if it read at least "
+                   "this z the bad way the day before (default 1.5; 0: off)");
           d.flag("--keep-source-windows", &keep_source_windows,
                  "keep the source incidents in the metric's baseline history (default: left out)");
           d.footer("Examples:\n  bre monitor run\n  bre monitor run --from 2026-05-01 --to 2026-05-31 --format json\n"
@@ -185,6 +188,10 @@ void register_monitor(Declarer& root) {
           if (!instant_z.empty()) {
             options.runtime.instant_z = parse_threshold(instant_z);
             if (!(options.runtime.instant_z > 0)) throw_usage("--instant-z wants a z above 0");
+          }
+          if (!queue_lead_in.empty()) {
+            options.runtime.queue_lead_in_z = parse_threshold(queue_lead_in);
+            if (options.runtime.queue_lead_in_z < 0) throw_usage("--queue-lead-in wants a z of 0 or more");
           }
           if (agreement == "off") {
             options.runtime.agreement_days = -1;

@@ -13,7 +13,6 @@
 #include "bre/core/hash.h"
 #include "bre/core/json_text.h"
 #include "bre/core/names.h"
-#include "bre/detect/baseline_score.h"
 #include "bre/core/severity.h"
 
 namespace bre {
@@ -39,8 +38,6 @@ std::string condition_text(int direction, double z) {
 }
 
 }  // namespace
-
-int queue_window_days(const std::string& metric) { return metric_traits(metric).queue ? 2 : 1; }
 
 double monitor_threshold(const std::string& metric, const std::string& source_incident_type,
                          double early_warning_z) {
@@ -89,7 +86,6 @@ std::vector<MonitorRule> generate_monitor_rules(const CausalChain& chain, const 
     r.source_incident_type = chain.incident_type;
     r.source_incident_day = source_day;
     r.baseline_window_days = detect.baseline.baseline_days;
-    r.window_days = queue_window_days(metric);
     r.severity_if_triggered = monitor_severity;
     r.created_at = now;
     r.alert_message_template = fmt::format(

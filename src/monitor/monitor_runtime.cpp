@@ -123,6 +123,14 @@ MonitorEvaluation evaluate_monitor(const MonitorSubject& s, const DailyMetrics& 
   const int window = std::max(1, s.rule.window_days);
   const double instant_z = config.instant_z > 0 ? config.instant_z : detect.strong_z;
   const auto index = [&](DayNumber d) { return static_cast<std::size_t>(d - m.first_day); };
+  const bool needs_lead_in = config.queue_lead_in_z > 0 && metric_traits(s.rule.metric_name).queue;
+  // Whether the day before d read at least the lead-in z the bad way.
+  const auto led_in = [&](DayNumber d) {
+    if (d <= m.first_day) return false;
+    const TriggerRule as_trigger{s.rule.metric_name, s.rule.direction, s.rule.z_threshold};
+    const auto before = strongest_reading(as_trigger, *series, index(d - 1), m.first_day, detect);
+    return before && s.rule.direction * before->z >= config.queue_lead_in_z;
+  };
 
   // The replay starts where the monitor was born, so the episode running on
   // the first evaluated day is known without stored state.
@@ -137,7 +145,9 @@ MonitorEvaluation evaluate_monitor(const MonitorSubject& s, const DailyMetrics& 
   };
   for (DayNumber d = replay_from; d <= to; ++d) {
     const auto reading = monitor_condition(s.rule, *series, index(d), m.first_day, detect);
-    held_in_a_row = reading && counts_under_agreement(s, *reading, config) ? held_in_a_row + 1 : 0;
+    const bool holds = reading && counts_under_agreement(s, *reading, config) &&
+                       (!needs_lead_in || held_in_a_row > 0 || led_in(d));
+    held_in_a_row = holds ? held_in_a_row + 1 : 0;
     // As in detection, a reading past strong_z (instant_z) needs no
     // confirmation, neither from more days nor from the path.
     const bool in_alert = held_in_a_row >= window || (reading && s.rule.direction * reading->z >= instant_z);

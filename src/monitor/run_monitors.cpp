@@ -195,6 +195,7 @@ std::string monitor_run_json(const MonitorRunResult& r, const MonitorRunOptions&
       .integer("episode_quiet_days", options.runtime.episode_quiet_days)
       .boolean("exclude_source_windows", options.runtime.exclude_source_windows)
       .number("instant_z", options.runtime.instant_z)
+      .number("queue_lead_in_z", options.runtime.queue_lead_in_z)
       .raw("agreement_days",
            options.runtime.agreement_days < 0 ? "null" : std::to_string(options.runtime.agreement_days))
       .str();

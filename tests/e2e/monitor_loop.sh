@@ -5,9 +5,8 @@
 # each followed by bre scan. The first scan, which knows nothing after
 # 2026-05-25, turns the first occurrence's incidents into monitors; the
 # second finds the recurrence, and a monitor born from the first late-delivery
-# incident (its queue monitor's window set to 1 day, below) alerts at least
-# one day before the recurrence's late-delivery incident starts (its window
-# start: the earliest day detection could name).
+# incident alerts at least one day before the recurrence's late-delivery
+# incident starts (its window start: the earliest day detection could name).
 # Then: re-runs add nothing, alert triage, tuning, and the error model.
 source "$(dirname "$0")/lib.bash"
 : "${BRE_SOURCE_DIR:?BRE_SOURCE_DIR must point at the repository}"
@@ -36,20 +35,6 @@ BORN=$(sql "SELECT group_concat(quote(monitor_id)) FROM monitors, json_each(json
 expect_eq "$(sql "SELECT count(*) FROM monitors WHERE last_evaluated_day IS NOT '2026-05-25'")" 0 "every monitor evaluated through the cut"
 expect_eq "$(sql "SELECT count(*) FROM monitor_alerts WHERE day > '2026-05-25'")" 0 "no alert beyond the data"
 
-# A generated monitor on a queue asks 2 days in a row, every other one 1
-# (queue_window_days: on the evaluation seeds that removed a fifth of the
-# false alerts and no early warning, docs/evaluation.md). On this seed the
-# recurrence lifts the backlog past its threshold on one day only (54, then
-# 61 orders waiting, z 2.7 on 2026-06-05), so a person who wants that lead
-# sets its window to 1, as here; the evaluation measures the defaults.
-BACKLOG=$(sql "SELECT monitor_id FROM monitors WHERE metric = 'fulfillment_backlog' AND monitor_id IN ($BORN)")
-[ -n "$BACKLOG" ] || fail "the late-delivery incident leaves a fulfillment_backlog monitor"
-expect_eq "$(sql "SELECT json_extract(payload, '\$.window_days') FROM monitors WHERE monitor_id = '$BACKLOG'")" 2 \
-  "a queue monitor is generated with a window of 2 days"
-expect_eq "$(sql "SELECT count(*) FROM monitors WHERE metric NOT IN ('fulfillment_backlog', 'ticket_backlog') AND json_extract(payload, '\$.window_days') <> 1")" 0 \
-  "every other monitor with a window of 1 day"
-run monitor set "$BACKLOG" --window 1 --format json
-expect_eq "$RC" 0 "set the backlog monitor's window ($ERR)"
 # Second delivery: the rest, with the recurrence.
 python3 "$FEED" "$FULL" "$BRE_WORKSPACE" 2026-07-01 >/dev/null
 run scan --format json

@@ -274,3 +274,45 @@ TEST_CASE("monitor runtime: path agreement counts a day only when a path partner
   REQUIRE(monitor_condition(rule, v, 80, m.first_day, DetectConfig{})->z >= 4.0);
   CHECK(alerts_with(std::vector<DayNumber>{}, 1).size() == 1);
 }
+
+TEST_CASE("monitor runtime: a queue past its threshold counts only after a day already leaning the bad way") {
+  // ticket_backlog at about 10 ± 2 for 120 days; on day 80 a burst from a
+  // quiet day, on day 100 a rise whose day before already read z ≥ 1.5.
+  DailyMetrics m = refund_metrics();
+  auto& v = const_cast<MetricValues&>(*m.find("ticket_backlog"));
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = std::round(10.0 + 2.0 * std::sin(static_cast<double>(i) * 1.3));
+  MonitorRule rule = refund_rule();
+  rule.monitor_id = monitor_id_for("ticket_backlog", +1);
+  rule.metric_name = "ticket_backlog";
+  const TriggerRule as_trigger{"ticket_backlog", +1, 2.5};
+  const auto z_at = [&](std::size_t i) {
+    const auto s = strongest_reading(as_trigger, v, i, m.first_day, DetectConfig{});
+    return s ? s->z : 0.0;
+  };
+  // The smallest whole value that lifts day i's z into [lo, hi).
+  const auto lift = [&](std::size_t i, double lo, double hi) {
+    for (double x = *v[i]; x < 200; x += 1) {
+      v[i] = x;
+      if (z_at(i) >= lo) break;
+    }
+    REQUIRE(z_at(i) >= lo);
+    REQUIRE(z_at(i) < hi);
+  };
+  REQUIRE(z_at(79) < 1.5);
+  lift(80, 2.5, 4.0);
+  lift(99, 1.5, 2.5);
+  lift(100, 2.5, 4.0);
+  const DayRange all{kStart, m.day(m.days - 1)};
+  MonitorRuntimeConfig config;
+  config.agreement_days = -1;  // this monitor reads alone
+  const auto led = evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, config);
+  REQUIRE(led.raised.size() == 1);
+  CHECK(led.raised[0].day == m.day(100));
+  config.queue_lead_in_z = 0;  // off: the burst alerts too
+  const auto any = evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, config);
+  REQUIRE(any.raised.size() == 2);
+  CHECK(any.raised[0].day == m.day(80));
+  // Not a queue: the lead-in does not apply.
+  CHECK(metric_traits("refund_rate").queue == false);
+  CHECK(metric_traits("fulfillment_backlog").queue);
+}

@@ -43,12 +43,6 @@ struct MonitorRule {
   std::string alert_message_template;  // placeholders {value} {baseline} {zscore} {day}
 };
 
-// Days in a row a generated monitor's condition must hold: 2 for a queue
-// (ticket_backlog, fulfillment_backlog: a burst of arrivals lifts it for a
-// day and it drains; a problem keeps it up), 1 for every other metric.
-// Past the instant z a monitor alerts at once either way (monitor_runtime.h).
-int queue_window_days(const std::string& metric);
-
 // The threshold for `metric`: the z of the incident trigger that watches this
 // metric (that of the source incident's primary trigger when no rule
 // watches it) minus `early_warning_z`.

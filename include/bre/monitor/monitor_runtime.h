@@ -39,6 +39,12 @@ struct MonitorRuntimeConfig {
   // partner (a one-node path) then alerts only past instant_z.
   // `bre monitor run --agreement N|off`; -1: off, every monitor reads alone.
   int agreement_days = 1;
+  // A queue (ticket_backlog, fulfillment_backlog) that crosses its threshold
+  // must have read at least this z the bad way the day before: a burst of
+  // arrivals lifts a queue for a day from nothing and it drains, while a
+  // problem builds it up over days. Past instant_z a queue alerts at once
+  // all the same. 0: off. `bre monitor run --queue-lead-in Z`.
+  double queue_lead_in_z = 1.5;
   // The business time zone: an alert's triggered_at is the end of its day
   // there. run_monitors sets the workspace's.
   BusinessTime business_time;
