@@ -124,6 +124,11 @@ MonitorEvaluation evaluate_monitor(const MonitorSubject& s, const DailyMetrics& 
   const double instant_z = config.instant_z > 0 ? config.instant_z : detect.strong_z;
   const auto index = [&](DayNumber d) { return static_cast<std::size_t>(d - m.first_day); };
   const bool needs_lead_in = config.queue_lead_in_z > 0 && metric_traits(s.rule.metric_name).queue;
+  // A day of a money flow (revenue, expenses, refunds) is often one lump (a
+  // large bill, a big payment): however far past the instant z, one day of it
+  // still needs the window and the path; its sustained mean does not.
+  const MetricInfo* info = find_metric(s.rule.metric_name);
+  const bool lumpy = info && info->unit == "currency" && metric_traits(s.rule.metric_name).seasonal;
   // Whether the day before d read at least the lead-in z the bad way.
   const auto led_in = [&](DayNumber d) {
     if (d <= m.first_day) return false;
@@ -150,7 +155,8 @@ MonitorEvaluation evaluate_monitor(const MonitorSubject& s, const DailyMetrics& 
     held_in_a_row = holds ? held_in_a_row + 1 : 0;
     // As in detection, a reading past strong_z (instant_z) needs no
     // confirmation, neither from more days nor from the path.
-    const bool in_alert = held_in_a_row >= window || (reading && s.rule.direction * reading->z >= instant_z);
+    const bool instant = reading && s.rule.direction * reading->z >= instant_z && (!lumpy || reading->span > 1);
+    const bool in_alert = held_in_a_row >= window || instant;
     if (!in_alert) {
       if (episode && ++quiet_in_a_row >= config.episode_quiet_days) close_episode();
       continue;

@@ -316,3 +316,31 @@ TEST_CASE("monitor runtime: a queue past its threshold counts only after a day a
   CHECK(metric_traits("refund_rate").queue == false);
   CHECK(metric_traits("fulfillment_backlog").queue);
 }
+
+TEST_CASE("monitor runtime: one day of a money flow past instant_z is still one day") {
+  // daily_expenses at about 100 ± 15 with one bill of 900 on day 80: the day
+  // reads far past the instant z, but a window of 2 days never holds, and a
+  // money flow's single day does not skip it (its sustained mean would).
+  DailyMetrics m = refund_metrics();
+  auto& v = const_cast<MetricValues&>(*m.find("daily_expenses"));
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = 100.0 + 15.0 * std::sin(static_cast<double>(i) * 1.1);
+  v[80] = 900.0;
+  MonitorRule rule = refund_rule();
+  rule.monitor_id = monitor_id_for("daily_expenses", +1);
+  rule.metric_name = "daily_expenses";
+  rule.window_days = 2;
+  const auto reading = monitor_condition(rule, v, 80, m.first_day, DetectConfig{});
+  REQUIRE(reading);
+  REQUIRE(reading->z >= 4.0);
+  REQUIRE(reading->span == 1);
+  const DayRange all{kStart, m.day(m.days - 1)};
+  MonitorRuntimeConfig config;
+  config.agreement_days = -1;
+  CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, config).raised.empty());
+  // The same lump on a rate (not money) alerts at once.
+  rule.metric_name = "refund_rate";
+  rule.monitor_id = monitor_id_for("refund_rate", +1);
+  auto& rate = const_cast<MetricValues&>(*m.find("refund_rate"));
+  rate[80] = 0.085;  // z 4.42, as in the instant-z test above
+  CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, config).raised.size() == 1);
+}
