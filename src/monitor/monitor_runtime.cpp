@@ -123,12 +123,12 @@ MonitorEvaluation evaluate_monitor(const MonitorSubject& s, const DailyMetrics& 
   const int window = std::max(1, s.rule.window_days);
   const double instant_z = config.instant_z > 0 ? config.instant_z : detect.strong_z;
   const auto index = [&](DayNumber d) { return static_cast<std::size_t>(d - m.first_day); };
-  const bool needs_lead_in = config.queue_lead_in_z > 0 && metric_traits(s.rule.metric_name).queue;
-  // A day of a money flow (revenue, expenses, refunds) is often one lump (a
-  // large bill, a big payment): however far past the instant z, one day of it
-  // still needs the window and the path; its sustained mean does not.
-  const MetricInfo* info = find_metric(s.rule.metric_name);
-  const bool lumpy = info && info->unit == "currency" && metric_traits(s.rule.metric_name).seasonal;
+  const MetricTraits traits = metric_traits(s.rule.metric_name);
+  const bool needs_lead_in = config.queue_lead_in_z > 0 && traits.queue;
+  // A day of a money flow is often one lump (a large bill, a big payment):
+  // however far past the instant z, one day of it still needs the window and
+  // the path; its sustained mean does not.
+  const bool lumpy = traits.money_flow;
   // Whether the day before d read at least the lead-in z the bad way.
   const auto led_in = [&](DayNumber d) {
     if (d <= m.first_day) return false;

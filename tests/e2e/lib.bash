@@ -23,3 +23,21 @@ seeded_company() {
   run ingest file "$1/supplemental/operations.jsonl" --source events
   expect_eq "$RC" 0 "ingest operations ($ERR)"
 }
+
+# stored_results WORKSPACE: every stored scan result, one row a line
+# (incidents, cascades, chains, blast radii, postmortems, monitors, alerts),
+# run ids and creation times included. normalised FILE drops what differs
+# between two computations of the same results: run ids, the postmortems'
+# generated_at, and monitors' creation times (column and payload).
+stored_results() {
+  sqlite3 "$1" "SELECT incident_id, status, window_start, window_end, payload, run_id FROM incidents ORDER BY 1;
+    SELECT cascade_id, payload, run_id FROM cascades ORDER BY 1;
+    SELECT incident_id, payload, run_id FROM causal_chains ORDER BY 1;
+    SELECT incident_id, payload, run_id FROM blast_radius ORDER BY 1;
+    SELECT postmortem_id, incident_id, payload, run_id FROM postmortems ORDER BY 1;
+    SELECT monitor_id, metric, condition, threshold, enabled, payload, created_at, last_evaluated_day FROM monitors ORDER BY 1;
+    SELECT alert_id, monitor_id, status, day, payload FROM monitor_alerts ORDER BY 1;"
+}
+normalised() {
+  sed -E 's/run_[0-9]{8}T[0-9]{6}Z_[0-9a-f]{8}/RUN/g; s/"(generated_at|created_at)":"[^"]*"/"\1":"T"/g; s/\|[0-9]{13}\|/|T|/g' "$1"
+}

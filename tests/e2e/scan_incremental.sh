@@ -10,16 +10,6 @@
 source "$(dirname "$0")/lib.bash"
 : "${BRE_SOURCE_DIR:?BRE_SOURCE_DIR must point at the repository}"
 
-dump() {
-  sqlite3 "$1" "SELECT incident_id, status, window_start, window_end, payload FROM incidents ORDER BY 1;
-    SELECT cascade_id, payload FROM cascades ORDER BY 1;
-    SELECT incident_id, payload FROM causal_chains ORDER BY 1;
-    SELECT incident_id, payload FROM blast_radius ORDER BY 1;
-    SELECT postmortem_id, incident_id, payload FROM postmortems ORDER BY 1;
-    SELECT monitor_id, metric, condition, threshold, enabled, payload, last_evaluated_day FROM monitors ORDER BY 1;
-    SELECT alert_id, monitor_id, status, day, payload FROM monitor_alerts ORDER BY 1;" |
-    sed -E 's/run_[0-9]{8}T[0-9]{6}Z_[0-9a-f]{8}/RUN/g; s/"(generated_at|created_at)":"[^"]*"/"\1":"T"/g'
-}
 kept_total=0
 # step NAME: bre scan here, bre scan --no-reuse on a copy taken before it; same results.
 step() {
@@ -31,7 +21,9 @@ step() {
   BRE_WORKSPACE="$WORK/copy.sqlite" run --format json scan --no-reuse
   expect_eq "$RC" 0 "scan --no-reuse after $name ($ERR)"
   echo "$OUT" >"$WORK/full.json"
-  diff <(dump "$BRE_WORKSPACE") <(dump "$WORK/copy.sqlite") >"$WORK/diff" ||
+  stored_results "$BRE_WORKSPACE" >"$WORK/inc.txt"
+  stored_results "$WORK/copy.sqlite" >"$WORK/full.txt"
+  diff <(normalised "$WORK/inc.txt") <(normalised "$WORK/full.txt") >"$WORK/diff" ||
     fail "after $name the scan's results differ from a recomputation: $(head -c 1500 "$WORK/diff")"
   expect_eq "$(jq -c .events "$WORK/inc.json")" "$(jq -c .events "$WORK/full.json")" "after $name: the event digest"
   expect_eq "$(jq '.produced.explained.causal_chains_kept // 0' "$WORK/full.json")" "0" "--no-reuse keeps no chain"

@@ -10,18 +10,6 @@
 source "$(dirname "$0")/lib.bash"
 : "${BRE_SOURCE_DIR:?BRE_SOURCE_DIR must point at the repository}"
 
-# Every stored result, one row a line; norm drops what differs between two
-# computations of the same results: run ids and the postmortems' generated_at.
-dump() {
-  sqlite3 "$1" "SELECT incident_id, status, window_start, window_end, payload, run_id FROM incidents ORDER BY 1;
-    SELECT cascade_id, payload, run_id FROM cascades ORDER BY 1;
-    SELECT incident_id, payload, run_id FROM causal_chains ORDER BY 1;
-    SELECT incident_id, payload, run_id FROM blast_radius ORDER BY 1;
-    SELECT postmortem_id, incident_id, payload, run_id FROM postmortems ORDER BY 1;
-    SELECT monitor_id, metric, condition, threshold, enabled, payload, created_at, last_evaluated_day FROM monitors ORDER BY 1;
-    SELECT alert_id, monitor_id, status, day, payload FROM monitor_alerts ORDER BY 1;"
-}
-norm() { sed -E 's/run_[0-9]{8}T[0-9]{6}Z_[0-9a-f]{8}/RUN/g; s/"generated_at":"[^"]*"/"generated_at":"T"/g' "$1"; }
 # field FILE FILTER: a value of a scan's JSON manifest, e.g. field s.json .reuse.from_run.
 field() { jq -c -r "$2" "$1"; }
 # scan NAME [ARGS]: bre scan into $WORK/NAME.json.
@@ -47,7 +35,7 @@ scan first
 expect_recomputed first "the first scan"
 first_run=$(field "$WORK/first.json" '.run_id')
 [ "$(sql 'SELECT count(*) FROM postmortems')" -gt 0 ] || fail "the scenario gives postmortems"
-dump "$BRE_WORKSPACE" >"$WORK/first.txt"
+stored_results "$BRE_WORKSPACE" >"$WORK/first.txt"
 
 # Nothing changed: every stage but build-state and the monitor run is kept.
 scan again
@@ -60,7 +48,7 @@ expect_eq "$(field "$WORK/again.json" '.produced.state_mode')" "up_to_date" "sta
 same_manifest='del(.run_id, .started_at, .finished_at, .durations_ms, .reuse, .produced.state_mode, .produced.metric_rows, .produced.monitor_run)'
 expect_eq "$(field "$WORK/again.json" "$same_manifest")" "$(field "$WORK/first.json" "$same_manifest")" \
   "a reused scan reports the kept results as their scan did"
-dump "$BRE_WORKSPACE" >"$WORK/again.txt"
+stored_results "$BRE_WORKSPACE" >"$WORK/again.txt"
 cmp -s "$WORK/first.txt" "$WORK/again.txt" || fail "a reused scan leaves every stored result as it was"
 # bre manifest shows the stored run the same way.
 run --format json manifest "$(field "$WORK/again.json" '.run_id')"
@@ -72,8 +60,8 @@ BRE_WORKSPACE="$WORK/copy.sqlite" run --format json scan --no-reuse
 expect_eq "$RC" 0 "scan --no-reuse ($ERR)"
 echo "$OUT" >"$WORK/forced.json"
 expect_recomputed forced "--no-reuse"
-dump "$WORK/copy.sqlite" >"$WORK/forced.txt"
-diff <(norm "$WORK/again.txt") <(norm "$WORK/forced.txt") >"$WORK/diff" ||
+stored_results "$WORK/copy.sqlite" >"$WORK/forced.txt"
+diff <(normalised "$WORK/again.txt") <(normalised "$WORK/forced.txt") >"$WORK/diff" ||
   fail "reused results differ from recomputed ones: $(head -c 2000 "$WORK/diff")"
 # After --no-reuse the next scan reuses that run's results.
 BRE_WORKSPACE="$WORK/copy.sqlite" run --format json scan

@@ -343,4 +343,6 @@ TEST_CASE("monitor runtime: one day of a money flow past instant_z is still one 
   auto& rate = const_cast<MetricValues&>(*m.find("refund_rate"));
   rate[80] = 0.085;  // z 4.42, as in the instant-z test above
   CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, config).raised.size() == 1);
+  CHECK(metric_traits("daily_revenue").money_flow);
+  CHECK_FALSE(metric_traits("order_volume").money_flow);  // a count, not an amount
 }

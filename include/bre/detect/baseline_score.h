@@ -63,6 +63,9 @@ struct MetricTraits {
   // A queue of open items (tickets, orders not yet delivered): a burst of
   // arrivals lifts it for a day and it drains; a problem keeps it up.
   bool queue = false;
+  // A daily amount of money (revenue, expenses, refunds): one day can be one
+  // large bill or payment, a lump rather than a level.
+  bool money_flow = false;
 };
 MetricTraits metric_traits(std::string_view metric);
 
