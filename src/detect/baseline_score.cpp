@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "bre/detect/robust_stats.h"
+#include "bre/detect/score_memo.h"
 
 namespace bre {
 
@@ -230,7 +231,9 @@ std::optional<BaselineScore> score_level(const MetricValues& v, std::size_t i, s
 
 }  // namespace
 
-std::optional<BaselineScore> score_sustained(std::string_view metric, const MetricValues& series, std::size_t i,
+namespace {
+
+std::optional<BaselineScore> sustained_score(std::string_view metric, const MetricValues& series, std::size_t i,
                                              DayNumber first_day, const BaselineRules& rules) {
   const MetricValues masked = without_excluded(metric, series, i, first_day, rules);
   const MetricValues& v = masked.empty() ? series : masked;
@@ -288,7 +291,7 @@ std::optional<BaselineScore> score_sustained(std::string_view metric, const Metr
   return s;
 }
 
-std::optional<BaselineScore> score_day(std::string_view metric, const MetricValues& series, std::size_t i,
+std::optional<BaselineScore> day_score(std::string_view metric, const MetricValues& series, std::size_t i,
                                        DayNumber first_day, const BaselineRules& rules) {
   const MetricValues masked = without_excluded(metric, series, i, first_day, rules);
   const MetricValues& v = masked.empty() ? series : masked;
@@ -303,6 +306,28 @@ std::optional<BaselineScore> score_day(std::string_view metric, const MetricValu
   const double relative = traits.relative_effect ? rules.min_relative_effect * std::abs(s->baseline) : 0.0;
   s->practical = effect >= std::max(traits.min_abs_effect, relative);
   return s;
+}
+
+// The slot's score when the memo has one, else score(), remembered in the
+// slot (null: no memo for this series).
+std::optional<BaselineScore> through_memo(ScoreMemo::Slot* slot, const auto& score) {
+  if (!slot) return score();
+  if (!slot->known) slot->score = score(), slot->known = true;
+  return slot->score;
+}
+
+}  // namespace
+
+std::optional<BaselineScore> score_day(std::string_view metric, const MetricValues& series, std::size_t i,
+                                       DayNumber first_day, const BaselineRules& rules) {
+  return through_memo(rules.memo ? rules.memo->day_slot(metric, series, i, first_day, rules) : nullptr,
+                      [&] { return day_score(metric, series, i, first_day, rules); });
+}
+
+std::optional<BaselineScore> score_sustained(std::string_view metric, const MetricValues& series, std::size_t i,
+                                             DayNumber first_day, const BaselineRules& rules) {
+  return through_memo(rules.memo ? rules.memo->sustained_slot(metric, series, i, first_day, rules) : nullptr,
+                      [&] { return sustained_score(metric, series, i, first_day, rules); });
 }
 
 }  // namespace bre

@@ -136,6 +136,20 @@ BocpdStep Bocpd::observe(double x) {
   return step;
 }
 
+void Bocpd::save(ByteWriter& out) const {
+  out.put<std::uint64_t>(observations_);
+  for (const std::vector<double>* v : {&log_prob_, &mean_, &kappa_, &alpha_, &beta_}) out.put_all(*v);
+}
+
+void Bocpd::restore(ByteReader& in) {
+  observations_ = in.get<std::uint64_t>();
+  for (std::vector<double>* v : {&log_prob_, &mean_, &kappa_, &alpha_, &beta_}) in.get_all(*v);
+  const std::size_t support = log_prob_.size();
+  for (const std::vector<double>* v : {&mean_, &kappa_, &alpha_, &beta_})
+    if (v->size() != support) in.fail("has runs of different lengths");
+  if (support == 0 || support > params_.max_run_length) in.fail("has a run-length support out of range");
+}
+
 std::vector<double> Bocpd::run_length_posterior() const {
   std::vector<double> p;
   p.reserve(log_prob_.size());

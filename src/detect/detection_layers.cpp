@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -37,7 +38,14 @@ bool layer1_fires(const TriggerRule& t, const BaselineScore& s, const DetectConf
 bool DomainForest::flags(Domain domain, std::size_t day) {
   const auto key = std::make_pair(static_cast<int>(domain), day);
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-  return cache_[key] = compute(domain, day);
+  std::int8_t* remembered = cfg_.baseline.memo ? cfg_.baseline.memo->forest_slot(domain, day) : nullptr;
+  if (remembered && *remembered >= 0) {
+    if (verdicts_) verdicts_->answered_elsewhere = true;
+    return cache_[key] = *remembered != 0;
+  }
+  const bool flagged = compute(domain, day);
+  if (remembered) *remembered = flagged ? 1 : 0;
+  return cache_[key] = flagged;
 }
 
 bool DomainForest::compute(Domain domain, std::size_t day) const {
@@ -91,6 +99,40 @@ MeanShift shift_at(const ChangepointRuns::Run& p, std::size_t cp, std::size_t da
 
 constexpr std::size_t kMinBocpdValues = 45;  // its prior needs 30 days and the window some more
 
+bool starts_with(const std::vector<double>& all, const std::vector<double>& prefix) {
+  return prefix.size() <= all.size() &&
+         std::memcmp(all.data(), prefix.data(), prefix.size() * sizeof(double)) == 0;  // the bits BOCPD read
+}
+
+// bocpd(values), going on from the memo's run when its values begin today's
+// (then its steps are today's first steps: BOCPD is online and its prior
+// comes from the first 30 values); the run is remembered for the next time.
+std::vector<BocpdStep> bocpd_resumed(ScoreMemo& memo, const MetricValues& series, const std::vector<double>& values,
+                                     const std::vector<std::size_t>& at) {
+  const BocpdParams params;
+  const NormalGammaPrior prior =
+      prior_from_baseline(std::span(values).first(std::min(params.prior_baseline, values.size())));
+  Bocpd detector(prior, params);
+  std::vector<BocpdStep> steps;
+  if (const ScoreMemo::BocpdRun* old = memo.bocpd_run(series);
+      old && old->values.size() >= kMinBocpdValues && starts_with(values, old->values)) {
+    try {
+      ByteReader in(old->state, "score_memo_corrupt", "a remembered BOCPD state");
+      detector.restore(in);
+      in.expect_done();
+      if (detector.observations() == old->values.size()) steps = old->steps;
+    } catch (const Error&) {
+    }
+    if (steps.empty()) detector = Bocpd(prior, params);
+  }
+  steps.reserve(values.size());
+  for (std::size_t j = steps.size(); j < values.size(); ++j) steps.push_back(detector.observe(values[j]));
+  ByteWriter state;
+  detector.save(state);
+  memo.set_bocpd_run(series, {values, at, steps, state.take()});
+  return steps;
+}
+
 }  // namespace
 
 const ChangepointRuns::Run* ChangepointRuns::of(const MetricValues& series) {
@@ -104,7 +146,7 @@ const ChangepointRuns::Run* ChangepointRuns::of(const MetricValues& series) {
         run.values.push_back(*series[j]), run.at.push_back(j);
       }
     if (finite && run.values.size() >= kMinBocpdValues) {
-      run.steps = bocpd(run.values);
+      run.steps = memo_ ? bocpd_resumed(*memo_, series, run.values, run.at) : bocpd(run.values);
       it->second = std::move(run);
     }
   }

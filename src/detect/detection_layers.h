@@ -13,6 +13,7 @@
 #include "bre/detect/bocpd.h"
 #include "bre/detect/forest_verdicts.h"
 #include "bre/detect/incidents.h"
+#include "bre/detect/score_memo.h"
 
 namespace bre::detail {
 
@@ -59,6 +60,8 @@ struct MeanShift {
 // answered from the one run.
 class ChangepointRuns {
  public:
+  // memo: runs remembered from the last detection to go on from (null: none).
+  explicit ChangepointRuns(ScoreMemo* memo = nullptr) : memo_(memo) {}
   struct Run {
     std::vector<double> values;
     std::vector<std::size_t> at;  // each value's day index
@@ -69,6 +72,7 @@ class ChangepointRuns {
 
  private:
   std::map<const MetricValues*, std::optional<Run>> runs_;
+  ScoreMemo* memo_;
 };
 
 // Layer 3: a BOCPD change point in the series (run on the days up to `to`)

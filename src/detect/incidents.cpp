@@ -112,7 +112,7 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
   if (m.days == 0) return out;
   const std::size_t last = m.days - 1;
   DomainForest forest(m, cfg, forest_verdicts);
-  ChangepointRuns changepoints;
+  ChangepointRuns changepoints(cfg.baseline.memo);
   std::vector<SpendDrift> drifts;
   if (vendor_spend && cfg.spend_drift.enabled)
     if (const MetricValues* revenue = m.find("daily_revenue"))

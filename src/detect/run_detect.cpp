@@ -1,10 +1,13 @@
 #include "bre/detect/run_detect.h"
 
+#include <fmt/format.h>
+
 #include "bre/core/event.h"
 #include "bre/core/money.h"
 #include "bre/detect/detect_config.h"
 #include "bre/detect/entity_upgrades.h"
 #include "bre/detect/forest_verdicts.h"
+#include "bre/detect/score_memo.h"
 #include "bre/store/entity_facts.h"
 #include "bre/store/metric_store.h"
 #include "bre/store/runs.h"
@@ -41,11 +44,13 @@ ForestVerdicts load_forest_verdicts(Database& db) {
 
 // Adds this run's new verdicts and forgets those no window asks for any more
 // (history rewritten, config changed), so the table holds one row per
-// domain-day of the current metrics.
+// domain-day of the current metrics. When the score memo answered some
+// windows, the keys asked for are not all the needed ones: nothing is
+// forgotten then (a run without the memo, scan --no-reuse, prunes).
 void store_forest_verdicts(Database& db, const ForestVerdicts& v) {
   Statement add = db.prepare("INSERT OR REPLACE INTO forest_verdicts(key, flagged) VALUES(?, ?)");
   for (const auto& [key, flagged] : v.computed) add.bind(1, key).bind(2, flagged ? 1 : 0).run();
-  if (v.used.size() == v.known.size() + v.computed.size()) return;  // every stored key was asked for
+  if (v.answered_elsewhere || v.used.size() == v.known.size() + v.computed.size()) return;
   Statement drop = db.prepare("DELETE FROM forest_verdicts WHERE key = ?");
   for (const auto& [key, flagged] : v.known)
     if (!v.used.count(key)) drop.bind(1, key).run();
@@ -60,7 +65,21 @@ void exclude_labelled_windows(DetectConfig& cfg, const std::vector<LabelledWindo
         for (const TriggerRule& t : rule.triggers) cfg.baseline.excluded_days[t.metric].push_back({w.from, w.to});
 }
 
-DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logger& log, const DetectConfig& cfg) {
+namespace {
+
+ScoreMemo load_memo(Database& db, const Logger& log) {
+  try {
+    return ScoreMemo::load(load_score_memo(db));
+  } catch (const Error& e) {  // a cache: unreadable, it is rebuilt
+    log.warn("detect", "score_memo_unreadable", {{"error", std::string(e.what())}});
+    return {};
+  }
+}
+
+}  // namespace
+
+DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logger& log, const DetectConfig& cfg,
+                           bool use_memo) {
   ScopedTimer timer(log, "detect", "detect");
   Database& db = ws.db();
   Transaction tx(db);
@@ -72,12 +91,16 @@ DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logge
   DetectConfig with_feedback = cfg;
   exclude_labelled_windows(with_feedback, labelled);
   const DailyMetrics m = read_daily_metrics(db);
+  ScoreMemo memo = use_memo ? load_memo(db, log) : ScoreMemo();
+  memo.bind(m, with_feedback.baseline,
+            fmt::format("{}|{}|{}", kForestVerdictVersion, cfg.forest_days, cfg.forest_seed));
+  with_feedback.baseline.memo = &memo;
   ForestVerdicts verdicts;
   if (cfg.isolation_forest) verdicts = load_forest_verdicts(db);
   std::vector<PartySpend> vendor_spend;
   if (cfg.spend_drift.enabled)
     vendor_spend = vendor_daily_spend(db, m.first_day, m.days,
-                                      currency_minor_digits(ws.setting("currency").value_or("")).value_or(2));
+                                      currency_minor_digits(ws.setting("currency").value_or("")).value_or(2), use_memo);
   std::vector<DetectedIncident> found =
       detect_incidents(m, with_feedback, cfg.isolation_forest ? &verdicts : nullptr, &vendor_spend);
   if (cfg.isolation_forest) store_forest_verdicts(db, verdicts);
@@ -87,13 +110,17 @@ DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logge
     if (inc.incident_type == "churn_acceleration")  // churn_proxy counts the churns of the last 30 days
       apply_churn_upgrade(inc, churn_facts(db, inc.window_start - 29, inc.window_end, cfg.top_customer_share), cfg);
   }
-  const StoredIncidents stored = store_incidents(db, found, m.first_day, run_id);
+  const StoredIncidents stored = store_incidents(db, found, m.first_day, run_id, use_memo);
+  if (memo.computed() > 0 || !use_memo) save_score_memo(db, memo.save());
+  r.scores_reused = memo.reused();
+  r.scores_computed = memo.computed();
   tx.commit();
   r.days = static_cast<std::int64_t>(m.days);
   r.incidents = stored.written;
   r.withdrawn = stored.withdrawn;
   for (const DetectedIncident& i : found) ++r.by_type[i.incident_type];
   log.info("detect", "forest_verdicts", {{"reused", verdicts.hits}, {"fitted", verdicts.fits}});
+  log.info("detect", "day_scores", {{"reused", r.scores_reused}, {"computed", r.scores_computed}});
   log.info("detect", "incidents_detected",
            {{"days", r.days}, {"incidents", r.incidents}, {"withdrawn", r.withdrawn}, {"excluded_windows", r.excluded_windows}});
   return r;

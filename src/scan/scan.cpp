@@ -203,7 +203,7 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
     remember_scan_inputs(ws, scan_inputs_fingerprint(ws, cfg, cascade_cfg, rca_cfg, graphs), *from_run);
     return r;
   }
-  const DetectRunResult detected = run_detect(ws, run_id, log, cfg);
+  const DetectRunResult detected = run_detect(ws, run_id, log, cfg, options.reuse);
   const TimeMs detect_done = now_ms();
   // The orders, invoices and customer ledgers every blast radius reads
   // (cascade totals, each incident's, each postmortem's): read once here,

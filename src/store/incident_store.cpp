@@ -5,10 +5,12 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
 
 #include "bre/core/error.h"
 #include "bre/core/json_text.h"
 #include "bre/core/metric_catalog.h"
+#include "bre/store/event_store.h"
 #include "bre/store/workspace.h"
 
 namespace bre {
@@ -18,29 +20,78 @@ namespace {
 
 // The events behind the primary metric over the window (and the metric's own
 // look-back on its first day). Satisfaction drops keep only low scores.
-std::pair<std::vector<std::string>, std::int64_t> evidence(Database& db, const BusinessTime& clock,
-                                                           const DetectedIncident& inc, DayNumber first_day) {
-  const MetricEvidence ev = metric_evidence(inc.primary.metric, inc.window_start, first_day);
-  std::string types;
-  for (EventType t : ev.event_types) types += (types.empty() ? "" : ",") + json_string(to_string(t));
-  std::string where = fmt::format("event_type IN ({}) AND event_time >= ? AND event_time < ?", types);
-  if (inc.incident_type == "customer_satisfaction_regression") where += " AND json_extract(attributes, '$.score') <= 2";
-  Statement s = db.prepare("SELECT event_id FROM live_events WHERE " + where + " ORDER BY event_time, event_id");
-  const auto range = clock.days(ev.from, inc.window_end);
-  s.bind(1, range.from).bind(2, range.until);
-  std::vector<std::string> ids;
-  std::int64_t count = 0;
-  while (s.step()) {
-    if (ids.size() < kMaxEvidenceIds) ids.push_back(s.text(0));
-    ++count;
+//
+// A query's answer is kept in evidence_memo with the event log end it read:
+// while no event was superseded since and none stored since is of its types
+// and in its time range, the answer stands (a scan after one more day asks
+// again for every incident it keeps).
+class Evidence {
+ public:
+  Evidence(Database& db, bool reuse) : db_(db), now_(event_log_end(db)), reuse_(reuse) {}
+
+  std::pair<std::vector<std::string>, std::int64_t> of(const BusinessTime& clock, const DetectedIncident& inc,
+                                                       DayNumber first_day) {
+    const MetricEvidence ev = metric_evidence(inc.primary.metric, inc.window_start, first_day);
+    std::string types;
+    for (EventType t : ev.event_types) types += (types.empty() ? "" : ",") + json_string(to_string(t));
+    std::string where = fmt::format("event_type IN ({}) AND event_time >= ?1 AND event_time < ?2", types);
+    if (inc.incident_type == "customer_satisfaction_regression") where += " AND json_extract(attributes, '$.score') <= 2";
+    const auto range = clock.days(ev.from, inc.window_end);
+    const std::string query = fmt::format("{}|{}|{}", where, range.from, range.until);
+    used_.push_back(query);
+    if (reuse_)
+      if (auto kept = remembered(query, where, range.from, range.until)) return *kept;
+    Statement s = db_.prepare("SELECT event_id FROM live_events WHERE " + where + " ORDER BY event_time, event_id");
+    s.bind(1, range.from).bind(2, range.until);
+    std::vector<std::string> ids;
+    std::int64_t count = 0;
+    while (s.step()) {
+      if (ids.size() < kMaxEvidenceIds) ids.push_back(s.text(0));
+      ++count;
+    }
+    db_.prepare("INSERT OR REPLACE INTO evidence_memo(query, events_rowid, superseded_rowid, ids, count) "
+                "VALUES(?, ?, ?, ?, ?)")
+        .bind(1, query)
+        .bind(2, now_.events)
+        .bind(3, now_.superseded)
+        .bind(4, json_string_array(ids))
+        .bind(5, count)
+        .run();
+    return {ids, count};
   }
-  return {ids, count};
-}
+
+  // Forgets the answers no incident of this run asked for.
+  void prune() {
+    db_.prepare("DELETE FROM evidence_memo WHERE query NOT IN (SELECT value FROM json_each(?))")
+        .bind(1, json_string_array(used_))
+        .run();
+  }
+
+ private:
+  std::optional<std::pair<std::vector<std::string>, std::int64_t>> remembered(const std::string& query,
+                                                                              const std::string& where, TimeMs from,
+                                                                              TimeMs until) {
+    Statement s = db_.prepare("SELECT events_rowid, superseded_rowid, ids, count FROM evidence_memo WHERE query = ?");
+    s.bind(1, query);
+    if (!s.step() || s.int64(1) != now_.superseded || s.int64(0) > now_.events) return std::nullopt;
+    Statement since = db_.prepare("SELECT 1 FROM events WHERE rowid > ?3 AND " + where + " LIMIT 1");
+    since.bind(1, from).bind(2, until).bind(3, s.int64(0));
+    if (since.step()) return std::nullopt;
+    std::vector<std::string> ids;
+    for (const auto& id : nlohmann::json::parse(s.text_view(2))) ids.push_back(id.get<std::string>());
+    return std::make_pair(std::move(ids), s.int64(3));
+  }
+
+  Database& db_;
+  const EventLogEnd now_;
+  const bool reuse_;
+  std::vector<std::string> used_;
+};
 
 }  // namespace
 
 StoredIncidents store_incidents(Database& db, const std::vector<DetectedIncident>& incidents, DayNumber first_day,
-                                const std::string& run_id) {
+                                const std::string& run_id, bool reuse_evidence) {
   StoredIncidents r;
   Statement up = db.prepare(
       "INSERT INTO incidents(incident_id, incident_type, severity, confidence, state, status, window_start, window_end, "
@@ -50,8 +101,9 @@ StoredIncidents store_incidents(Database& db, const std::vector<DetectedIncident
       "payload = excluded.payload, run_id = excluded.run_id");
   std::vector<std::string> ids;
   const BusinessTime clock = business_time(db);
+  Evidence evidence(db, reuse_evidence);
   for (const DetectedIncident& inc : incidents) {
-    const auto [evidence_ids, evidence_count] = evidence(db, clock, inc, first_day);
+    const auto [evidence_ids, evidence_count] = evidence.of(clock, inc, first_day);
     const TimeMs detected_at = clock.day_end(inc.detected_day);  // the end of the day it was detected (cli.md §4a)
     std::string supporting = "[";
     for (std::size_t i = 0; i < inc.supporting.size(); ++i) supporting += (i ? "," : "") + metric_reading_json(inc.supporting[i]);
@@ -86,6 +138,7 @@ StoredIncidents store_incidents(Database& db, const std::vector<DetectedIncident
     up.bind(8, detected_at).bind(9, p.str()).bind(10, run_id).run();
     ++r.written;
   }
+  evidence.prune();
   // A label is a person's input too: a labelled incident is kept like a triaged one.
   Statement stale = db.prepare(
       "DELETE FROM incidents WHERE status = 'open' AND (run_id IS NULL OR run_id <> ?) "

@@ -81,6 +81,15 @@ std::optional<StateSnapshot> load_state_snapshot(Database& db, const EventLogEnd
   return StateSnapshot{StateAccumulator::load(s.blob_view(3)), {s.int64(0), s.int64(1)}};
 }
 
+std::string load_score_memo(Database& db) {
+  Statement s = db.prepare("SELECT data FROM score_memo WHERE id = 1");
+  return s.step() ? std::string(s.blob_view(0)) : std::string();
+}
+
+void save_score_memo(Database& db, std::string_view bytes) {
+  db.prepare("INSERT OR REPLACE INTO score_memo(id, data) VALUES(1, ?)").bind_blob_static(1, bytes).run();
+}
+
 namespace {
 
 std::string evidence_json(const MetricEvidence& ev) {

@@ -489,11 +489,39 @@ constexpr const char* kV10 = R"SQL(
 ALTER TABLE causal_chains ADD COLUMN basis TEXT;
 )SQL";
 
+// v11: detection's scores and BOCPD runs as of the last detection
+// (detect/score_memo.h), so the next one scores only the days whose values
+// changed; and each vendor's daily spend in minor units up to an event log
+// end (store/entity_facts.cpp), so the spend-drift rule reads only the events
+// stored since; and the evidence of each incident with the log end it read
+// (store/incident_store.cpp). Caches: deleting a row makes the next
+// detection start over.
+constexpr const char* kV11 = R"SQL(
+CREATE TABLE score_memo(
+  id INTEGER PRIMARY KEY CHECK(id = 1),
+  data BLOB NOT NULL
+);
+CREATE TABLE spend_snapshot(
+  id INTEGER PRIMARY KEY CHECK(id = 1),
+  events_rowid INTEGER NOT NULL,      -- the last events rowid folded in
+  superseded_rowid INTEGER NOT NULL,  -- the last superseded_events rowid when it was taken
+  config TEXT NOT NULL,               -- format and time zone
+  data BLOB NOT NULL
+);
+CREATE TABLE evidence_memo(
+  query TEXT PRIMARY KEY,             -- the evidence query and its time range
+  events_rowid INTEGER NOT NULL,      -- the event log end it read
+  superseded_rowid INTEGER NOT NULL,
+  ids TEXT NOT NULL,                  -- JSON array: the first kMaxEvidenceIds event ids
+  count INTEGER NOT NULL
+);
+)SQL";
+
 }  // namespace
 
 const std::vector<const char*>& migrations() {
   static const std::string v7 = v7_sql();
-  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6, v7.c_str(), kV8, kV9, kV10};
+  static const std::vector<const char*> all = {kV1, kV2, kV3, kV4, kV5, kV6, v7.c_str(), kV8, kV9, kV10, kV11};
   return all;
 }
 

@@ -20,6 +20,8 @@
 
 namespace bre {
 
+class ScoreMemo;
+
 struct DayRange {
   DayNumber from = 0, to = 0;  // inclusive
 };
@@ -40,6 +42,10 @@ struct BaselineRules {
   // person labelled expected or not_anomaly. An input, not a threshold: not
   // part of the versioned config (detect_config.h).
   std::map<std::string, std::vector<DayRange>, std::less<>> excluded_days;
+  // Scores remembered between detections (score_memo.h); score_day and
+  // score_sustained answer from it for the series it is bound to. Not
+  // config either: it changes how fast, never what.
+  ScoreMemo* memo = nullptr;
 };
 
 // Metric-specific knobs that follow from what the metric is.

@@ -18,6 +18,8 @@
 #include <span>
 #include <vector>
 
+#include "bre/core/byte_codec.h"
+
 namespace bre {
 
 struct NormalGammaPrior {
@@ -56,6 +58,11 @@ class Bocpd {
   // P(r = k) for k = 0 .. (current support − 1), normalised.
   std::vector<double> run_length_posterior() const;
   std::size_t observations() const { return observations_; }
+  // Where the run stands (the posterior and each run's statistics), so a
+  // later detection goes on from here instead of observing the series again.
+  // restore() expects a detector made with the same prior and params.
+  void save(ByteWriter& out) const;
+  void restore(ByteReader& in);
 
  private:
   NormalGammaPrior prior_;

@@ -24,6 +24,9 @@ struct ForestVerdicts {
   std::map<std::string, bool> computed;  // fitted this run, not known before
   std::set<std::string> used;            // every key this run asked for
   std::int64_t hits = 0, fits = 0;
+  // Some verdicts came from the score memo (score_memo.h) without a key:
+  // `used` is then not every key the windows need, so nothing is pruned.
+  bool answered_elsewhere = false;
 };
 
 std::string forest_verdict_key(const std::vector<std::vector<double>>& rows, const IsolationForestParams& params);

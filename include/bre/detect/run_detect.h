@@ -20,14 +20,19 @@ struct DetectRunResult {
   std::string baseline_exclusions;  // JSON array: the labelled windows left out of the baselines
   std::int64_t excluded_windows = 0;
   std::string manifest;             // run_detect_recorded: the run's manifest as recorded
+  std::int64_t scores_reused = 0, scores_computed = 0;  // day scores from the memo, and scored
 };
 
 // Feedback into the baselines: each window labelled expected or not_anomaly
 // is left out of the baseline history of its type's trigger metrics.
 void exclude_labelled_windows(DetectConfig& config, const std::vector<LabelledWindow>& windows);
 
-// Detects with `config` plus the workspace's labelled windows, in one transaction.
-DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logger& log, const DetectConfig& cfg = {});
+// Detects with `config` plus the workspace's labelled windows, in one
+// transaction. use_memo: score only the days whose values changed since the
+// last detection (detect/score_memo.h; the same incidents either way); false
+// scores every day and refreshes the memo.
+DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logger& log, const DetectConfig& cfg = {},
+                           bool use_memo = true);
 
 // What bre detect's and bre scan's manifests share: the versions of bre, the
 // workspace, event and metric schemas and the detection config; the inputs

@@ -20,6 +20,10 @@ ChurnFacts churn_facts(Database& db, DayNumber from, DayNumber to, double top_sh
 // Each vendor's daily expenses (live expense_posted events, in currency
 // units), `days` days from first_day, ordered by vendor id; expenses that
 // name no vendor are left out. The streams the spend-drift rule watches.
-std::vector<PartySpend> vendor_daily_spend(Database& db, DayNumber first_day, std::size_t days, int currency_digits);
+// use_snapshot: go on from the totals kept by the last call (the table
+// spend_snapshot), reading only the events stored since; false reads the
+// whole log. Either way the totals are then kept for the next call.
+std::vector<PartySpend> vendor_daily_spend(Database& db, DayNumber first_day, std::size_t days, int currency_digits,
+                                           bool use_snapshot = true);
 
 }  // namespace bre

@@ -19,9 +19,11 @@ struct StoredIncidents {
 };
 
 // Replaces the detection results in the caller's transaction: each incident
-// keeps its status; open ones not detected again are removed.
+// keeps its status; open ones not detected again are removed. Evidence
+// queries are answered from evidence_memo while the events they read are
+// unchanged (reuse_evidence false: every query runs again).
 StoredIncidents store_incidents(Database& db, const std::vector<DetectedIncident>& incidents, DayNumber first_day,
-                                const std::string& run_id);
+                                const std::string& run_id, bool reuse_evidence = true);
 
 struct IncidentFilter {
   std::string type, severity, state, status;

@@ -33,6 +33,10 @@ struct StateSnapshot {
 void save_state_snapshot(Database& db, const StateAccumulator& acc, const EventLogEnd& end, const std::string& config);
 std::optional<StateSnapshot> load_state_snapshot(Database& db, const EventLogEnd& upto, const std::string& config);
 
+// Detection's memo (detect/score_memo.h) as bytes; empty when there is none.
+std::string load_score_memo(Database& db);
+void save_score_memo(Database& db, std::string_view bytes);
+
 // Replace the daily rows from `from_day` on, and the weekly rows from its
 // week on (a week's rollup reads only its own days); all of them when
 // nullopt. In the caller's transaction. Return the rows written.
