@@ -92,8 +92,8 @@ DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logge
   exclude_labelled_windows(with_feedback, labelled);
   const DailyMetrics m = read_daily_metrics(db);
   ScoreMemo memo = use_memo ? load_memo(db, log) : ScoreMemo();
-  memo.bind(m, with_feedback.baseline,
-            fmt::format("{}|{}|{}", kForestVerdictVersion, cfg.forest_days, cfg.forest_seed));
+  memo.bind(m, fmt::format("{}|{}|{}", kForestVerdictVersion, cfg.forest_days, cfg.forest_seed));
+  memo.serve(with_feedback.baseline);
   with_feedback.baseline.memo = &memo;
   ForestVerdicts verdicts;
   if (cfg.isolation_forest) verdicts = load_forest_verdicts(db);

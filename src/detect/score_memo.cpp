@@ -59,36 +59,64 @@ void get_slots(ByteReader& in, std::vector<ScoreMemo::Slot>& slots) {
   }
 }
 
+constexpr std::int32_t kMaxIdleSaves = 8;  // a table no run served in this many saves is dropped
+
+void put_bocpd(ByteWriter& out, const ScoreMemo::BocpdRun& r) {
+  out.put_all(r.values);
+  out.put<std::uint64_t>(r.at.size());
+  for (std::size_t a : r.at) out.put<std::uint64_t>(a);
+  out.put<std::uint64_t>(r.steps.size());
+  for (const BocpdStep& st : r.steps)
+    out.put<std::uint64_t>(st.map_run_length), out.put(st.change_probability), out.put<std::uint64_t>(st.likely_change);
+  out.put(std::string_view(r.state));
+}
+
+void get_bocpd(ByteReader& in, ScoreMemo::BocpdRun& r) {
+  in.get_all(r.values);
+  r.at.resize(in.get<std::uint64_t>());
+  for (std::size_t& a : r.at) a = in.get<std::uint64_t>();
+  r.steps.resize(in.get<std::uint64_t>());
+  for (BocpdStep& st : r.steps) {
+    st.map_run_length = in.get<std::uint64_t>();
+    st.change_probability = in.get<double>();
+    st.likely_change = in.get<std::uint64_t>();
+  }
+  r.state = std::string(in.text());
+  if (r.at.size() != r.values.size() || r.steps.size() != r.values.size()) in.fail("has a BOCPD run off its values");
+}
+
 }  // namespace
 
-std::string ScoreMemo::save() const {
+std::string ScoreMemo::save() {
+  for (auto it = scores_.begin(); it != scores_.end();) {
+    Scores& sc = it->second;
+    sc.idle = sc.served ? 0 : sc.idle + 1;
+    it = sc.idle > kMaxIdleSaves ? scores_.erase(it) : std::next(it);
+  }
   ByteWriter out;
   out.put(std::string_view(kScoreMemoFormat));
-  out.put<std::uint64_t>(series_.size());
-  for (const auto& [metric, s] : series_) {
-    out.put(std::string_view(metric));
-    out.put(std::string_view(s.basis));
-    out.put<std::uint64_t>(s.values.size());
-    for (const std::optional<double>& v : s.values) {
+  out.put<std::uint64_t>(metrics_.size());
+  for (const auto& [name, mt] : metrics_) {
+    out.put(std::string_view(name));
+    out.put<std::uint64_t>(mt.values.size());
+    for (const std::optional<double>& v : mt.values) {
       out.put<std::uint8_t>(v.has_value());
       if (v) out.put(*v);
     }
-    put_slots(out, s.day);
-    put_slots(out, s.sustained);
-    out.put<std::uint8_t>(s.bocpd.has_value());
-    if (s.bocpd) {
-      out.put_all(s.bocpd->values);
-      out.put<std::uint64_t>(s.bocpd->at.size());
-      for (std::size_t a : s.bocpd->at) out.put<std::uint64_t>(a);
-      out.put<std::uint64_t>(s.bocpd->steps.size());
-      for (const BocpdStep& st : s.bocpd->steps)
-        out.put<std::uint64_t>(st.map_run_length), out.put(st.change_probability),
-            out.put<std::uint64_t>(st.likely_change);
-      out.put(std::string_view(s.bocpd->state));
-    }
+    out.put<std::uint8_t>(mt.bocpd.has_value());
+    if (mt.bocpd) put_bocpd(out, *mt.bocpd);
+  }
+  out.put<std::uint64_t>(scores_.size());
+  for (const auto& [key, sc] : scores_) {
+    out.put(std::string_view(key.first));
+    out.put(std::string_view(key.second));
+    out.put(sc.idle);
+    put_slots(out, sc.day);
+    put_slots(out, sc.sustained);
   }
   for (const Forest& f : forest_) {
     out.put(std::string_view(f.basis));
+    out.put(f.first_day);
     out.put_all(f.flags);
   }
   return out.take();
@@ -99,91 +127,97 @@ ScoreMemo ScoreMemo::load(std::string_view bytes) {
   if (bytes.empty()) return memo;
   ByteReader in(bytes, kCorrupt, "the score memo");
   if (in.text() != kScoreMemoFormat) return memo;
-  const auto n = in.get<std::uint64_t>();
-  for (std::uint64_t k = 0; k < n; ++k) {
-    const std::string metric(in.text());
-    Series& s = memo.series_[metric];
-    s.basis = std::string(in.text());
-    s.values.resize(in.get<std::uint64_t>());
-    for (std::optional<double>& v : s.values)
+  for (auto n = in.get<std::uint64_t>(); n > 0; --n) {
+    Metric& mt = memo.metrics_[std::string(in.text())];
+    mt.values.resize(in.get<std::uint64_t>());
+    for (std::optional<double>& v : mt.values)
       if (in.get<std::uint8_t>()) v = in.get<double>();
-    get_slots(in, s.day);
-    get_slots(in, s.sustained);
-    if (s.day.size() != s.values.size() || s.sustained.size() != s.values.size()) in.fail("has slots off its days");
-    if (in.get<std::uint8_t>()) {
-      BocpdRun& r = s.bocpd.emplace();
-      in.get_all(r.values);
-      r.at.resize(in.get<std::uint64_t>());
-      for (std::size_t& a : r.at) a = in.get<std::uint64_t>();
-      r.steps.resize(in.get<std::uint64_t>());
-      for (BocpdStep& st : r.steps) {
-        st.map_run_length = in.get<std::uint64_t>();
-        st.change_probability = in.get<double>();
-        st.likely_change = in.get<std::uint64_t>();
-      }
-      r.state = std::string(in.text());
-      if (r.at.size() != r.values.size() || r.steps.size() != r.values.size()) in.fail("has a BOCPD run off its values");
-    }
+    if (in.get<std::uint8_t>()) get_bocpd(in, mt.bocpd.emplace());
+  }
+  for (auto n = in.get<std::uint64_t>(); n > 0; --n) {
+    std::string metric(in.text());
+    std::string basis(in.text());
+    const auto of = memo.metrics_.find(metric);
+    if (of == memo.metrics_.end()) in.fail("has scores of an unknown metric");
+    Scores& sc = memo.scores_[{std::move(metric), std::move(basis)}];
+    sc.idle = in.get<std::int32_t>();
+    get_slots(in, sc.day);
+    get_slots(in, sc.sustained);
+    if (sc.day.size() != of->second.values.size() || sc.sustained.size() != of->second.values.size())
+      in.fail("has slots off its days");
   }
   for (Forest& f : memo.forest_) {
     f.basis = std::string(in.text());
+    f.first_day = in.get<DayNumber>();
     in.get_all(f.flags);
   }
   in.expect_done();
   return memo;
 }
 
-void ScoreMemo::bind(const DailyMetrics& m, const BaselineRules& rules, std::string_view forest_basis) {
-  bound_.clear();
-  rules_ = &rules;
-  first_day_ = m.first_day;
+void ScoreMemo::bind(const DailyMetrics& m, std::string_view forest_basis) {
+  bound_ = &m;
+  bound_metrics_.clear();
+  served_.clear();
   std::array<std::size_t, 3> forest_same;  // per domain: days before any of its metrics changed
   forest_same.fill(m.days);
-  std::map<std::string, Series, std::less<>> kept;
+  std::map<std::string, Metric, std::less<>> kept;
   for (std::size_t k = 0; k < m.names.size(); ++k) {
     const MetricValues& today = m.values[k];
-    Series s;
-    if (auto old = series_.find(m.names[k]); old != series_.end()) s = std::move(old->second);
-    s.metric = std::string(m.names[k]);
+    const std::string name(m.names[k]);
+    Metric mt;
+    if (auto old = metrics_.find(name); old != metrics_.end()) mt = std::move(old->second);
     std::size_t same = 0;  // days whose values and everything before them are unchanged
-    while (same < today.size() && same < s.values.size() && same_value(today[same], s.values[same])) ++same;
-    if (const MetricInfo* info = find_metric(m.names[k])) {
+    while (same < today.size() && same < mt.values.size() && same_value(today[same], mt.values[same])) ++same;
+    if (const MetricInfo* info = find_metric(name)) {
       std::size_t& f = forest_same[static_cast<std::size_t>(info->domain)];
       f = std::min(f, same);
     }
-    const std::string basis = basis_of(m.names[k], rules, m.first_day);
-    if (s.basis != basis) same = 0;
-    s.basis = basis;
-    s.values = today;
-    s.day.resize(same), s.sustained.resize(same);
-    s.day.resize(today.size()), s.sustained.resize(today.size());
-    // BOCPD's run is checked against today's values when it is asked for.
-    auto [it, _] = kept.emplace(std::string(m.names[k]), std::move(s));
-    bound_[&today] = &it->second;
+    mt.values = today;  // BOCPD's run is checked against them when it is asked for
+    for (auto it = scores_.lower_bound({name, ""}); it != scores_.end() && it->first.first == name; ++it) {
+      Scores& sc = it->second;
+      sc.served = false;
+      sc.day.resize(std::min(sc.day.size(), same)), sc.sustained.resize(std::min(sc.sustained.size(), same));
+      sc.day.resize(today.size()), sc.sustained.resize(today.size());
+    }
+    kept.emplace(name, std::move(mt));
+    bound_metrics_[&today] = m.names[k];
   }
-  series_ = std::move(kept);
-  const std::string basis = fmt::format("{}|{}|{}", kScoreMemoFormat, forest_basis, m.first_day);
+  metrics_ = std::move(kept);
+  for (auto it = scores_.begin(); it != scores_.end();)
+    it = metrics_.count(it->first.first) ? std::next(it) : scores_.erase(it);
+  // Verdicts are dropped from the domain's first changed day on whoever
+  // binds; only a detection (which names its forest) drops them for new
+  // parameters.
   for (std::size_t d = 0; d < forest_.size(); ++d) {
     Forest& f = forest_[d];
-    if (f.basis != basis) f.flags.clear();
-    f.basis = basis;
+    if (f.first_day != m.first_day || (!forest_basis.empty() && f.basis != forest_basis)) f.flags.clear();
+    if (!forest_basis.empty()) f.basis = std::string(forest_basis);
+    f.first_day = m.first_day;
     f.flags.resize(std::min(f.flags.size(), forest_same[d]));
     f.flags.resize(m.days, -1);
   }
 }
 
-std::int8_t* ScoreMemo::forest_slot(Domain domain, std::size_t day) {
-  std::vector<std::int8_t>& flags = forest_[static_cast<std::size_t>(domain)].flags;
-  if (day >= flags.size()) return nullptr;
-  ++(flags[day] >= 0 ? reused_ : computed_);
-  return &flags[day];
+void ScoreMemo::serve(const BaselineRules& rules) {
+  if (!bound_) return;
+  for (std::size_t k = 0; k < bound_->names.size(); ++k) {
+    const std::string_view name = bound_->names[k];
+    Scores& sc = scores_[{std::string(name), basis_of(name, rules, bound_->first_day)}];
+    sc.day.resize(bound_->days), sc.sustained.resize(bound_->days);  // a new table: nothing known yet
+    sc.served = true;
+    served_[{&rules, &bound_->values[k]}] = &sc;
+  }
 }
 
-ScoreMemo::Slot* ScoreMemo::slot(std::vector<Slot> Series::*which, std::string_view metric, const MetricValues& series,
-                                 std::size_t i, DayNumber first_day, const BaselineRules& rules) {
-  if (&rules != rules_ || first_day != first_day_) return nullptr;
-  const auto it = bound_.find(&series);
-  if (it == bound_.end() || it->second->metric != metric) return nullptr;
+ScoreMemo::Slot* ScoreMemo::slot(std::vector<Slot> Scores::*which, std::string_view metric,
+                                 const MetricValues& series, std::size_t i, DayNumber first_day,
+                                 const BaselineRules& rules) {
+  if (!bound_ || first_day != bound_->first_day) return nullptr;
+  const auto name = bound_metrics_.find(&series);
+  if (name == bound_metrics_.end() || name->second != metric) return nullptr;
+  const auto it = served_.find({&rules, &series});
+  if (it == served_.end()) return nullptr;
   std::vector<Slot>& slots = it->second->*which;
   if (i >= slots.size()) return nullptr;
   ++(slots[i].known ? reused_ : computed_);
@@ -192,22 +226,31 @@ ScoreMemo::Slot* ScoreMemo::slot(std::vector<Slot> Series::*which, std::string_v
 
 ScoreMemo::Slot* ScoreMemo::day_slot(std::string_view metric, const MetricValues& series, std::size_t i,
                                      DayNumber first_day, const BaselineRules& rules) {
-  return slot(&Series::day, metric, series, i, first_day, rules);
+  return slot(&Scores::day, metric, series, i, first_day, rules);
 }
 
 ScoreMemo::Slot* ScoreMemo::sustained_slot(std::string_view metric, const MetricValues& series, std::size_t i,
                                            DayNumber first_day, const BaselineRules& rules) {
-  return slot(&Series::sustained, metric, series, i, first_day, rules);
+  return slot(&Scores::sustained, metric, series, i, first_day, rules);
 }
 
 ScoreMemo::BocpdRun* ScoreMemo::bocpd_run(const MetricValues& series) {
-  const auto it = bound_.find(&series);
-  if (it == bound_.end() || !it->second->bocpd) return nullptr;
-  return &*it->second->bocpd;
+  const auto name = bound_metrics_.find(&series);
+  if (name == bound_metrics_.end()) return nullptr;
+  Metric& mt = metrics_.find(name->second)->second;
+  return mt.bocpd ? &*mt.bocpd : nullptr;
 }
 
 void ScoreMemo::set_bocpd_run(const MetricValues& series, BocpdRun run) {
-  if (const auto it = bound_.find(&series); it != bound_.end()) it->second->bocpd = std::move(run);
+  if (const auto name = bound_metrics_.find(&series); name != bound_metrics_.end())
+    metrics_.find(name->second)->second.bocpd = std::move(run);
+}
+
+std::int8_t* ScoreMemo::forest_slot(Domain domain, std::size_t day) {
+  std::vector<std::int8_t>& flags = forest_[static_cast<std::size_t>(domain)].flags;
+  if (day >= flags.size()) return nullptr;
+  ++(flags[day] >= 0 ? reused_ : computed_);
+  return &flags[day];
 }
 
 }  // namespace bre

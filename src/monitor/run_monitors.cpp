@@ -4,6 +4,7 @@
 #include <map>
 
 #include "bre/detect/run_detect.h"
+#include "bre/detect/score_memo.h"
 #include "bre/store/incident_store.h"
 #include "bre/store/metric_store.h"
 
@@ -145,6 +146,21 @@ MonitorRunResult run_monitors(Workspace& ws, const MonitorRunOptions& options, c
           w.reading.baseline.excluded_days[rule.metric_name].push_back({win->second.from, win->second.to});
     all.push_back(std::move(w));
   }
+  // Each monitor reads with its own rules (its source windows left out):
+  // the memo keeps scores per rules, so a monitor reads those of detection
+  // when its rules are detection's, and its own from its last run.
+  ScoreMemo memo;
+  if (options.use_memo) try {
+      memo = ScoreMemo::load(load_score_memo(db));
+    } catch (const Error& e) {  // a cache: unreadable, every score is computed
+      log.warn("monitor", "score_memo_unreadable", {{"error", std::string(e.what())}});
+    }
+  memo.bind(metrics);
+  if (options.use_memo)
+    for (WatchedMonitor& w : all) {
+      w.reading.baseline.memo = &memo;
+      memo.serve(w.reading.baseline);
+    }
   if (runtime.agreement_days >= 0) attach_partner_days(all, metrics);
   for (WatchedMonitor& w : all) {
     if (!w.rule.enabled) continue;
@@ -163,6 +179,7 @@ MonitorRunResult run_monitors(Workspace& ws, const MonitorRunOptions& options, c
     if (!w.last || subject.evaluate.to > *w.last)
       set_monitor_last_evaluated(db, w.rule.monitor_id, subject.evaluate.to);
   }
+  if (memo.computed() > 0) save_score_memo(db, memo.save());
   tx.commit();
   log.info("monitor", "monitors_run",
            {{"monitors", r.monitors}, {"days_evaluated", r.days_evaluated}, {"alerts_raised", r.alerts.raised},

@@ -231,7 +231,8 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   // The last stage: every enabled monitor on the days it has not seen yet.
   // It runs after generation so a monitor born in this scan backfills from
   // its incident on (never before it: docs/monitors.md).
-  const MonitorRunOptions monitor_options;
+  MonitorRunOptions monitor_options;
+  monitor_options.use_memo = options.reuse;
   const MonitorRunResult watched = run_monitors(ws, monitor_options, cfg, log);
   const TimeMs finished = now_ms();
   std::string methods = R"(["mad_zscore")";

@@ -66,7 +66,8 @@ struct Detection {
 Detection detect_with_memo(const DailyMetrics& m, const std::string& saved, DetectConfig cfg = {}) {
   ScoreMemo memo = ScoreMemo::load(saved);
   cfg.baseline.memo = &memo;
-  memo.bind(m, cfg.baseline, "forest");  // by address: the rules detection reads
+  memo.bind(m, "forest");
+  memo.serve(cfg.baseline);  // by address: the rules detection reads
   Detection d;
   d.found = detect_incidents(m, cfg);
   d.saved = memo.save();
@@ -135,7 +136,8 @@ TEST_CASE("score memo: bytes of another format are an empty memo, damaged bytes 
   const DailyMetrics m = business();
   DetectConfig cfg;
   ScoreMemo empty = ScoreMemo::load(other);
-  empty.bind(m, cfg.baseline);
+  empty.bind(m);
+  empty.serve(cfg.baseline);
   CHECK(empty.day_slot("refund_rate", *m.find("refund_rate"), 100, m.first_day, cfg.baseline)->known == false);
   CHECK_THROWS_AS(ScoreMemo::load(d.saved.substr(0, d.saved.size() / 2)), Error);
 }
@@ -144,7 +146,8 @@ TEST_CASE("score memo: a series or rules it is not bound to are not answered fro
   const DailyMetrics m = business();
   DetectConfig cfg;
   ScoreMemo memo;
-  memo.bind(m, cfg.baseline);
+  memo.bind(m);
+  memo.serve(cfg.baseline);
   const MetricValues copy = *m.find("refund_rate");
   CHECK(memo.day_slot("refund_rate", copy, 100, m.first_day, cfg.baseline) == nullptr);
   CHECK(memo.day_slot("ticket_volume", *m.find("refund_rate"), 100, m.first_day, cfg.baseline) == nullptr);

@@ -49,19 +49,21 @@ class ScoreMemo {
   // What save() wrote; bytes of another format give an empty memo, corrupt
   // bytes throw Error(internal, "score_memo_corrupt").
   static ScoreMemo load(std::string_view bytes);
-  std::string save() const;
+  std::string save();
 
-  // Binds the memo to m's series scored under `rules`, by address: the slots
-  // below answer only for these objects. Keeps each metric's scores of the
-  // days before its first changed value; a change of the rules, of the
-  // metric's excluded days or of the first day drops all of the metric's.
-  // Layer 2's verdicts are kept likewise, per domain, for the days before
-  // the first changed value of any metric of the domain, while
-  // forest_basis (the forest's parameters) is the same.
-  void bind(const DailyMetrics& m, const BaselineRules& rules, std::string_view forest_basis = {});
+  // Binds the memo to m's series, by address, and drops every remembered
+  // answer from each metric's first changed value on. Layer 2's verdicts are
+  // kept likewise, per domain, for the days before the first changed value
+  // of any metric of the domain; a detection names its forest's parameters
+  // (forest_basis), and other ones drop them all.
+  void bind(const DailyMetrics& m, std::string_view forest_basis = {});
+  // Serves scores under `rules` (by address; it must outlive the lookups
+  // and not change). Scores are remembered per metric and rules: the
+  // baseline parameters, the metric's excluded days and the first day.
+  void serve(const BaselineRules& rules);
 
-  // The slot of day i of a bound series under the bound rules, else null
-  // (a copy of the series or of the rules is scored without the memo).
+  // The slot of day i of a bound series under served rules, else null (a
+  // copy of the series or of the rules is scored without the memo).
   Slot* day_slot(std::string_view metric, const MetricValues& series, std::size_t i, DayNumber first_day,
                  const BaselineRules& rules);
   Slot* sustained_slot(std::string_view metric, const MetricValues& series, std::size_t i, DayNumber first_day,
@@ -70,7 +72,6 @@ class ScoreMemo {
   // it may cover fewer values than today's, or other ones; the caller checks.
   BocpdRun* bocpd_run(const MetricValues& series);
   void set_bocpd_run(const MetricValues& series, BocpdRun run);
-
   // The remembered verdict of (domain, day) of the bound metrics: -1 not
   // known yet, else 0 or 1; null past the bound days.
   std::int8_t* forest_slot(Domain domain, std::size_t day);
@@ -79,24 +80,32 @@ class ScoreMemo {
   std::int64_t computed() const { return computed_; }
 
  private:
-  struct Series {
-    std::string metric;
-    std::string basis;  // what the scores depend on besides the values
+  // A metric's values as last bound, and its BOCPD run.
+  struct Metric {
     MetricValues values;
-    std::vector<Slot> day, sustained;
     std::optional<BocpdRun> bocpd;
   };
-  Slot* slot(std::vector<Slot> Series::*which, std::string_view metric, const MetricValues& series, std::size_t i, DayNumber first_day,
-             const BaselineRules& rules);
-  std::map<std::string, Series, std::less<>> series_;
+  // The scores of one metric under one set of rules. `idle`: saves since it
+  // was last served; a table no run serves for a while is dropped.
+  struct Scores {
+    std::vector<Slot> day, sustained;
+    std::int32_t idle = 0;
+    bool served = false;
+  };
   struct Forest {
-    std::string basis;
+    std::string basis;  // the forest's parameters
+    DayNumber first_day = 0;
     std::vector<std::int8_t> flags;
   };
-  std::array<Forest, 3> forest_;  // by Domain
-  std::unordered_map<const MetricValues*, Series*> bound_;
-  const BaselineRules* rules_ = nullptr;
-  DayNumber first_day_ = 0;
+  Slot* slot(std::vector<Slot> Scores::*which, std::string_view metric, const MetricValues& series, std::size_t i,
+             DayNumber first_day, const BaselineRules& rules);
+
+  std::map<std::string, Metric, std::less<>> metrics_;
+  std::map<std::pair<std::string, std::string>, Scores> scores_;  // by metric and basis
+  std::array<Forest, 3> forest_;                                  // by Domain
+  const DailyMetrics* bound_ = nullptr;
+  std::unordered_map<const MetricValues*, std::string_view> bound_metrics_;
+  std::map<std::pair<const BaselineRules*, const MetricValues*>, Scores*> served_;
   std::int64_t reused_ = 0, computed_ = 0;
 };
 

@@ -36,6 +36,9 @@ struct MonitorRunOptions {
   // one it evaluated (or its born day) up to the latest metric day.
   std::optional<DayNumber> from, to;
   MonitorRuntimeConfig runtime;
+  // Read the day scores detection remembered (detect/score_memo.h) and add
+  // the monitors' own; the same alerts either way.
+  bool use_memo = true;
 };
 
 struct MonitorRunResult {
