@@ -91,8 +91,9 @@ DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logge
   DetectConfig with_feedback = cfg;
   exclude_labelled_windows(with_feedback, labelled);
   const DailyMetrics m = read_daily_metrics(db);
-  ScoreMemo memo = use_memo ? load_memo(db, log) : ScoreMemo();
+  ScoreMemo memo = load_memo(db, log);
   memo.bind(m, fmt::format("{}|{}|{}", kForestVerdictVersion, cfg.forest_days, cfg.forest_seed));
+  if (!use_memo) memo.recompute();
   memo.serve(with_feedback.baseline);
   with_feedback.baseline.memo = &memo;
   ForestVerdicts verdicts;
@@ -111,7 +112,7 @@ DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logge
       apply_churn_upgrade(inc, churn_facts(db, inc.window_start - 29, inc.window_end, cfg.top_customer_share), cfg);
   }
   const StoredIncidents stored = store_incidents(db, found, m.first_day, run_id, use_memo);
-  if (memo.computed() > 0 || !use_memo) save_score_memo(db, memo.save());
+  if (memo.computed() > 0) save_score_memo(db, memo.save());
   r.scores_reused = memo.reused();
   r.scores_computed = memo.computed();
   tx.commit();

@@ -204,10 +204,17 @@ void ScoreMemo::serve(const BaselineRules& rules) {
   for (std::size_t k = 0; k < bound_->names.size(); ++k) {
     const std::string_view name = bound_->names[k];
     Scores& sc = scores_[{std::string(name), basis_of(name, rules, bound_->first_day)}];
+    if (recompute_) sc.day.clear(), sc.sustained.clear();
     sc.day.resize(bound_->days), sc.sustained.resize(bound_->days);  // a new table: nothing known yet
     sc.served = true;
     served_[{&rules, &bound_->values[k]}] = &sc;
   }
+}
+
+void ScoreMemo::recompute() {
+  recompute_ = true;
+  for (auto& [name, mt] : metrics_) mt.bocpd.reset();
+  for (Forest& f : forest_) std::fill(f.flags.begin(), f.flags.end(), std::int8_t{-1});
 }
 
 ScoreMemo::Slot* ScoreMemo::slot(std::vector<Slot> Scores::*which, std::string_view metric,

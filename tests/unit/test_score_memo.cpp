@@ -179,3 +179,32 @@ TEST_CASE("bocpd: a detector saved and restored goes on exactly as one that neve
     CHECK(s.likely_change == straight[i].likely_change);
   }
 }
+
+TEST_CASE("score memo: recompute forgets what is served after it, and keeps the tables of rules not served") {
+  const DailyMetrics m = business();
+  const Detection first = detect_with_memo(m, "");
+  DetectConfig cfg;
+  DetectConfig other;
+  other.baseline.baseline_days = 21;  // a monitor's rules, say
+  std::string saved;
+  {
+    ScoreMemo memo = ScoreMemo::load(first.saved);
+    memo.bind(m);
+    memo.serve(other.baseline);
+    memo.day_slot("refund_rate", *m.find("refund_rate"), 100, m.first_day, other.baseline)->known = true;
+    saved = memo.save();
+  }
+  ScoreMemo memo = ScoreMemo::load(saved);
+  memo.bind(m);
+  memo.recompute();
+  memo.serve(cfg.baseline);
+  const MetricValues& refunds = *m.find("refund_rate");
+  CHECK_FALSE(memo.day_slot("refund_rate", refunds, 100, m.first_day, cfg.baseline)->known);
+  CHECK(memo.bocpd_run(refunds) == nullptr);
+  CHECK(*memo.forest_slot(Domain::financial, 100) == -1);
+  // The other rules' table was not served after recompute: it is kept.
+  ScoreMemo later = ScoreMemo::load(memo.save());
+  later.bind(m);
+  later.serve(other.baseline);
+  CHECK(later.day_slot("refund_rate", refunds, 100, m.first_day, other.baseline)->known);
+}

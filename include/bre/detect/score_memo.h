@@ -61,6 +61,12 @@ class ScoreMemo {
   // and not change). Scores are remembered per metric and rules: the
   // baseline parameters, the metric's excluded days and the first day.
   void serve(const BaselineRules& rules);
+  // From now on what the memo remembers for the bound metrics (the BOCPD
+  // runs, the verdicts, the scores of every rules served after this) is
+  // computed again and replaced; the scores of other rules are kept for
+  // their next run (a scan --no-reuse refreshes detection's, not the
+  // monitors').
+  void recompute();
 
   // The slot of day i of a bound series under served rules, else null (a
   // copy of the series or of the rules is scored without the memo).
@@ -107,6 +113,7 @@ class ScoreMemo {
   std::unordered_map<const MetricValues*, std::string_view> bound_metrics_;
   std::map<std::pair<const BaselineRules*, const MetricValues*>, Scores*> served_;
   std::int64_t reused_ = 0, computed_ = 0;
+  bool recompute_ = false;
 };
 
 }  // namespace bre
