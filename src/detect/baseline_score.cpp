@@ -16,6 +16,7 @@ MetricTraits metric_traits(std::string_view m) {
                     m == "ticket_close_volume";
   t.seasonal = flow;
   t.money_flow = m == "daily_revenue" || m == "daily_expenses" || m == "daily_refunds";
+  t.day_mean = m == "avg_resolution_time" || m == "avg_delivery_delay_days" || m == "supplier_delay_severity";
   // Only daily flows are counts of independent arrivals; a backlog is a queue
   // whose day-to-day values are far more dispersed than a Poisson count.
   t.count = m == "order_volume" || m == "delivery_count" || m == "late_delivery_count" || m == "ticket_volume" ||

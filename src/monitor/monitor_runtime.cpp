@@ -125,10 +125,11 @@ MonitorEvaluation evaluate_monitor(const MonitorSubject& s, const DailyMetrics& 
   const auto index = [&](DayNumber d) { return static_cast<std::size_t>(d - m.first_day); };
   const MetricTraits traits = metric_traits(s.rule.metric_name);
   const bool needs_lead_in = config.queue_lead_in_z > 0 && traits.queue;
-  // A day of a money flow is often one lump (a large bill, a big payment):
-  // however far past the instant z, one day of it still needs the window and
-  // the path; its sustained mean does not.
-  const bool lumpy = traits.money_flow;
+  // A day of a money flow is often one lump (a large bill, a big payment),
+  // and so is a day's mean of a few measurements (one ticket that took
+  // weeks): however far past the instant z, one day of it still needs the
+  // window and the path; its sustained mean does not.
+  const bool lumpy = traits.money_flow || traits.day_mean;
   // Whether the day before d read at least the lead-in z the bad way.
   const auto led_in = [&](DayNumber d) {
     if (d <= m.first_day) return false;

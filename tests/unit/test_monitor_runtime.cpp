@@ -346,3 +346,31 @@ TEST_CASE("monitor runtime: one day of a money flow past instant_z is still one 
   CHECK(metric_traits("daily_revenue").money_flow);
   CHECK_FALSE(metric_traits("order_volume").money_flow);  // a count, not an amount
 }
+
+TEST_CASE("monitor runtime: one day of a day's mean past instant_z is still one day, seven of them are not") {
+  // avg_resolution_time at about 20 ± 3 hours; day 80 closes one ticket that
+  // took 300 hours: far past the instant z, one day, no window of 2.
+  DailyMetrics m = refund_metrics();
+  auto& v = const_cast<MetricValues&>(*m.find("avg_resolution_time"));
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = 20.0 + 3.0 * std::sin(static_cast<double>(i) * 1.1);
+  v[80] = 300.0;
+  MonitorRule rule = refund_rule();
+  rule.monitor_id = monitor_id_for("avg_resolution_time", +1);
+  rule.metric_name = "avg_resolution_time";
+  rule.window_days = 2;
+  const auto reading = monitor_condition(rule, v, 80, m.first_day, DetectConfig{});
+  REQUIRE(reading);
+  REQUIRE(reading->z >= 4.0);
+  REQUIRE(reading->span == 1);
+  const DayRange all{kStart, m.day(m.days - 1)};
+  MonitorRuntimeConfig config;
+  config.agreement_days = -1;
+  CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, config).raised.empty());
+  // A week of slow tickets moves the 7-day mean past the instant z: that alerts at once.
+  for (std::size_t i = 90; i < 97; ++i) v[i] = 45.0;
+  const auto raised = evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, config).raised;
+  REQUIRE(raised.size() == 1);
+  CHECK(raised[0].day >= m.day(90));
+  CHECK(metric_traits("supplier_delay_severity").day_mean);
+  CHECK_FALSE(metric_traits("review_score_avg").day_mean);  // a 7-day ratio, not one day's mean
+}

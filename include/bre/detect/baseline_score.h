@@ -72,6 +72,10 @@ struct MetricTraits {
   // A daily amount of money (revenue, expenses, refunds): one day can be one
   // large bill or payment, a lump rather than a level.
   bool money_flow = false;
+  // The day's mean of a few measured values (resolution hours, days late,
+  // days delayed of that day's events): one odd ticket or order makes the
+  // day, a lump like a large bill.
+  bool day_mean = false;
 };
 MetricTraits metric_traits(std::string_view metric);
 
