@@ -83,10 +83,11 @@ CausalChain load_chain(Workspace& ws, const std::string& incident_id, const Depe
   return causal_chain_from_json(*stored, digits);
 }
 
-// Event id → time for the ids the timeline may show.
+// Event id → time for the ids the timeline places by their time: those of
+// the evidence clusters of the chains' paths. (The incidents' own evidence
+// ids are listed on their detection entry, which has its own time.)
 std::map<std::string, TimeMs> event_times(Database& db, const PostmortemInput& in) {
   std::set<std::string> ids;
-  for (const PostmortemIncident& inc : in.incidents) ids.insert(inc.evidence_event_ids.begin(), inc.evidence_event_ids.end());
   for (const CausalChain& c : in.chains)
     for (const CausalPath& p : c.paths)
       for (const std::string& m : p.metrics)
