@@ -81,6 +81,21 @@ void add_drift_days(std::vector<FiringDay>& firing, const std::vector<SpendDrift
   }
 }
 
+// The days left out of the vendors' spend baselines: those of the windows
+// labelled expected or not_anomaly on margin_compression, whose incidents
+// the drift rule opens (exclude_labelled_windows puts them on its trigger
+// metrics).
+std::vector<bool> drift_exclusions(const DailyMetrics& m, const DetectConfig& cfg) {
+  std::vector<bool> out;
+  const auto it = cfg.baseline.excluded_days.find("expense_ratio");
+  if (it == cfg.baseline.excluded_days.end()) return out;
+  out.assign(m.days, false);
+  for (const DayRange& r : it->second)
+    for (DayNumber d = std::max(r.from, m.first_day); d <= r.to && d < m.first_day + static_cast<DayNumber>(m.days); ++d)
+      out[static_cast<std::size_t>(d - m.first_day)] = true;
+  return out;
+}
+
 // "drift (CUSUM) in spend with vendor X: ..." for the window's drift day
 // with the largest statistic of each vendor.
 void explain_drifts(DetectedIncident& inc, const std::vector<FiringDay>& firing, std::size_t a, std::size_t b,
@@ -116,7 +131,7 @@ std::vector<DetectedIncident> detect_incidents(const DailyMetrics& m, const Dete
   std::vector<SpendDrift> drifts;
   if (vendor_spend && cfg.spend_drift.enabled)
     if (const MetricValues* revenue = m.find("daily_revenue"))
-      drifts = spend_drifts(*vendor_spend, *revenue, cfg.spend_drift);
+      drifts = spend_drifts(*vendor_spend, *revenue, cfg.spend_drift, drift_exclusions(m, cfg));
   for (const IncidentRule& rule : incident_rules()) {
     std::vector<FiringDay> firing;
     for (std::size_t i = static_cast<std::size_t>(cfg.cold_start_days); i < m.days; ++i) {

@@ -14,19 +14,22 @@ struct DriftBaseline {
   double mean = 0, sigma = 0;
 };
 
-// Mean and sample standard deviation of x[from, to); nullopt when the
-// stream is too new or never varies.
+// Mean and sample standard deviation of x[from, to) without the excluded
+// days; nullopt when the stream is too new or never varies.
 std::optional<DriftBaseline> drift_baseline(const std::vector<double>& x, std::size_t from, std::size_t to,
-                                            const CusumRules& rules) {
-  const std::size_t n = to - from;
-  if (static_cast<int>(n) < rules.min_baseline_days || n < 2) return std::nullopt;
+                                            const std::vector<bool>& excluded, const CusumRules& rules) {
+  auto kept = [&](std::size_t j) { return j >= excluded.size() || !excluded[j]; };
+  std::size_t n = 0;
   double sum = 0;
   int active = 0;
-  for (std::size_t j = from; j < to; ++j) sum += x[j], active += x[j] != 0 ? 1 : 0;
+  for (std::size_t j = from; j < to; ++j)
+    if (kept(j)) ++n, sum += x[j], active += x[j] != 0 ? 1 : 0;
+  if (static_cast<int>(n) < rules.min_baseline_days || n < 2) return std::nullopt;
   if (active < rules.min_baseline_active_days) return std::nullopt;
   const double mean = sum / static_cast<double>(n);
   double squares = 0;
-  for (std::size_t j = from; j < to; ++j) squares += (x[j] - mean) * (x[j] - mean);
+  for (std::size_t j = from; j < to; ++j)
+    if (kept(j)) squares += (x[j] - mean) * (x[j] - mean);
   const double sigma = std::sqrt(squares / static_cast<double>(n - 1));
   if (!(sigma > 0)) return std::nullopt;
   return DriftBaseline{mean, sigma};
@@ -40,7 +43,8 @@ void check_rules(const CusumRules& r) {
 
 }  // namespace
 
-std::vector<CusumDay> cusum_days(const std::vector<double>& x, const CusumRules& rules) {
+std::vector<CusumDay> cusum_days(const std::vector<double>& x, const CusumRules& rules,
+                                 const std::vector<bool>& excluded) {
   check_rules(rules);
   std::vector<CusumDay> out(x.size());
   double s = 0, excess = 0;
@@ -52,7 +56,7 @@ std::vector<CusumDay> cusum_days(const std::vector<double>& x, const CusumRules&
     // the old level) starts on the baseline of the days just before it.
     if (!base || s == 0 || i - start >= static_cast<std::size_t>(rules.max_run_days)) {
       const auto days = static_cast<std::size_t>(rules.baseline_days);
-      base = drift_baseline(x, i > days ? i - days : 0, i, rules);
+      base = drift_baseline(x, i > days ? i - days : 0, i, excluded, rules);
       s = 0, excess = 0, start = i;
       if (!base) continue;
     }
@@ -71,11 +75,11 @@ std::vector<CusumDay> cusum_days(const std::vector<double>& x, const CusumRules&
 }
 
 std::vector<SpendDrift> spend_drifts(const std::vector<PartySpend>& parties, const MetricValues& revenue,
-                                     const SpendDriftRules& rules) {
+                                     const SpendDriftRules& rules, const std::vector<bool>& excluded) {
   std::map<std::size_t, SpendDrift> best;
   if (!rules.enabled) return {};
   for (const PartySpend& p : parties) {
-    const std::vector<CusumDay> days = cusum_days(p.daily, rules.cusum);
+    const std::vector<CusumDay> days = cusum_days(p.daily, rules.cusum, excluded);
     for (std::size_t i = 0; i < days.size() && i < revenue.size(); ++i) {
       const CusumDay& d = days[i];
       if (!d.scored || d.statistic < rules.cusum.threshold_h) continue;

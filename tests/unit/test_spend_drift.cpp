@@ -8,6 +8,7 @@
 
 #include "bre/core/metric_catalog.h"
 #include "bre/detect/incidents.h"
+#include "bre/detect/run_detect.h"
 #include "bre/detect/seeded_random.h"
 #include "bre/detect/spend_drift.h"
 #include "detect_test_support.h"
@@ -61,6 +62,25 @@ TEST_CASE("spend drift: the one-sided CUSUM, computed by hand") {
   // Day 11: one bill 400 sigmas out is clipped to z = 3, so S = 2.5 < h: one bill alone never fires.
   CHECK(d[11].z == 3.0);
   CHECK(d[11].statistic == doctest::Approx(2.5));
+}
+
+TEST_CASE("spend drift: a day labelled normal is left out of later baselines, and still scored itself") {
+  // The example above with day 6 (a 4) in a window a person labelled expected.
+  const std::vector<double> x = {1, 3, 1, 3, 4, 4, 4, 1, 0, 0, 0, 100};
+  std::vector<bool> excluded(7, false);
+  excluded[6] = true;
+  const auto d = cusum_days(x, tiny_rules(), excluded);
+  // Day 6 is scored as before, on the baseline frozen at day 4.
+  CHECK(d[6].statistic == doctest::Approx(3.6962).epsilon(1e-4));
+  // Day 10 would start afresh on days 6..9; without day 6 only 3 remain (< 4): not scored.
+  CHECK_FALSE(d[10].scored);
+  // Day 11 starts on days 7..10 (1, 0, 0, 0): mean 0.25, sd sqrt(0.75/3) = 0.5; the bill clips to z 3.
+  REQUIRE(d[11].scored);
+  CHECK(d[11].baseline_mean == doctest::Approx(0.25));
+  CHECK(d[11].baseline_sigma == doctest::Approx(0.5));
+  CHECK(d[11].statistic == doctest::Approx(2.5));
+  // Without the label day 10 is scored on 4, 1, 0, 0 (the test above).
+  CHECK(cusum_days(x, tiny_rules())[10].scored);
 }
 
 TEST_CASE("spend drift: a stream that is new or flat is not scored, and a long excursion restarts on a new normal") {
@@ -203,6 +223,12 @@ TEST_CASE("spend drift: a vendor drifting inside lumpy expenses opens a margin_c
   DetectConfig off = layer1_only();
   off.spend_drift.enabled = false;
   CHECK(detect_incidents(b.metrics, off, nullptr, &b.vendors).empty());
+  // A margin_compression window labelled expected (exclude_labelled_windows
+  // puts it on expense_ratio) leaves the vendors' baselines too: with the
+  // 90 days before the drift labelled, no baseline is left to drift from.
+  DetectConfig labelled = layer1_only();
+  exclude_labelled_windows(labelled, {{"inc_x", "margin_compression", "expected", kStart, kStart + 109}});
+  CHECK(detect_incidents(b.metrics, labelled, nullptr, &b.vendors).empty());
 }
 
 TEST_CASE("spend drift: no look-ahead, a day's drift verdict is the same with the later days cut off") {

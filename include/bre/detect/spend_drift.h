@@ -53,7 +53,11 @@ struct CusumDay {
   double baseline_mean = 0, baseline_sigma = 0;
   double excess = 0;            // Σ (x_j − μ) over run_start..i
 };
-std::vector<CusumDay> cusum_days(const std::vector<double>& x, const CusumRules& rules);
+// `excluded` (by day; shorter: the rest kept) marks days left out of every
+// baseline, though still scored: the windows a person labelled expected or
+// not_anomaly.
+std::vector<CusumDay> cusum_days(const std::vector<double>& x, const CusumRules& rules,
+                                 const std::vector<bool>& excluded = {});
 
 // A stream of spend: one vendor's daily expenses in currency units, one
 // value per day of the metrics (0 on days without spend).
@@ -74,8 +78,9 @@ struct SpendDrift {
 };
 
 // Per day, the drifting vendor with the largest excess (none: no entry).
-// `revenue` is daily_revenue, parallel to each party's days.
+// `revenue` is daily_revenue, parallel to each party's days; `excluded` as
+// for cusum_days.
 std::vector<SpendDrift> spend_drifts(const std::vector<PartySpend>& parties, const MetricValues& revenue,
-                                     const SpendDriftRules& rules);
+                                     const SpendDriftRules& rules, const std::vector<bool>& excluded = {});
 
 }  // namespace bre
