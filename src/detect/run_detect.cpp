@@ -65,9 +65,7 @@ void exclude_labelled_windows(DetectConfig& cfg, const std::vector<LabelledWindo
         for (const TriggerRule& t : rule.triggers) cfg.baseline.excluded_days[t.metric].push_back({w.from, w.to});
 }
 
-namespace {
-
-ScoreMemo load_memo(Database& db, const Logger& log) {
+ScoreMemo stored_score_memo(Database& db, const Logger& log) {
   try {
     return ScoreMemo::load(load_score_memo(db));
   } catch (const Error& e) {  // a cache: unreadable, it is rebuilt
@@ -75,8 +73,6 @@ ScoreMemo load_memo(Database& db, const Logger& log) {
     return {};
   }
 }
-
-}  // namespace
 
 DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logger& log, const DetectConfig& cfg,
                            bool use_memo) {
@@ -91,7 +87,7 @@ DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logge
   DetectConfig with_feedback = cfg;
   exclude_labelled_windows(with_feedback, labelled);
   const DailyMetrics m = read_daily_metrics(db);
-  ScoreMemo memo = load_memo(db, log);
+  ScoreMemo memo = stored_score_memo(db, log);
   memo.bind(m, fmt::format("{}|{}|{}", kForestVerdictVersion, cfg.forest_days, cfg.forest_seed));
   if (!use_memo) memo.recompute();
   memo.serve(with_feedback.baseline);

@@ -149,12 +149,7 @@ MonitorRunResult run_monitors(Workspace& ws, const MonitorRunOptions& options, c
   // Each monitor reads with its own rules (its source windows left out):
   // the memo keeps scores per rules, so a monitor reads those of detection
   // when its rules are detection's, and its own from its last run.
-  ScoreMemo memo;
-  if (options.use_memo) try {
-      memo = ScoreMemo::load(load_score_memo(db));
-    } catch (const Error& e) {  // a cache: unreadable, every score is computed
-      log.warn("monitor", "score_memo_unreadable", {{"error", std::string(e.what())}});
-    }
+  ScoreMemo memo = options.use_memo ? stored_score_memo(db, log) : ScoreMemo();
   memo.bind(metrics);
   if (options.use_memo)
     for (WatchedMonitor& w : all) {

@@ -7,6 +7,7 @@
 #include "bre/core/json_text.h"
 #include "bre/core/log.h"
 #include "bre/detect/incidents.h"
+#include "bre/detect/score_memo.h"
 #include "bre/store/incident_store.h"
 #include "bre/store/workspace.h"
 
@@ -26,6 +27,11 @@ struct DetectRunResult {
 // Feedback into the baselines: each window labelled expected or not_anomaly
 // is left out of the baseline history of its type's trigger metrics.
 void exclude_labelled_windows(DetectConfig& config, const std::vector<LabelledWindow>& windows);
+
+// The workspace's score memo (detect/score_memo.h); an empty one when there
+// is none or it cannot be read (a cache: a warning, then everything is
+// scored again).
+ScoreMemo stored_score_memo(Database& db, const Logger& log);
 
 // Detects with `config` plus the workspace's labelled windows, in one
 // transaction. use_memo: score only the days whose values changed since the
