@@ -147,7 +147,11 @@ void add_detect_outputs(JsonObjectWriter& produced, const DetectRunResult& r) {
   produced.integer("days", r.days)
       .integer("incidents", r.incidents)
       .integer("incidents_withdrawn", r.withdrawn)
-      .raw("incidents_by_type", by_type + "}");
+      .raw("incidents_by_type", by_type + "}")
+      .raw("day_scores", JsonObjectWriter()
+                             .integer("reused", r.scores_reused)
+                             .integer("computed", r.scores_computed)
+                             .str());
 }
 
 DetectRunResult run_detect_recorded(Workspace& ws, const std::string& run_id, const Logger& log,
