@@ -8,13 +8,13 @@ namespace bre::state {
 namespace {
 
 // Items opened in D-(window-1)..D and not closed by the end of D.
-std::vector<double> backlog(const std::unordered_map<std::string, Lifecycle>& items, const Frame& f, int window) {
+std::vector<double> backlog(const Lifecycles& items, const Frame& f, int window) {
   std::vector<double> diff = f.zeros();
-  for (const auto& [id, life] : items) {
-    if (life.opened == kNoDay) continue;  // closed, never seen opening
+  items.for_each([&](const std::string&, const Lifecycle& life) {
+    if (life.opened == kNoDay) return;  // closed, never seen opening
     const DayNumber until = std::min(life.opened + window, std::max(life.closed, life.opened));
     add_interval(diff, f, life.opened, until);
-  }
+  });
   return running(diff);
 }
 

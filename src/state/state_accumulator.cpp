@@ -93,10 +93,10 @@ void record_overdue_payment(StateAccumulator::Data& d, std::string_view invoice,
 
 void add_to_entities(StateAccumulator::Data& d, const StateEvent& e) {
   switch (e.type) {
-    case EventType::order_placed: first_of(d.orders[std::string(e.entity)].opened, e.day); break;
-    case EventType::order_delivered: first_of(d.orders[std::string(e.entity)].closed, e.day); break;
-    case EventType::support_ticket_opened: first_of(d.tickets[std::string(e.entity)].opened, e.day); break;
-    case EventType::support_ticket_closed: first_of(d.tickets[std::string(e.entity)].closed, e.day); break;
+    case EventType::order_placed: first_of(d.orders[e.entity].opened, e.day); break;
+    case EventType::order_delivered: first_of(d.orders[e.entity].closed, e.day); break;
+    case EventType::support_ticket_opened: first_of(d.tickets[e.entity].opened, e.day); break;
+    case EventType::support_ticket_closed: first_of(d.tickets[e.entity].closed, e.day); break;
     case EventType::expense_posted: {
       auto [it, fresh] = d.posted.emplace(std::string(e.entity), e.day);
       if (!fresh) first_of(it->second, e.day);

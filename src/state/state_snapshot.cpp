@@ -53,7 +53,7 @@ std::string StateAccumulator::save() const {
   for (std::size_t i = 0; i < d.days.size(); ++i) put_day(b, *d.days.find(d.days.base() + static_cast<DayNumber>(i)));
   for (const auto* items : {&d.orders, &d.tickets}) {
     b.put<std::uint64_t>(items->size());
-    for (const auto& [id, life] : *items) b.put(std::string_view(id)), b.put(life.opened), b.put(life.closed);
+    for (const auto& [id, life] : items->in_order()) b.put(id), b.put(life.opened), b.put(life.closed);
   }
   b.put<std::uint64_t>(d.posted.size());
   for (const auto& [bill, day] : d.posted) b.put(std::string_view(bill)), b.put(day);
@@ -89,11 +89,16 @@ StateAccumulator StateAccumulator::load(std::string_view bytes) {
   for (std::uint64_t i = 0; i < days; ++i) get_day(r, d.days.at(base + static_cast<DayNumber>(i)));
   for (auto* items : {&d.orders, &d.tickets}) {
     const auto n = r.get<std::uint64_t>();
-    items->reserve(n);
+    std::vector<std::pair<std::string, state::Lifecycle>> entries;
+    entries.reserve(std::min<std::uint64_t>(n, 1u << 20));  // a corrupt count fails on the bytes, not here
     for (std::uint64_t i = 0; i < n; ++i) {
-      state::Lifecycle& life = (*items)[std::string(r.text())];
-      life.opened = r.get<DayNumber>(), life.closed = r.get<DayNumber>();
+      std::string id(r.text());
+      const auto opened = r.get<DayNumber>();
+      entries.emplace_back(std::move(id), state::Lifecycle{opened, r.get<DayNumber>()});
     }
+    for (std::size_t i = 1; i < entries.size(); ++i)
+      if (!(entries[i - 1].first < entries[i].first)) r.fail("has ids out of order");
+    items->load_sorted(std::move(entries));
   }
   const auto posted = r.get<std::uint64_t>();
   d.posted.reserve(posted);

@@ -67,7 +67,7 @@ class StateAccumulator {
   // Everything the accumulator holds, as bytes (state_snapshot.cpp), so a
   // later build can go on from here with only the events added since.
   std::string save() const;
-  static constexpr int kSnapshotFormat = 1;  // bumped whenever save()'s layout or Data changes
+  static constexpr int kSnapshotFormat = 2;  // bumped whenever save()'s layout or Data changes
   // Throws Error(internal) on bytes save() did not write.
   static StateAccumulator load(std::string_view bytes);
 
