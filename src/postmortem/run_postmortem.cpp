@@ -13,6 +13,7 @@
 #include "bre/postmortem/render_postmortem.h"
 #include "bre/rca/run_rca.h"
 #include "bre/store/cascade_store.h"
+#include "bre/store/event_store.h"
 #include "bre/store/chain_store.h"
 #include "bre/store/impact_store.h"
 #include "bre/store/incident_store.h"
@@ -86,21 +87,15 @@ CausalChain load_chain(Workspace& ws, const std::string& incident_id, const Depe
 // Event id → time for the ids the timeline places by their time: those of
 // the evidence clusters of the chains' paths. (The incidents' own evidence
 // ids are listed on their detection entry, which has its own time.)
-std::map<std::string, TimeMs> event_times(Database& db, const PostmortemInput& in) {
+std::map<std::string, TimeMs> cluster_event_times(Database& db, const PostmortemInput& in,
+                                                  std::map<std::string, TimeMs>* remembered) {
   std::set<std::string> ids;
   for (const CausalChain& c : in.chains)
     for (const CausalPath& p : c.paths)
       for (const std::string& m : p.metrics)
         if (const CausalNode* n = c.node(m))
           for (const EvidenceCluster& cl : n->evidence_clusters) ids.insert(cl.event_ids.begin(), cl.event_ids.end());
-  Statement s = db.prepare("SELECT event_time FROM events WHERE event_id = ?");
-  std::map<std::string, TimeMs> out;
-  for (const std::string& id : ids) {
-    s.reset();
-    s.bind(1, id);
-    if (s.step()) out[id] = s.int64(0);
-  }
-  return out;
+  return event_times(db, ids, remembered);
 }
 
 }  // namespace
@@ -125,7 +120,8 @@ std::vector<PostmortemSubject> all_postmortem_subjects(Database& db) {
 
 PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& subject, const DependencyGraphs& graphs,
                                       const DetectConfig& detect, const std::string& run_id, const Logger& log,
-                                      TimeMs generated_at, const BlastFacts* blast_facts) {
+                                      TimeMs generated_at, const BlastFacts* blast_facts,
+                                      std::map<std::string, TimeMs>* known_event_times) {
   Database& db = ws.db();
   const int digits = currency_minor_digits(ws.setting("currency").value_or("")).value_or(2);
   PostmortemInput in;
@@ -151,7 +147,7 @@ PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& su
   for (MonitorRule& r : in.monitors)
     if (auto it = stored.find(r.monitor_id); it != stored.end()) r = it->second;
   in.quality_weights = metric_quality_weights(db);
-  in.evidence_event_times = event_times(db, in);
+  in.evidence_event_times = cluster_event_times(db, in, known_event_times);
   in.business_time = ws.business_time();
   in.dependency_graph_version = graphs.metrics.version();
   in.run_id = in.chains.front().run_id.empty() ? run_id : in.chains.front().run_id;
@@ -162,7 +158,7 @@ PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& su
 std::vector<Postmortem> run_postmortems(Workspace& ws, const std::vector<PostmortemSubject>& subjects,
                                         const DependencyGraphs& graphs, const std::string& run_id, const Logger& log,
                                         const DetectConfig& detect, const RcaConfig& rca,
-                                        const BlastFacts* blast_facts) {
+                                        const BlastFacts* blast_facts, bool reuse) {
   ScopedTimer timer(log, "postmortem", "postmortems_built");
   Database& db = ws.db();
   // The baselines BRE-RCA read: labelled windows left out, as in bre detect.
@@ -173,11 +169,17 @@ std::vector<Postmortem> run_postmortems(Workspace& ws, const std::vector<Postmor
   std::shared_ptr<const BlastFacts> loaded;
   if (!blast_facts && !subjects.empty()) blast_facts = (loaded = load_blast_facts(ws)).get();
   std::vector<Postmortem> out;
+  // The event times the last postmortems looked up: their chains are mostly
+  // the same, and an event's time never changes.
+  std::map<std::string, TimeMs> known = reuse ? load_event_time_memo(db) : std::map<std::string, TimeMs>(), used;
   for (const PostmortemSubject& subject : subjects) {
-    const PostmortemInput in = load_postmortem_input(ws, subject, graphs, with_feedback, run_id, log, now, blast_facts);
+    const PostmortemInput in =
+        load_postmortem_input(ws, subject, graphs, with_feedback, run_id, log, now, blast_facts, &known);
+    used.insert(in.evidence_event_times.begin(), in.evidence_event_times.end());
     out.push_back(build_postmortem(in, metrics, with_feedback, rca));
   }
   Transaction tx(db);
+  save_event_time_memo(db, used);
   for (const Postmortem& pm : out)
     store_postmortem(db, {pm.postmortem_id, pm.incident_id, postmortem_json(pm), pm.generated_at, run_id});
   tx.commit();

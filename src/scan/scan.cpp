@@ -225,7 +225,7 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   // Postmortems: one per cascade and per incident in no cascade, each with
   // the monitors just stored.
   std::vector<Postmortem> written =
-      run_postmortems(ws, all_postmortem_subjects(db), graphs, run_id, log, cfg, rca_cfg, blast_facts.get());
+      run_postmortems(ws, all_postmortem_subjects(db), graphs, run_id, log, cfg, rca_cfg, blast_facts.get(), options.reuse);
   prune_postmortems(db);
   const TimeMs postmortems_done = now_ms();
   // The last stage: every enabled monitor on the days it has not seen yet.

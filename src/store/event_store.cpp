@@ -4,6 +4,7 @@
 #include <random>
 #include <nlohmann/json.hpp>
 
+#include "bre/core/byte_codec.h"
 #include "bre/core/hash.h"
 #include "bre/core/json_text.h"
 
@@ -205,6 +206,50 @@ std::int64_t count_live_events(Database& db) { return db.query_int("SELECT count
 EventLogEnd event_log_end(Database& db) {
   return {db.query_int("SELECT coalesce(max(rowid), 0) FROM events"),
           db.query_int("SELECT coalesce(max(rowid), 0) FROM superseded_events")};
+}
+
+std::map<std::string, TimeMs> event_times(Database& db, const std::set<std::string>& ids,
+                                          std::map<std::string, TimeMs>* remembered) {
+  std::map<std::string, TimeMs> out;
+  Statement s = db.prepare("SELECT event_time FROM events WHERE event_id = ?");
+  for (const std::string& id : ids) {
+    if (remembered)
+      if (auto it = remembered->find(id); it != remembered->end()) {
+        out.emplace(id, it->second);
+        continue;
+      }
+    s.reset();
+    s.bind(1, id);
+    if (!s.step()) continue;
+    out.emplace(id, s.int64(0));
+    if (remembered) remembered->emplace(id, s.int64(0));
+  }
+  return out;
+}
+
+std::map<std::string, TimeMs> load_event_time_memo(Database& db) {
+  std::map<std::string, TimeMs> out;
+  Statement s = db.prepare("SELECT data FROM event_time_memo WHERE id = 1");
+  if (!s.step()) return out;
+  try {
+    ByteReader in(s.blob_view(0), "event_time_memo_corrupt", "the event time memo");
+    for (auto n = in.get<std::uint64_t>(); n > 0; --n) {
+      std::string id(in.text());
+      out.emplace(std::move(id), in.get<TimeMs>());
+    }
+    in.expect_done();
+  } catch (const Error&) {  // a cache: unreadable, the times are looked up again
+    out.clear();
+  }
+  return out;
+}
+
+void save_event_time_memo(Database& db, const std::map<std::string, TimeMs>& times) {
+  ByteWriter out;
+  out.put<std::uint64_t>(times.size());
+  for (const auto& [id, time] : times) out.put(std::string_view(id)), out.put(time);
+  const std::string bytes = out.take();
+  db.prepare("INSERT OR REPLACE INTO event_time_memo(id, data) VALUES(1, ?)").bind_blob_static(1, bytes).run();
 }
 
 std::optional<TimeMs> earliest_event_after(Database& db, std::int64_t after) {

@@ -493,9 +493,10 @@ ALTER TABLE causal_chains ADD COLUMN basis TEXT;
 // (detect/score_memo.h), so the next one scores only the days whose values
 // changed; and each vendor's daily spend in minor units up to an event log
 // end (store/entity_facts.cpp), so the spend-drift rule reads only the events
-// stored since; and the evidence of each incident with the log end it read
-// (store/incident_store.cpp). Caches: deleting a row makes the next
-// detection start over.
+// stored since; the evidence of each incident with the log end it read
+// (store/incident_store.cpp); and the times of the events the postmortems'
+// timelines place (an event's time never changes). Caches: deleting a row
+// makes the next run start over.
 constexpr const char* kV11 = R"SQL(
 CREATE TABLE score_memo(
   id INTEGER PRIMARY KEY CHECK(id = 1),
@@ -507,6 +508,10 @@ CREATE TABLE spend_snapshot(
   superseded_rowid INTEGER NOT NULL,  -- the last superseded_events rowid when it was taken
   config TEXT NOT NULL,               -- format and time zone
   data BLOB NOT NULL
+);
+CREATE TABLE event_time_memo(
+  id INTEGER PRIMARY KEY CHECK(id = 1),
+  data BLOB NOT NULL                  -- event id → event_time of the events the last postmortems placed
 );
 CREATE TABLE evidence_memo(
   query TEXT PRIMARY KEY,             -- the evidence query and its time range

@@ -9,6 +9,7 @@
 #include "bre/core/time.h"
 #include "bre/ingest/ingest.h"
 #include "bre/store/entity_facts.h"
+#include "bre/store/event_store.h"
 #include "bre/store/incident_store.h"
 #include "test_support.h"
 
@@ -108,4 +109,30 @@ TEST_CASE("evidence memo: a kept answer stands until an event of its types lands
   inc.primary.metric = "expense_ratio";
   evidence(true);
   CHECK(ws->db().query_int("SELECT count(*) FROM evidence_memo") == 1);
+}
+
+TEST_CASE("event time memo: times are asked of the memo first, learned, and kept across runs") {
+  TempDir dir;
+  auto ws = Workspace::open(dir.file("ws.sqlite"), true);
+  ws->set_setting("currency", "USD");
+  ingest(*ws, dir, "a.jsonl", expense("e1", "2026-03-01", "v1", "10.00") + expense("e2", "2026-03-02", "v1", "20.00"));
+  const auto stored = [&](const std::string& source_id) {
+    Statement s = ws->db().prepare("SELECT event_id, event_time FROM events WHERE source_entity_id = ?");
+    s.bind(1, source_id);
+    return s.step() ? std::make_pair(s.text(0), s.int64(1)) : std::make_pair(std::string(), TimeMs{0});
+  };
+  const auto [id1, t1] = stored("e1");
+  const auto [id2, t2] = stored("e2");
+  REQUIRE(!id1.empty());
+  std::map<std::string, TimeMs> memo = {{id1, 42}};  // doctored: the memo is what answers
+  const auto times = event_times(ws->db(), {id1, id2, "no-such-event"}, &memo);
+  CHECK(times.size() == 2);
+  CHECK(times.at(id1) == 42);
+  CHECK(times.at(id2) == t2);
+  CHECK(memo.at(id2) == t2);  // learned
+  CHECK(event_times(ws->db(), {id1})[id1] == t1);  // without a memo: the log
+  save_event_time_memo(ws->db(), memo);
+  CHECK(load_event_time_memo(ws->db()) == memo);
+  ws->db().exec("UPDATE event_time_memo SET data = x'01'");  // damaged: empty, looked up again
+  CHECK(load_event_time_memo(ws->db()).empty());
 }

@@ -11,6 +11,7 @@
 // - run_id: the run that produced the chain, so the same analysis gives the
 //   same postmortem whoever asks for it and when.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,16 +34,20 @@ struct PostmortemSubject {
 std::vector<PostmortemSubject> all_postmortem_subjects(Database& db);
 
 // not_found (INCIDENT_NOT_FOUND, CASCADE_NOT_FOUND) for an unknown id. May
-// store a chain (see above); otherwise reads only.
+// store a chain (see above); otherwise reads only. known_event_times
+// (optional): event times looked up before, asked first and added to.
 PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& subject, const DependencyGraphs& graphs,
                                       const DetectConfig& detect, const std::string& run_id, const Logger& log,
-                                      TimeMs generated_at, const BlastFacts* blast_facts = nullptr);
+                                      TimeMs generated_at, const BlastFacts* blast_facts = nullptr,
+                                      std::map<std::string, TimeMs>* known_event_times = nullptr);
 
 // Loads, builds and stores the postmortem of each subject; returns them in
 // order. The blast radius facts are loaded once for all subjects unless given.
+// The times of the events the timelines place are kept between runs
+// (event_time_memo); reuse false looks them all up again.
 std::vector<Postmortem> run_postmortems(Workspace& ws, const std::vector<PostmortemSubject>& subjects,
                                         const DependencyGraphs& graphs, const std::string& run_id, const Logger& log,
                                         const DetectConfig& detect = {}, const RcaConfig& rca = {},
-                                        const BlastFacts* blast_facts = nullptr);
+                                        const BlastFacts* blast_facts = nullptr, bool reuse = true);
 
 }  // namespace bre

@@ -4,6 +4,8 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -85,6 +87,15 @@ struct EventLogEnd {
   bool operator==(const EventLogEnd&) const = default;
 };
 EventLogEnd event_log_end(Database& db);
+
+// Event id → event_time of the ids given that are stored. `remembered`
+// (optional) is asked first and learns the rest: an event's time never
+// changes, so what it holds never goes stale.
+std::map<std::string, TimeMs> event_times(Database& db, const std::set<std::string>& ids,
+                                          std::map<std::string, TimeMs>* remembered = nullptr);
+// The times the last postmortems looked up (table event_time_memo), and keeping them.
+std::map<std::string, TimeMs> load_event_time_memo(Database& db);
+void save_event_time_memo(Database& db, const std::map<std::string, TimeMs>& times);
 // The earliest event_time among the events stored after rowid `after`
 // (nullopt: none were): how far back the batches since an earlier end reach.
 std::optional<TimeMs> earliest_event_after(Database& db, std::int64_t after);
