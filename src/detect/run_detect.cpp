@@ -75,7 +75,7 @@ ScoreMemo stored_score_memo(Database& db, const Logger& log) {
 }
 
 DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logger& log, const DetectConfig& cfg,
-                           bool use_memo) {
+                           bool use_memo, const DailyMetrics* metrics) {
   ScopedTimer timer(log, "detect", "detect");
   Database& db = ws.db();
   Transaction tx(db);
@@ -86,7 +86,8 @@ DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logge
   r.excluded_windows = static_cast<std::int64_t>(labelled.size());
   DetectConfig with_feedback = cfg;
   exclude_labelled_windows(with_feedback, labelled);
-  const DailyMetrics m = read_daily_metrics(db);
+  DailyMetrics read;
+  const DailyMetrics& m = metrics ? *metrics : (read = read_daily_metrics(db));
   ScoreMemo memo = stored_score_memo(db, log);
   memo.bind(m, fmt::format("{}|{}|{}", kForestVerdictVersion, cfg.forest_days, cfg.forest_seed));
   if (!use_memo) memo.recompute();

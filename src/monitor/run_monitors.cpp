@@ -114,7 +114,8 @@ MonitorRunResult run_monitors(Workspace& ws, const MonitorRunOptions& options, c
   runtime.business_time = ws.business_time();
   DetectConfig with_feedback = detect;
   exclude_labelled_windows(with_feedback, windows_labelled_normal(db));
-  const DailyMetrics metrics = read_daily_metrics(db);
+  DailyMetrics read;
+  const DailyMetrics& metrics = options.metrics ? *options.metrics : (read = read_daily_metrics(db));
   const auto windows = incident_windows(db);
   MonitorRunResult r;
   if (metrics.days == 0) {

@@ -158,13 +158,15 @@ PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& su
 std::vector<Postmortem> run_postmortems(Workspace& ws, const std::vector<PostmortemSubject>& subjects,
                                         const DependencyGraphs& graphs, const std::string& run_id, const Logger& log,
                                         const DetectConfig& detect, const RcaConfig& rca,
-                                        const BlastFacts* blast_facts, bool reuse) {
+                                        const BlastFacts* blast_facts, bool reuse,
+                                        const DailyMetrics* given_metrics) {
   ScopedTimer timer(log, "postmortem", "postmortems_built");
   Database& db = ws.db();
   // The baselines BRE-RCA read: labelled windows left out, as in bre detect.
   DetectConfig with_feedback = detect;
   exclude_labelled_windows(with_feedback, windows_labelled_normal(db));
-  const DailyMetrics metrics = read_daily_metrics(db);
+  DailyMetrics read;
+  const DailyMetrics& metrics = given_metrics ? *given_metrics : (read = read_daily_metrics(db));
   const TimeMs now = now_ms();
   std::shared_ptr<const BlastFacts> loaded;
   if (!blast_facts && !subjects.empty()) blast_facts = (loaded = load_blast_facts(ws)).get();

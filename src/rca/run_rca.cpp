@@ -101,7 +101,8 @@ RcaRunResult run_rca(Workspace& ws, const RcaRunOptions& options, const std::str
   const std::vector<RcaIncident> incidents = load_rca_incidents(db, options.incident_id);
   DetectConfig with_feedback = detect;
   exclude_labelled_windows(with_feedback, windows_labelled_normal(db));
-  const DailyMetrics m = read_daily_metrics(db);
+  DailyMetrics read;
+  const DailyMetrics& m = options.metrics ? *options.metrics : (read = read_daily_metrics(db));
   const auto quality = metric_quality_weights(db);
   const auto names = entity_names(db);
   const int digits = currency_minor_digits(ws.setting("currency").value_or("")).value_or(2);

@@ -17,6 +17,7 @@
 #include "bre/postmortem/run_postmortem.h"
 #include "bre/rca/run_rca.h"
 #include "bre/scan/scan_reuse.h"
+#include "bre/store/metric_store.h"
 #include "bre/state/build_state.h"
 #include "bre/store/event_store.h"
 #include "bre/store/impact_store.h"
@@ -203,7 +204,9 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
     remember_scan_inputs(ws, scan_inputs_fingerprint(ws, cfg, cascade_cfg, rca_cfg, graphs), *from_run);
     return r;
   }
-  const DetectRunResult detected = run_detect(ws, run_id, log, cfg, options.reuse);
+  // Every stage reads the same stored metrics: read once here.
+  const DailyMetrics metrics = read_daily_metrics(db);
+  const DetectRunResult detected = run_detect(ws, run_id, log, cfg, options.reuse, &metrics);
   const TimeMs detect_done = now_ms();
   // The orders, invoices and customer ledgers every blast radius reads
   // (cascade totals, each incident's, each postmortem's): read once here,
@@ -217,6 +220,7 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   RcaRunOptions rca_options;
   rca_options.blast_facts = blast_facts.get();
   rca_options.reuse = options.reuse;
+  rca_options.metrics = &metrics;
   const RcaRunResult explained = run_rca(ws, rca_options, run_id, log, graphs, cfg, rca_cfg);
   const TimeMs rca_done = now_ms();
   // Prevention monitors from each chain's top path, merged into the stored ones.
@@ -225,7 +229,8 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   // Postmortems: one per cascade and per incident in no cascade, each with
   // the monitors just stored.
   std::vector<Postmortem> written =
-      run_postmortems(ws, all_postmortem_subjects(db), graphs, run_id, log, cfg, rca_cfg, blast_facts.get(), options.reuse);
+      run_postmortems(ws, all_postmortem_subjects(db), graphs, run_id, log, cfg, rca_cfg, blast_facts.get(), options.reuse,
+                      &metrics);
   prune_postmortems(db);
   const TimeMs postmortems_done = now_ms();
   // The last stage: every enabled monitor on the days it has not seen yet.
@@ -233,6 +238,7 @@ ScanResult run_scan(Workspace& ws, const std::string& run_id, const DetectConfig
   // its incident on (never before it: docs/monitors.md).
   MonitorRunOptions monitor_options;
   monitor_options.use_memo = options.reuse;
+  monitor_options.metrics = &metrics;
   const MonitorRunResult watched = run_monitors(ws, monitor_options, cfg, log);
   const TimeMs finished = now_ms();
   std::string methods = R"(["mad_zscore")";

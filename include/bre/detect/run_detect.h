@@ -37,8 +37,10 @@ ScoreMemo stored_score_memo(Database& db, const Logger& log);
 // transaction. use_memo: score only the days whose values changed since the
 // last detection (detect/score_memo.h; the same incidents either way); false
 // scores every day and refreshes the memo.
+// metrics: the stored gold metrics when the caller has read them (bre scan
+// reads them once for every stage); null: read here.
 DetectRunResult run_detect(Workspace& ws, const std::string& run_id, const Logger& log, const DetectConfig& cfg = {},
-                           bool use_memo = true);
+                           bool use_memo = true, const DailyMetrics* metrics = nullptr);
 
 // What bre detect's and bre scan's manifests share: the versions of bre, the
 // workspace, event and metric schemas and the detection config; the inputs

@@ -39,6 +39,8 @@ struct MonitorRunOptions {
   // Read the day scores detection remembered (detect/score_memo.h) and add
   // the monitors' own; the same alerts either way.
   bool use_memo = true;
+  // The stored gold metrics already read (bre scan reads them once); null: read them.
+  const DailyMetrics* metrics = nullptr;
 };
 
 struct MonitorRunResult {

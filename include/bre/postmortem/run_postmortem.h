@@ -44,10 +44,12 @@ PostmortemInput load_postmortem_input(Workspace& ws, const PostmortemSubject& su
 // Loads, builds and stores the postmortem of each subject; returns them in
 // order. The blast radius facts are loaded once for all subjects unless given.
 // The times of the events the timelines place are kept between runs
-// (event_time_memo); reuse false looks them all up again.
+// (event_time_memo); reuse false looks them all up again. metrics: the
+// stored gold metrics already read; null: read them.
 std::vector<Postmortem> run_postmortems(Workspace& ws, const std::vector<PostmortemSubject>& subjects,
                                         const DependencyGraphs& graphs, const std::string& run_id, const Logger& log,
                                         const DetectConfig& detect = {}, const RcaConfig& rca = {},
-                                        const BlastFacts* blast_facts = nullptr, bool reuse = true);
+                                        const BlastFacts* blast_facts = nullptr, bool reuse = true,
+                                        const DailyMetrics* metrics = nullptr);
 
 }  // namespace bre

@@ -28,6 +28,8 @@ struct RcaRunOptions {
   int delay_days = 0;
   // The blast radius facts already loaded (bre scan shares one load); null: load them.
   const BlastFacts* blast_facts = nullptr;
+  // The stored gold metrics already read (bre scan reads them once); null: read them.
+  const DailyMetrics* metrics = nullptr;
   // Keep a stored chain whose inputs did not change since it was computed
   // (chain_store.h ChainBasis) instead of recomputing it; false recomputes
   // (bre scan --no-reuse). The kept chain is the one a recomputation gives.
