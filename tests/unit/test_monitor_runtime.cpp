@@ -317,60 +317,64 @@ TEST_CASE("monitor runtime: a queue past its threshold counts only after a day a
   CHECK(metric_traits("fulfillment_backlog").queue);
 }
 
-TEST_CASE("monitor runtime: one day of a money flow past instant_z is still one day") {
-  // daily_expenses at about 100 ± 15 with one bill of 900 on day 80: the day
-  // reads far past the instant z, but a window of 2 days never holds, and a
-  // money flow's single day does not skip it (its sustained mean would).
-  DailyMetrics m = refund_metrics();
-  auto& v = const_cast<MetricValues&>(*m.find("daily_expenses"));
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = 100.0 + 15.0 * std::sin(static_cast<double>(i) * 1.1);
-  v[80] = 900.0;
-  MonitorRule rule = refund_rule();
-  rule.monitor_id = monitor_id_for("daily_expenses", +1);
-  rule.metric_name = "daily_expenses";
-  rule.window_days = 2;
-  const auto reading = monitor_condition(rule, v, 80, m.first_day, DetectConfig{});
+namespace {
+
+// `metric` swinging around level ± swing, and `lump` on day 80 alone: a
+// reading far past the instant z on that day (checked), with a monitor of
+// window 2 that reads alone.
+struct LumpDay {
+  DailyMetrics m;
+  MonitorRule rule;
+  MonitorRuntimeConfig config;
+  DayRange all;
+  MetricValues& values() { return const_cast<MetricValues&>(*m.find(rule.metric_name)); }
+  std::vector<MonitorAlert> raised() const {
+    return evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, config).raised;
+  }
+};
+
+LumpDay lump_on_day_80(const char* metric, double level, double swing, double lump) {
+  LumpDay c{refund_metrics(), refund_rule(), {}, {}};
+  c.rule.metric_name = metric;
+  c.rule.monitor_id = monitor_id_for(metric, +1);
+  c.rule.window_days = 2;
+  MetricValues& v = c.values();
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = level + swing * std::sin(static_cast<double>(i) * 1.1);
+  v[80] = lump;
+  const auto reading = monitor_condition(c.rule, v, 80, c.m.first_day, DetectConfig{});
   REQUIRE(reading);
   REQUIRE(reading->z >= 4.0);
   REQUIRE(reading->span == 1);
-  const DayRange all{kStart, m.day(m.days - 1)};
-  MonitorRuntimeConfig config;
-  config.agreement_days = -1;
-  CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, config).raised.empty());
+  c.all = {kStart, c.m.day(c.m.days - 1)};
+  c.config.agreement_days = -1;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("monitor runtime: one day of a money flow past instant_z is still one day") {
+  // One bill of 900 among days of 100 ± 15: a window of 2 days never holds,
+  // and a money flow's single day does not skip it (its sustained mean would).
+  LumpDay bill = lump_on_day_80("daily_expenses", 100, 15, 900);
+  CHECK(bill.raised().empty());
   // The same lump on a rate (not money) alerts at once.
-  rule.metric_name = "refund_rate";
-  rule.monitor_id = monitor_id_for("refund_rate", +1);
-  auto& rate = const_cast<MetricValues&>(*m.find("refund_rate"));
-  rate[80] = 0.085;  // z 4.42, as in the instant-z test above
-  CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, config).raised.size() == 1);
+  bill.rule.metric_name = "refund_rate";
+  bill.rule.monitor_id = monitor_id_for("refund_rate", +1);
+  bill.values()[80] = 0.085;  // z 4.42, as in the instant-z test above
+  CHECK(bill.raised().size() == 1);
   CHECK(metric_traits("daily_revenue").money_flow);
   CHECK_FALSE(metric_traits("order_volume").money_flow);  // a count, not an amount
 }
 
 TEST_CASE("monitor runtime: one day of a day's mean past instant_z is still one day, seven of them are not") {
-  // avg_resolution_time at about 20 ± 3 hours; day 80 closes one ticket that
-  // took 300 hours: far past the instant z, one day, no window of 2.
-  DailyMetrics m = refund_metrics();
-  auto& v = const_cast<MetricValues&>(*m.find("avg_resolution_time"));
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = 20.0 + 3.0 * std::sin(static_cast<double>(i) * 1.1);
-  v[80] = 300.0;
-  MonitorRule rule = refund_rule();
-  rule.monitor_id = monitor_id_for("avg_resolution_time", +1);
-  rule.metric_name = "avg_resolution_time";
-  rule.window_days = 2;
-  const auto reading = monitor_condition(rule, v, 80, m.first_day, DetectConfig{});
-  REQUIRE(reading);
-  REQUIRE(reading->z >= 4.0);
-  REQUIRE(reading->span == 1);
-  const DayRange all{kStart, m.day(m.days - 1)};
-  MonitorRuntimeConfig config;
-  config.agreement_days = -1;
-  CHECK(evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, config).raised.empty());
+  // Resolution times of 20 ± 3 hours; day 80 closes one ticket that took 300.
+  LumpDay slow = lump_on_day_80("avg_resolution_time", 20, 3, 300);
+  CHECK(slow.raised().empty());
   // A week of slow tickets moves the 7-day mean past the instant z: that alerts at once.
-  for (std::size_t i = 90; i < 97; ++i) v[i] = 45.0;
-  const auto raised = evaluate_monitor(subject(rule, all.from, all.to), m, DetectConfig{}, config).raised;
+  for (std::size_t i = 90; i < 97; ++i) slow.values()[i] = 45.0;
+  const auto raised = slow.raised();
   REQUIRE(raised.size() == 1);
-  CHECK(raised[0].day >= m.day(90));
+  CHECK(raised[0].day >= slow.m.day(90));
   CHECK(metric_traits("supplier_delay_severity").day_mean);
   CHECK_FALSE(metric_traits("review_score_avg").day_mean);  // a 7-day ratio, not one day's mean
 }
