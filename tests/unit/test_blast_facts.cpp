@@ -3,13 +3,10 @@
 // event time, whatever order the issues were ingested in.
 #include <doctest/doctest.h>
 
-#include <fstream>
-
-#include "bre/ingest/ingest.h"
 #include "bre/store/cascade_store.h"
 #include "bre/store/impact_store.h"
 #include "../../src/store/blast_facts.h"  // white box: the facts themselves
-#include "test_support.h"
+#include "ingest_test_support.h"
 
 using namespace bre;
 
@@ -35,18 +32,12 @@ void add_incident(Workspace& ws, const std::string& id, const std::string& type,
 
 TEST_CASE("blast radius facts: the latest issue of an invoice or order wins, not the last ingested") {
   TempDir dir;
-  Logger log;
   auto ws = Workspace::open(dir.file("ws.sqlite"), true);
   ws->set_setting("currency", "USD");
   // Later issues in an earlier batch: storage order is the reverse of time
   // order. (Within a batch rows are stored by event id, so one batch each.)
   const auto ingest = [&](const std::string& name, const std::string& lines) {
-    const std::string path = dir.file(name);
-    std::ofstream(path) << lines;
-    IngestRequest req;
-    req.source = "events";
-    req.paths = {path};
-    ingest_files(*ws, req, log);
+    ingest_event_lines(*ws, dir, name, lines);
   };
   const std::string due = R"({"due_date":"2026-03-09"})";
   ingest("later.jsonl", issue("invoice_issued", "2026-03-02", "inv-1b", "invoice", "inv-1", "c2", "150.00", due) +
@@ -86,18 +77,11 @@ TEST_CASE("blast radius facts: two issues at the same moment resolve by event id
   std::vector<std::string> winners;
   for (const bool x_first : {true, false}) {
     TempDir dir;
-    Logger log;
     auto ws = Workspace::open(dir.file("ws.sqlite"), true);
     ws->set_setting("currency", "USD");
     int n = 0;
-    for (const std::string& lines : {x_first ? first : second, x_first ? second : first, overdue}) {
-      const std::string path = dir.file("batch" + std::to_string(++n) + ".jsonl");
-      std::ofstream(path) << lines;
-      IngestRequest req;
-      req.source = "events";
-      req.paths = {path};
-      ingest_files(*ws, req, log);
-    }
+    for (const std::string& lines : {x_first ? first : second, x_first ? second : first, overdue})
+      ingest_event_lines(*ws, dir, "batch" + std::to_string(++n) + ".jsonl", lines);
     add_incident(*ws, "inc-liquidity", "liquidity_crunch_risk", "2026-03-10");
     Statement latest = ws->db().prepare(
         "SELECT source_entity_id FROM events WHERE event_type = 'invoice_issued' ORDER BY event_id DESC LIMIT 1");
@@ -112,27 +96,13 @@ TEST_CASE("blast radius facts: two issues at the same moment resolve by event id
   CHECK(winners[0] == winners[1]);
 }
 
-namespace {
-
-void ingest_lines(Workspace& ws, TempDir& dir, const std::string& name, const std::string& lines) {
-  Logger log;
-  const std::string path = dir.file(name);
-  std::ofstream(path) << lines;
-  IngestRequest req;
-  req.source = "events";
-  req.paths = {path};
-  ingest_files(ws, req, log);
-}
-
-}  // namespace
-
 TEST_CASE("blast radius facts: trailing revenue and refunds sum every payment and refund before the window") {
   TempDir dir;
   auto ws = Workspace::open(dir.file("ws.sqlite"), true);
   ws->set_setting("currency", "USD");
   // The window starts 2026-06-01: revenue is paid 2026-05-02..05-31 (30 days),
   // the refund rate's payments and refunds 2026-03-03..05-31 (90 days).
-  ingest_lines(*ws, dir, "money.jsonl",
+  ingest_event_lines(*ws, dir, "money.jsonl",
                issue("payment_received", "2026-05-31", "p1", "payment", "p1", "c1", "100.00", "{}") +
                    issue("payment_received", "2026-05-02", "p2", "payment", "p2", "", "50.00", "{}") +  // no customer
                    issue("payment_received", "2026-05-01", "p3", "payment", "p3", "c2", "400.00", "{}") +  // 31 days
@@ -154,7 +124,7 @@ TEST_CASE("cascade parties: a document belongs to its latest issue's customer, a
   auto ws = Workspace::open(dir.file("ws.sqlite"), true);
   ws->set_setting("currency", "USD");
   const std::string late = R"({"days_late":2})";
-  ingest_lines(*ws, dir, "docs.jsonl",
+  ingest_event_lines(*ws, dir, "docs.jsonl",
                issue("order_placed", "2026-03-01", "o1a", "order", "ord-1", "c1", "80.00", "{}") +
                    issue("order_placed", "2026-03-02", "o1b", "order", "ord-1", "c2", "80.00", "{}") +
                    // a later event of the order naming someone else does not move it
@@ -207,7 +177,7 @@ TEST_CASE("blast radius facts: a load resuming from the stored snapshot equals a
   auto ws = Workspace::open(dir.file("ws.sqlite"), true);
   ws->set_setting("currency", "USD");
   const std::string items = R"({"due_date":"2026-03-09","line_items":[{"item_id":"p1"},{"item_id":"p2"}]})";
-  ingest_lines(*ws, dir, "first.jsonl",
+  ingest_event_lines(*ws, dir, "first.jsonl",
                issue("order_placed", "2026-03-02", "o1a", "order", "ord-1", "c1", "80.00", "{}") +
                    issue("order_placed", "2026-03-03", "o1b", "order", "ord-1", "c1", "", "{}") +  // latest, no amount
                    issue("invoice_issued", "2026-03-02", "i1a", "invoice", "inv-1", "c2", "100.00", items) +
@@ -221,7 +191,7 @@ TEST_CASE("blast radius facts: a load resuming from the stored snapshot equals a
   // A second batch re-issues both documents (the order later, with another
   // customer; the invoice at the same moment, so the event ids decide), adds
   // a new customer and more money on a day already totalled.
-  ingest_lines(*ws, dir, "second.jsonl",
+  ingest_event_lines(*ws, dir, "second.jsonl",
                issue("order_placed", "2026-03-06", "o1c", "order", "ord-1", "c3", "", "{}") +
                    issue("invoice_issued", "2026-03-02", "i1b", "invoice", "inv-1", "c4", "120.00",
                          R"({"due_date":"2026-03-09","line_items":[{"item_id":"p3"}]})") +

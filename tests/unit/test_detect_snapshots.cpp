@@ -7,11 +7,10 @@
 #include <fmt/format.h>
 
 #include "bre/core/time.h"
-#include "bre/ingest/ingest.h"
 #include "bre/store/entity_facts.h"
 #include "bre/store/event_store.h"
 #include "bre/store/incident_store.h"
-#include "test_support.h"
+#include "ingest_test_support.h"
 
 using namespace bre;
 
@@ -24,13 +23,6 @@ std::string expense(const std::string& id, const std::string& day, const std::st
       R"("currency":"USD"}})"
       "\n",
       day, id, id, vendor, amount);
-}
-
-void ingest(Workspace& ws, TempDir& dir, const std::string& name, const std::string& lines) {
-  IngestRequest request;
-  request.source = "events";
-  request.paths = {dir.write(name, lines)};
-  ingest_files(ws, request, Logger{});
 }
 
 std::vector<std::string> flat(const std::vector<PartySpend>& spend) {
@@ -48,14 +40,14 @@ TEST_CASE("vendor spend: going on from the kept totals equals reading the whole 
   auto ws = Workspace::open(dir.file("ws.sqlite"), true);
   ws->set_setting("currency", "USD");
   const DayNumber first = day_of(*parse_date("2026-03-01"));
-  ingest(*ws, dir, "a.jsonl",
+  ingest_event_lines(*ws, dir, "a.jsonl",
          expense("e1", "2026-03-01", "v1", "10.10") + expense("e2", "2026-03-01", "v1", "0.20") +
              expense("e3", "2026-03-02", "v2", "5.00"));
   const auto one = vendor_daily_spend(ws->db(), first, 5, 2);
   CHECK(flat(one) == flat(vendor_daily_spend(ws->db(), first, 5, 2, false)));
   REQUIRE(one.size() == 2);
   CHECK(one[0].daily[0] == 10.3);  // whole cents summed, then divided: 1030 / 100
-  ingest(*ws, dir, "b.jsonl",
+  ingest_event_lines(*ws, dir, "b.jsonl",
          expense("e4", "2026-03-01", "v1", "1.00") + expense("e5", "2026-03-04", "v3", "2.50"));
   const auto two = vendor_daily_spend(ws->db(), first, 5, 2);
   CHECK(flat(two) == flat(vendor_daily_spend(ws->db(), first, 5, 2, false)));
@@ -78,7 +70,7 @@ TEST_CASE("evidence memo: a kept answer stands until an event of its types lands
   TempDir dir;
   auto ws = Workspace::open(dir.file("ws.sqlite"), true);
   ws->set_setting("currency", "USD");
-  ingest(*ws, dir, "a.jsonl",
+  ingest_event_lines(*ws, dir, "a.jsonl",
          expense("e1", "2026-03-01", "v1", "10.00") + expense("e2", "2026-03-02", "v1", "20.00"));
   DetectedIncident inc;
   inc.incident_id = "inc_test";
@@ -97,13 +89,13 @@ TEST_CASE("evidence memo: a kept answer stands until an event of its types lands
   CHECK(evidence(true) == 1);
   CHECK(ws->db().query_int("SELECT count(*) FROM evidence_memo") == 1);
   // An event of another day: the kept answer stands (doctored, it would show).
-  ingest(*ws, dir, "b.jsonl", expense("e3", "2026-03-05", "v1", "5.00"));
+  ingest_event_lines(*ws, dir, "b.jsonl", expense("e3", "2026-03-05", "v1", "5.00"));
   ws->db().exec("UPDATE evidence_memo SET count = 7");
   CHECK(evidence(true) == 7);
   CHECK(evidence(false) == 1);  // without the memo, the log is asked
   // A late event inside the window: asked again.
   ws->db().exec("UPDATE evidence_memo SET count = 7");
-  ingest(*ws, dir, "c.jsonl", expense("e4", "2026-03-02", "v2", "5.00"));
+  ingest_event_lines(*ws, dir, "c.jsonl", expense("e4", "2026-03-02", "v2", "5.00"));
   CHECK(evidence(true) == 2);
   // Queries no incident asks for any more are forgotten.
   inc.primary.metric = "expense_ratio";
@@ -115,7 +107,7 @@ TEST_CASE("event time memo: times are asked of the memo first, learned, and kept
   TempDir dir;
   auto ws = Workspace::open(dir.file("ws.sqlite"), true);
   ws->set_setting("currency", "USD");
-  ingest(*ws, dir, "a.jsonl", expense("e1", "2026-03-01", "v1", "10.00") + expense("e2", "2026-03-02", "v1", "20.00"));
+  ingest_event_lines(*ws, dir, "a.jsonl", expense("e1", "2026-03-01", "v1", "10.00") + expense("e2", "2026-03-02", "v1", "20.00"));
   const auto stored = [&](const std::string& source_id) {
     Statement s = ws->db().prepare("SELECT event_id, event_time FROM events WHERE source_entity_id = ?");
     s.bind(1, source_id);

@@ -6,10 +6,9 @@
 #include <algorithm>
 
 #include "bre/core/time.h"
-#include "bre/ingest/ingest.h"
 #include "bre/rca/evidence_clusters.h"
 #include "bre/store/chain_store.h"
-#include "test_support.h"
+#include "ingest_test_support.h"
 
 using namespace bre;
 
@@ -23,8 +22,7 @@ bool has(const EvidenceEvent& e, const std::string& dim, const std::string& id) 
 
 TEST_CASE("evidence events: sellers and the first product of a marketplace order are grouping dimensions") {
   TempDir dir;
-  const std::string file = dir.write(
-      "late.jsonl",
+  const std::string lines = std::string(
       R"({"event_type":"order_late","event_time":"2018-03-20T10:00:00Z","source":"olist","source_entity_id":"o1",)"
       R"("entity_type":"order","entity_id":"o1","related_entity_ids":{"customer_id":"c1","product_ids":["p1","p2"],)"
       R"("seller_ids":["s1","s2"]},"attributes":{"days_late":4}})"
@@ -35,10 +33,7 @@ TEST_CASE("evidence events: sellers and the first product of a marketplace order
       R"("attributes":{"days_late":2}})"
       "\n");
   auto ws = Workspace::open(dir.file("ws.sqlite"), true);
-  IngestRequest request;
-  request.source = "events";
-  request.paths = {file};
-  ingest_files(*ws, request, Logger{});
+  ingest_event_lines(*ws, dir, "late.jsonl", lines);
 
   const auto spec = evidence_spec("delivery_delay_rate");
   REQUIRE(spec);
